@@ -1,0 +1,26 @@
+"""The REST API at /api/v1/ (django-ninja), OpenAPI at /api/v1/openapi.json.
+
+Each app contributes a router from its `api.py`; every operation declares its access rule
+(shuping.core.access) and the access harness checks it.
+"""
+
+from ninja import NinjaAPI
+
+from shuping.core.api_base import install_error_handlers
+
+api = NinjaAPI(
+    title="Shuping API",
+    version="1",
+    description="述评 — 党委（党组）书记抓基层党建工作述职评议考核 REST API",
+    urls_namespace="api",
+)
+install_error_handlers(api)
+
+
+def _mount() -> None:
+    from shuping.orgs.api import router as orgs_router
+
+    api.add_router("/", orgs_router)
+
+
+_mount()

@@ -1,0 +1,177 @@
+"""Settings shared by every environment (SPEC §11).
+
+Environment variables: DATABASE_URL (default SQLite ./shuping.sqlite3), REDIS_URL (optional cache),
+SHUPING_SECRET_KEY, SHUPING_DATA_KEY, SHUPING_MEDIA_ROOT, SHUPING_FONT_DIR, SHUPING_DEBUG.
+Keys are resolved by the environment-specific modules (dev generates them, prod refuses to start).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+WORK_DIR = Path.cwd()
+
+DEBUG = os.environ.get("SHUPING_DEBUG", "") in {"1", "true", "True", "yes"}
+ALLOWED_HOSTS = [h for h in os.environ.get("SHUPING_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "template_partials",
+    "django_tasks",
+    "django_tasks_db",
+    "shuping.core",
+    "shuping.audit",
+    "shuping.accounts",
+    "shuping.orgs",
+    "shuping.jobs",
+    "shuping.documents",
+    "shuping.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shuping.accounts.middleware.SessionTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "shuping.core.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+
+def database_from_env(default_sqlite: Path) -> dict:
+    """DATABASE_URL or the embedded SQLite file, tuned for concurrent writers.
+
+    SQLite: WAL so readers never block the writer, BEGIN IMMEDIATE so two writers never deadlock on a
+    read-to-write upgrade (needed for exact ballot consumption, BAL-5), and a busy timeout.
+    """
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        url = f"sqlite:///{default_sqlite}"
+    config = dj_database_url.parse(url, conn_max_age=0)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                "PRAGMA busy_timeout=30000;"
+            ),
+        }
+    else:
+        config.setdefault("OPTIONS", {})
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASES = {"default": database_from_env(WORK_DIR / "shuping.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+# SEC-3: Argon2 first; >= 12 characters; common passwords refused.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# SEC-3: idle timeout 30 min (refreshed on activity), absolute timeout 12 h.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SHUPING_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = WORK_DIR / "staticfiles"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+]
+
+# SEC-8: one storage abstraction for every file; S3-compatible storage can replace "default".
+MEDIA_ROOT = Path(os.environ.get("SHUPING_MEDIA_ROOT", str(WORK_DIR / "shuping-media")))
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+SHUPING_FONT_DIR = os.environ.get("SHUPING_FONT_DIR", "")
+
+# Background jobs: the Django tasks API with the database backend (CONVENTIONS: one job mechanism).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# SEC-6/BAL-6: logs never carry request paths of /v/ (credentials) nor personal data.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"drop_voting_paths": {"()": "shuping.core.logging.DropVotingPathsFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["drop_voting_paths"]}
+    },
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"

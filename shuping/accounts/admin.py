@@ -1,0 +1,28 @@
+"""Django admin at /admin/ is for the system administrator only (SPEC §11, SEC-1 三员分立)."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from .models import RoleGrant, User
+
+
+def _system_admin_only(request) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_authenticated and getattr(user, "admin_role", "") == "system")
+
+
+admin.site.has_permission = _system_admin_only  # type: ignore[method-assign]
+admin.site.site_header = "述评 · 系统管理"
+admin.site.site_title = "述评系统管理"
+
+
+@admin.register(User)
+class ShupingUserAdmin(UserAdmin):
+    fieldsets = (*UserAdmin.fieldsets, ("述评", {"fields": ("full_name", "admin_role")}))  # type: ignore[operator]
+    list_display = ("username", "full_name", "admin_role", "is_active")
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "organization", "include_subtree", "granted_at")
+    raw_id_fields = ("user", "organization", "granted_by")

@@ -1,0 +1,65 @@
+"""Accounts and role grants (SEC-1, SEC-3)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AdminRole, Role
+
+
+class User(AbstractUser):
+    """A person who signs in: organization-department staff, leaders, liaisons, administrators.
+
+    `admin_role` separates the three administrators (三员分立). Django's `is_superuser` is never set:
+    no account can do everything.
+    """
+
+    full_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    admin_role = models.CharField(
+        _("管理员角色"), max_length=16, choices=AdminRole.choices, blank=True, default=AdminRole.NONE
+    )
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    failed_login_count = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
+    locked_until_at = models.DateTimeField(_("锁定至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class RoleGrant(models.Model):
+    """A role a user holds on an organization, optionally over its whole subtree.
+
+    Scoping starts here: selectors turn a user's grants into the organizations and (later) campaigns
+    they may see. Campaign-level grants are added by the campaigns app.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants", verbose_name=_("用户"))
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="grants", verbose_name=_("党组织")
+    )
+    include_subtree = models.BooleanField(_("含下级组织"), default=False)
+    granted_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
+    granted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("授权人")
+    )
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "organization"], name="accounts_grant_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organization}"
