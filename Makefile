@@ -2,7 +2,7 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := fonts-noto-cjk fonts-wqy-zenhei chromium wrk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 nodejs npm
+APT_PACKAGES := fonts-noto-cjk fonts-wqy-zenhei chromium wrk poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 PYTEST_FAST := -m "not journey and not slow"
 
 .PHONY: setup sysdeps venv assets demo test test-all lint fmt lock ci clean
@@ -13,6 +13,7 @@ setup: sysdeps venv assets
 # WeasyPrint comparison bench. Installed only where we are root and something is missing.
 sysdeps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	    echo "安装系统软件包:$$missing"; \
