@@ -29,3 +29,29 @@ class AdminLevel(models.TextChoices):
     TOWNSHIP = "township", _("乡镇（街道）")
     VILLAGE = "village", _("村（社区）")
     NONE = "none", _("无行政层级")
+
+
+class GuidanceKind(models.TextChoices):
+    """Art. 8: 组织部门会同机关工委、国资委党委、教育工委等加强指导 — a relation besides affiliation (ORG-5)."""
+
+    ORGANS_WORK_COMMITTEE = "organs_work_committee", _("机关工委指导")
+    SASAC_COMMITTEE = "sasac_committee", _("国资委党委指导")
+    EDUCATION_WORK_COMMITTEE = "education_work_committee", _("教育（高校）工委指导")
+    NON_PUBLIC_WORK_COMMITTEE = "non_public_work_committee", _("非公工委（两新工委）指导")
+    ORGANIZATION_DEPARTMENT = "organization_department", _("组织部门指导")
+    OTHER = "other", _("其他业务指导")
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("男")
+    FEMALE = "female", _("女")
+
+
+class SecretaryTitle(models.TextChoices):
+    """The secretary's post (ORG-3): who reports under Art. 3 depends on the organization's kind."""
+
+    SECRETARY = "secretary", _("书记")
+    PARTY_GROUP_SECRETARY = "party_group_secretary", _("党组书记")
+    WORKING_COMMITTEE_SECRETARY = "working_committee_secretary", _("党工委书记")
+    GENERAL_BRANCH_SECRETARY = "general_branch_secretary", _("党总支书记")
+    BRANCH_SECRETARY = "branch_secretary", _("党支部书记")
