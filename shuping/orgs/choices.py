@@ -55,3 +55,10 @@ class SecretaryTitle(models.TextChoices):
     WORKING_COMMITTEE_SECRETARY = "working_committee_secretary", _("党工委书记")
     GENERAL_BRANCH_SECRETARY = "general_branch_secretary", _("党总支书记")
     BRANCH_SECRETARY = "branch_secretary", _("党支部书记")
+
+
+class TenureFlag(models.TextChoices):
+    """Flags shown to the organizer for an assessed year (ORG-3); codes match shuping.orgs.rules."""
+
+    MID_YEAR_CHANGE = "mid_year_change", _("年中调整")
+    UNDER_SIX_MONTHS = "under_six_months", _("任职不满半年")
