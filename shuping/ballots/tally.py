@@ -1,0 +1,299 @@
+"""Pure ballot tally (BAL-8): counts per grade, 好票率, 好+较好率, weighted score, category weights.
+
+No Django import: the tally is a function of plain data, tested by tables and properties
+(`tests/test_tally.py`). Numbers are exact `Fraction`s; rounding is the presentation's job.
+
+Art. 5 of the regulation says only "组织参会人员进行评议"; scales, scores and weights are left to the
+provinces' 实施细则, so every number here is an argument with the common default.
+
+Counting rules (invalid-ballot rules):
+- A ballot that rates no subject at all is a **blank ballot** (空白票): invalid (废票) as a whole, by default.
+- A mark that is not a grade of the box's scale (paper: two boxes ticked, an illegible mark) is an
+  **invalid mark** for that subject only; the ballot's other marks still count.
+- A subject left unmarked on an otherwise valid ballot is an **abstention** (弃权) for that subject.
+- Rates and scores are taken over the *valid* marks of a subject (abstentions and invalid marks excluded).
+
+Category weights: with weights, the score is the weighted mean of each category's mean score over the
+categories that cast a valid mark (各类别分别计算平均分后按权重加权). Without weights, it is the plain mean.
+Merging boxes (sub-venues, 分会场) adds counts, so tallying each box and merging equals tallying the union.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+#: A mark that is not a grade: used for paper ballots whose mark cannot be read (BAL-4).
+INVALID_MARK = "!"
+
+
+@dataclass(frozen=True)
+class Grade:
+    """One step of a rating scale: stored key, label shown to voters, score for the weighted score."""
+
+    key: str
+    label: str
+    score: Fraction | int
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A rating scale, best grade first. The first grade is "好", the first two "好+较好"."""
+
+    grades: tuple[Grade, ...]
+
+    def __post_init__(self) -> None:
+        keys = [g.key for g in self.grades]
+        if len(self.grades) < 2 or len(set(keys)) != len(keys) or INVALID_MARK in keys:
+            raise ValueError("A scale needs at least two grades with distinct keys.")
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(g.key for g in self.grades)
+
+    def score_of(self, key: str) -> Fraction:
+        for grade in self.grades:
+            if grade.key == key:
+                return Fraction(grade.score)
+        raise KeyError(key)
+
+
+#: 好 / 较好 / 一般 / 差 with the common scores 100 / 80 / 60 / 0.
+DEFAULT_SCALE = Scale(
+    (
+        Grade("good", "好", 100),
+        Grade("fairly_good", "较好", 80),
+        Grade("average", "一般", 60),
+        Grade("poor", "差", 0),
+    )
+)
+#: 优秀 / 称职 / 基本称职 / 不称职, the cadre-assessment scale some provinces use.
+COMPETENCE_SCALE = Scale(
+    (
+        Grade("excellent", "优秀", 100),
+        Grade("competent", "称职", 80),
+        Grade("basically_competent", "基本称职", 60),
+        Grade("incompetent", "不称职", 0),
+    )
+)
+
+
+@dataclass(frozen=True)
+class BallotData:
+    """One ballot as the tally sees it: its voter category and a grade key (or INVALID_MARK) per subject."""
+
+    category: str
+    ratings: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Invalid-ballot rules; the defaults are described in the module docstring."""
+
+    blank_ballot_is_invalid: bool = True
+
+
+@dataclass
+class SubjectCounts:
+    """Counts for one subject within one voter category (the unit that merges by addition)."""
+
+    grades: dict[str, int] = field(default_factory=dict)
+    abstentions: int = 0
+    invalid_marks: int = 0
+
+    def add(self, other: SubjectCounts) -> SubjectCounts:
+        grades = dict(self.grades)
+        for key, n in other.grades.items():
+            grades[key] = grades.get(key, 0) + n
+        return SubjectCounts(
+            grades, self.abstentions + other.abstentions, self.invalid_marks + other.invalid_marks
+        )
+
+    @property
+    def valid(self) -> int:
+        return sum(self.grades.values())
+
+
+@dataclass(frozen=True)
+class SubjectResult:
+    """A subject's result over the categories given: counts, the two rates and the weighted score."""
+
+    subject: str
+    grade_counts: dict[str, int]
+    valid: int
+    abstentions: int
+    invalid_marks: int
+    top_rate: Fraction | None  # 好票率
+    top_two_rate: Fraction | None  # 好+较好率
+    score: Fraction | None  # 加权得分
+
+
+@dataclass
+class Tally:
+    """Counts by subject and voter category, plus ballot totals. Merge with `merge`; read with `results`."""
+
+    scale: Scale
+    subjects: tuple[str, ...]
+    counts: dict[tuple[str, str], SubjectCounts] = field(default_factory=dict)  # (subject, category) → counts
+    ballots_by_category: dict[str, int] = field(default_factory=dict)
+    invalid_ballots: int = 0
+
+    @property
+    def ballots(self) -> int:
+        return sum(self.ballots_by_category.values()) + self.invalid_ballots
+
+    @property
+    def valid_ballots(self) -> int:
+        return sum(self.ballots_by_category.values())
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return tuple(sorted({c for _, c in self.counts} | set(self.ballots_by_category)))
+
+    def merge(self, other: Tally) -> Tally:
+        """The tally of both boxes together (sub-venues of one session): counts add up."""
+        if other.scale != self.scale:
+            raise ValueError("Boxes with different scales cannot be merged.")
+        subjects = self.subjects + tuple(s for s in other.subjects if s not in self.subjects)
+        counts = {k: SubjectCounts().add(v) for k, v in self.counts.items()}
+        for key, value in other.counts.items():
+            counts[key] = counts.get(key, SubjectCounts()).add(value)
+        by_category = dict(self.ballots_by_category)
+        for category, n in other.ballots_by_category.items():
+            by_category[category] = by_category.get(category, 0) + n
+        return Tally(self.scale, subjects, counts, by_category, self.invalid_ballots + other.invalid_ballots)
+
+    def subject_counts(self, subject: str, categories: Iterable[str] | None = None) -> SubjectCounts:
+        wanted = set(self.categories if categories is None else categories)
+        total = SubjectCounts()
+        for (s, c), value in self.counts.items():
+            if s == subject and c in wanted:
+                total = total.add(value)
+        return total
+
+    def result(
+        self,
+        subject: str,
+        *,
+        category_weights: Mapping[str, Fraction | int | float] | None = None,
+        categories: Iterable[str] | None = None,
+    ) -> SubjectResult:
+        """One subject over `categories` (default all), scored with optional category weights."""
+        chosen = tuple(self.categories if categories is None else categories)
+        counts = self.subject_counts(subject, chosen)
+        valid = counts.valid
+        keys = self.scale.keys
+        top = Fraction(counts.grades.get(keys[0], 0), valid) if valid else None
+        top_two = (
+            Fraction(counts.grades.get(keys[0], 0) + counts.grades.get(keys[1], 0), valid) if valid else None
+        )
+        return SubjectResult(
+            subject=subject,
+            grade_counts={k: counts.grades.get(k, 0) for k in keys},
+            valid=valid,
+            abstentions=counts.abstentions,
+            invalid_marks=counts.invalid_marks,
+            top_rate=top,
+            top_two_rate=top_two,
+            score=self._score(subject, chosen, category_weights),
+        )
+
+    def results(self, **kwargs) -> list[SubjectResult]:
+        return [self.result(subject, **kwargs) for subject in self.subjects]
+
+    def _mean(self, counts: SubjectCounts) -> Fraction | None:
+        if not counts.valid:
+            return None
+        total = sum((self.scale.score_of(k) * n for k, n in counts.grades.items()), Fraction(0))
+        return total / counts.valid
+
+    def _score(
+        self,
+        subject: str,
+        categories: Sequence[str],
+        weights: Mapping[str, Fraction | int | float] | None,
+    ) -> Fraction | None:
+        if not weights:
+            return self._mean(self.subject_counts(subject, categories))
+        numerator = Fraction(0)
+        denominator = Fraction(0)
+        for category in categories:
+            mean = self._mean(self.subject_counts(subject, [category]))
+            weight = Fraction(weights.get(category, 0))
+            if mean is None or weight <= 0:
+                continue
+            numerator += weight * mean
+            denominator += weight
+        return numerator / denominator if denominator else None
+
+
+def tally(
+    ballots: Iterable[BallotData],
+    *,
+    subjects: Sequence[str],
+    scale: Scale = DEFAULT_SCALE,
+    rules: Rules = Rules(),
+) -> Tally:
+    """Count `ballots` for `subjects` on `scale` under `rules`."""
+    result = Tally(scale, tuple(subjects))
+    valid_keys = set(scale.keys)
+    for ballot in ballots:
+        marks = {s: ballot.ratings.get(s) for s in subjects}
+        if rules.blank_ballot_is_invalid and all(m in (None, "") for m in marks.values()):
+            result.invalid_ballots += 1
+            continue
+        result.ballots_by_category[ballot.category] = result.ballots_by_category.get(ballot.category, 0) + 1
+        for subject, mark in marks.items():
+            counts = result.counts.setdefault((subject, ballot.category), SubjectCounts())
+            if mark in (None, ""):
+                counts.abstentions += 1
+            elif mark in valid_keys:
+                counts.grades[mark] = counts.grades.get(mark, 0) + 1
+            else:
+                counts.invalid_marks += 1
+    return result
+
+
+def tally_boxes(boxes: Iterable[Iterable[BallotData]], **kwargs) -> Tally:
+    """Tally several boxes (sub-venues) of one session together."""
+    merged: Tally | None = None
+    for ballots in boxes:
+        one = tally(ballots, **kwargs)
+        merged = one if merged is None else merged.merge(one)
+    if merged is None:
+        return tally([], **kwargs)
+    return merged
+
+
+@dataclass(frozen=True)
+class CategoryGroup:
+    """A published category line: one category, or several small ones merged (BAL-6)."""
+
+    label: str
+    categories: tuple[str, ...]
+    ballots: int
+    is_hidden: bool  # still below k after merging: counts are not shown
+
+
+def category_groups(
+    ballots_by_category: Mapping[str, int], *, min_ballots: int, merged_label: str
+) -> list[CategoryGroup]:
+    """Group categories for publication so no line rests on fewer than `min_ballots` ballots.
+
+    BAL-6: a category with fewer than k ballots would let its few voters be singled out; those
+    categories are merged into one line, and if even the merged line is below k it is hidden.
+    """
+    groups: list[CategoryGroup] = []
+    small: list[str] = []
+    for category in sorted(ballots_by_category):
+        n = ballots_by_category[category]
+        if n >= min_ballots:
+            groups.append(CategoryGroup(category, (category,), n, False))
+        elif n > 0:
+            small.append(category)
+    if small:
+        n = sum(ballots_by_category[c] for c in small)
+        label = small[0] if len(small) == 1 else merged_label
+        groups.append(CategoryGroup(label, tuple(small), n, n < min_ballots))
+    return groups
