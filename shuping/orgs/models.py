@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shuping.core.fields import BlindIndexField, EncryptedTextField
+
 from .choices import AdminLevel, Gender, GuidanceKind, OrgKind, SecretaryTitle
 
 #: Width of one path segment: the organization's id in base 36, zero-padded. 36**7 ≈ 7.8e10 ids.
@@ -243,8 +245,10 @@ class Person(models.Model):
         related_name="person",
         verbose_name=_("关联账号"),
     )
-    # Placeholder until shuping.core.fields lands: replaced by EncryptedTextField + phone_index (SEC-7).
-    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    # SEC-7: SM4-GCM at rest; equality lookups through the blind index:
+    # Person.objects.filter(phone_index=crypto.blind_index("phone", typed)).
+    phone = EncryptedTextField(_("联系电话"), blank=True, default="")
+    phone_index = BlindIndexField(source="phone")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
