@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "shuping.jobs",
     "shuping.documents",
     "shuping.demo",
+    "shuping.ballots",
 ]
 
 MIDDLEWARE = [

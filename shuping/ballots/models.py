@@ -1,0 +1,216 @@
+"""Ballot boxes, credentials and anonymous ballots — 民主测评 (SPEC §5, BAL-1 … BAL-8).
+
+Anonymity by construction (BAL-6, docs/adr/0004-ballot-anonymity.md):
+- a `Ballot` has a random UUID key, no timestamp, no sequence and no reference to a credential or session;
+- participation is recorded on `Credential.is_used` only — the count of used credentials is the turnout;
+- `BallotSession` (the only row linking a credential to a cast ballot, via the receipt, while voting is
+  under way, for idempotent retries) is deleted when the box is sealed, and sealing rewrites every ballot in
+  random order and touches every credential in one transaction.
+
+The ballot engine is usable without a campaign. When campaigns and meetings exist, a box will gain a
+nullable `meeting` foreign key ("meetings.Meeting": the 述职评议会 the box belongs to) and subjects a
+nullable `assessment` foreign key ("campaigns.Assessment"); until then subjects are typed names.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shuping.core.errors import ConflictError
+
+from .choices import TRANSITIONS, BoxStatus, Section
+from .tally import DEFAULT_SCALE, Grade, Scale
+
+
+def default_scale() -> list[list]:
+    return [[g.key, g.label, int(g.score)] for g in DEFAULT_SCALE.grades]
+
+
+class BallotBox(models.Model):
+    """A 民主测评 ballot box: who is rated (subjects), on what scale, by which voter categories.
+
+    Owned by the organizer organization (the Party committee whose organization department runs it):
+    every scope check starts from `organization`.
+    """
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="ballot_boxes", verbose_name=_("组织单位")
+    )
+    title = models.CharField(_("名称"), max_length=200)
+    status = models.CharField(_("状态"), max_length=16, choices=BoxStatus.choices, default=BoxStatus.DRAFT)
+    #: The grades, best first, as [key, label, score] triples (copied from the chosen scale, editable).
+    scale = models.JSONField(_("评价等次"), default=default_scale)
+    requires_every_subject = models.BooleanField(_("须对每位对象作出评价"), default=True)
+    has_opinion = models.BooleanField(_("征求文字意见"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    opened_at = models.DateTimeField(_("开始投票时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("封箱时间"), null=True, blank=True)
+    is_sealed = models.BooleanField(_("已封存"), default=False)
+
+    class Meta:
+        verbose_name = _("测评票箱")
+        verbose_name_plural = _("测评票箱")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def transition_to(self, status: str) -> None:
+        """The one place a box changes status; refuses any change not in choices.TRANSITIONS."""
+        if status not in TRANSITIONS[self.status]:
+            raise ConflictError(
+                f"票箱当前为“{self.get_status_display()}”，不能变为“{BoxStatus(status).label}”。",
+                code="bad_transition",
+            )
+        self.status = status
+
+    @property
+    def tally_scale(self) -> Scale:
+        return Scale(tuple(Grade(str(k), str(label), int(score)) for k, label, score in self.scale))
+
+    @property
+    def accepts_votes(self) -> bool:
+        return self.status in (BoxStatus.OPEN, BoxStatus.REHEARSAL)
+
+
+class BoxSubject(models.Model):
+    """One person rated on the ballot (考核对象), in the on-site or the written section."""
+
+    box = models.ForeignKey(
+        BallotBox, on_delete=models.CASCADE, related_name="subjects", verbose_name=_("票箱")
+    )
+    section = models.CharField(_("述职方式"), max_length=16, choices=Section.choices, default=Section.ON_SITE)
+    name = models.CharField(_("姓名"), max_length=64)
+    post = models.CharField(_("单位职务"), max_length=200, blank=True)
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("测评对象")
+        verbose_name_plural = _("测评对象")
+        ordering = ["section", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BoxDimension(models.Model):
+    """An optional per-dimension rating asked for every subject (e.g. 抓党建责任落实), same scale."""
+
+    box = models.ForeignKey(
+        BallotBox, on_delete=models.CASCADE, related_name="dimensions", verbose_name=_("票箱")
+    )
+    name = models.CharField(_("评价维度"), max_length=100)
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("评价维度")
+        verbose_name_plural = _("评价维度")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VoterCategory(models.Model):
+    """A voter category (参评人员类别, e.g. 市级领导 / 部门负责人 / 党代表), optionally weighted."""
+
+    box = models.ForeignKey(
+        BallotBox, on_delete=models.CASCADE, related_name="categories", verbose_name=_("票箱")
+    )
+    name = models.CharField(_("类别"), max_length=64)
+    weight = models.DecimalField(_("权重"), max_digits=6, decimal_places=2, null=True, blank=True)
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("参评人员类别")
+        verbose_name_plural = _("参评人员类别")
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["box", "name"], name="ballots_category_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Credential(models.Model):
+    """A one-time voting credential (slip), stored only as a keyed HMAC-SM3 hash of its code (BAL-2).
+
+    `is_used` is the participation record: the number of used credentials per category is the turnout.
+    Rehearsal credentials (`is_rehearsal`) work only in rehearsal mode and are deleted when it ends.
+    """
+
+    box = models.ForeignKey(
+        BallotBox, on_delete=models.CASCADE, related_name="credentials", verbose_name=_("票箱")
+    )
+    category = models.ForeignKey(
+        VoterCategory, on_delete=models.CASCADE, related_name="credentials", verbose_name=_("类别")
+    )
+    code_hash = models.CharField(_("凭证摘要"), max_length=64, unique=True)
+    is_used = models.BooleanField(_("已使用"), default=False)
+    is_rehearsal = models.BooleanField(_("演练凭证"), default=False)
+
+    class Meta:
+        verbose_name = _("投票凭证")
+        verbose_name_plural = _("投票凭证")
+        indexes = [models.Index(fields=["box", "is_rehearsal", "is_used"], name="ballots_cred_turnout")]
+
+    def __str__(self) -> str:
+        return f"{self.box_id}/{self.category_id}"  # never the code: only its hash exists
+
+
+class BallotSession(models.Model):
+    """The ballot session a credential was exchanged for (BAL-3): a hashed bearer token.
+
+    `receipt` is set when the ballot is accepted, so a retried submission returns the same receipt.
+    This row links credential and ballot (through the receipt) while voting is under way; sealing deletes
+    every session of the box (BAL-6). It carries no timestamp.
+    """
+
+    credential = models.OneToOneField(Credential, on_delete=models.CASCADE, related_name="session")
+    token_hash = models.CharField(max_length=64, unique=True)
+    receipt = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("投票会话")
+        verbose_name_plural = _("投票会话")
+
+    def __str__(self) -> str:
+        return "ballot session"
+
+
+class Ballot(models.Model):
+    """One anonymous ballot (BAL-6): a random key, the voter category, the marks — nothing else.
+
+    No timestamp, no sequence, no credential or session reference; `receipt` is a random code the voter
+    keeps to check, once the list is published after closing, that the ballot was counted (BAL-7).
+    `ratings` maps subject id → grade key; `dimension_ratings` subject id → {dimension id → grade key};
+    `opinions` subject id → free text (seen only by organizer staff, never raw by an assessee).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    box = models.ForeignKey(
+        BallotBox, on_delete=models.CASCADE, related_name="ballots", verbose_name=_("票箱")
+    )
+    category = models.ForeignKey(
+        VoterCategory, on_delete=models.CASCADE, related_name="+", verbose_name=_("类别")
+    )
+    is_rehearsal = models.BooleanField(_("演练票"), default=False)
+    ratings = models.JSONField(_("总体评价"), default=dict)
+    dimension_ratings = models.JSONField(_("分项评价"), default=dict, blank=True)
+    opinions = models.JSONField(_("意见建议"), default=dict, blank=True)
+    receipt = models.CharField(_("回执码"), max_length=16)
+
+    class Meta:
+        verbose_name = _("选票")
+        verbose_name_plural = _("选票")
+        constraints = [
+            models.UniqueConstraint(fields=["box", "receipt"], name="ballots_ballot_unique_receipt")
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt

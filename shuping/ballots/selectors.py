@@ -1,0 +1,114 @@
+"""Reads of ballot boxes for pages, the API and exports — always scoped to the user (SEC-2)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from .models import BallotBox, Credential
+from .permissions import VIEW_ROLES, organization_q
+from .tally import BallotData, Tally, category_groups, tally
+
+
+def visible_boxes(user) -> QuerySet[BallotBox]:
+    """Boxes whose organization is covered by the user's organizer-staff or department-leader grants."""
+    q = organization_q(user, VIEW_ROLES)
+    if q is None:
+        return BallotBox.objects.none()
+    return BallotBox.objects.filter(q)
+
+
+def box_list_for(user) -> QuerySet[BallotBox]:
+    """The list page / API list: constant query count (organization joined, counts annotated)."""
+    return (
+        visible_boxes(user)
+        .select_related("organization")
+        .annotate(
+            subject_count=Count("subjects", distinct=True),
+            credential_count=Count("credentials", filter=Q(credentials__is_rehearsal=False), distinct=True),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def get_box_for(user, pk: int) -> BallotBox:
+    """The box if the user may see it, else 404 (its existence is not revealed)."""
+    box = visible_boxes(user).select_related("organization").filter(pk=pk).first()
+    if box is None:
+        raise Http404
+    return box
+
+
+def turnout(box: BallotBox) -> dict:
+    """Credentials issued and used per category (the participation record) — never ballot contents."""
+    rehearsal = box.status == "rehearsal"
+    rows = (
+        Credential.objects.filter(box=box, is_rehearsal=rehearsal)
+        .values("category_id", "category__name", "category__position")
+        .annotate(issued=Count("id"), used=Count("id", filter=Q(is_used=True)))
+        .order_by("category__position", "category_id")
+    )
+    categories = [{"name": r["category__name"], "issued": r["issued"], "used": r["used"]} for r in rows]
+    issued = sum(c["issued"] for c in categories)
+    used = sum(c["used"] for c in categories)
+    return {
+        "categories": categories,
+        "issued": issued,
+        "used": used,
+        "percent": round(100 * used / issued) if issued else 0,
+        "is_rehearsal": rehearsal,
+    }
+
+
+def box_tally(box: BallotBox) -> Tally:
+    """The tally of a box's counted (non-rehearsal) ballots. Callers check `can_view_tally` and status."""
+    from .models import Ballot
+
+    names = dict(box.categories.values_list("id", "name"))
+    rows = Ballot.objects.filter(box=box, is_rehearsal=False).values_list("category_id", "ratings")
+    subjects = [str(pk) for pk in box.subjects.values_list("id", flat=True)]
+    return tally([BallotData(names[c], r) for c, r in rows], subjects=subjects, scale=box.tally_scale)
+
+
+def category_weights(box: BallotBox) -> dict[str, float] | None:
+    weights = {c.name: float(c.weight) for c in box.categories.all() if c.weight is not None}
+    return weights or None
+
+
+def min_category_ballots() -> int:
+    """k of BAL-6: per-category results are hidden below this many ballots (setting, default 5)."""
+    return int(getattr(settings, "SHUPING_BALLOT_MIN_CATEGORY", 5))
+
+
+def tally_report(box: BallotBox) -> dict:
+    """Everything the tally page and API show: per subject overall, and per published category group.
+
+    Category lines rest on at least k ballots (small categories merged, still-too-small lines hidden).
+    """
+    result = box_tally(box)
+    weights = category_weights(box)
+    subjects = list(box.subjects.all())
+    groups = category_groups(
+        result.ballots_by_category, min_ballots=min_category_ballots(), merged_label="其他类别（合并）"
+    )
+    grades = [(str(k), str(label)) for k, label, _s in box.scale]
+    rows = []
+    for subject in subjects:
+        overall = result.result(str(subject.pk), category_weights=weights)
+        by_group = []
+        for group in groups:
+            if group.is_hidden:
+                by_group.append({"label": group.label, "ballots": group.ballots, "is_hidden": True})
+                continue
+            r = result.result(str(subject.pk), categories=group.categories)
+            by_group.append({"label": group.label, "ballots": group.ballots, "is_hidden": False, "result": r})
+        rows.append({"subject": subject, "overall": overall, "groups": by_group})
+    return {
+        "tally": result,
+        "grades": grades,
+        "rows": rows,
+        "groups": groups,
+        "weights": weights,
+        "min_ballots": min_category_ballots(),
+    }

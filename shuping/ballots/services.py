@@ -1,0 +1,554 @@
+"""Every write of the ballot engine (BAL-1, BAL-2, BAL-3, BAL-5, BAL-6).
+
+Box-level actions (create, set up, slips generated, rehearsal, open, close/seal) write an audit event in
+the same transaction. Voting writes **no** audit event, no log line and no timestamp (BAL-6): a ballot is
+counted by the credential it consumed, and the participation record is `Credential.is_used`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import random
+import secrets
+import unicodedata
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from shuping.core import crypto
+from shuping.core.errors import ConflictError, DomainError
+
+from .choices import BoxStatus, ScaleKind, Section
+from .models import Ballot, BallotBox, BallotSession, BoxDimension, BoxSubject, Credential, VoterCategory
+from .permissions import can_create_box_for, can_manage_box
+from .tally import COMPETENCE_SCALE, DEFAULT_SCALE
+
+logger = logging.getLogger(__name__)
+
+#: Code alphabet: no 0/O, 1/I/L lookalikes, so a code typed from a slip is read right.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 10  # 31**10 ≈ 8e14 codes: guessing one of a few hundred live codes is hopeless.
+RECEIPT_ALPHABET = CODE_ALPHABET
+RECEIPT_LENGTH = 8
+SESSION_LABEL = "ballot-session"
+MAX_SLIPS_PER_CATEGORY = 5000
+MAX_OPINION_CHARS = 1000
+
+_random = random.SystemRandom()
+
+
+class CredentialError(DomainError):
+    """A voter-facing refusal; `code` is one of unknown / used / closed / not_open / session."""
+
+    status = 409
+
+
+# --- audit -----------------------------------------------------------------------------------------
+
+
+def _audit(*, actor, action: str, box: BallotBox, detail: dict | None = None) -> None:
+    """A box-level audit event in the current transaction (never for a single ballot, BAL-6)."""
+    if importlib.util.find_spec("shuping.audit.services") is None:  # the audit app lands separately
+        return
+    from shuping.audit.services import record
+
+    record(actor=actor, action=action, target=box, detail=detail or {})
+
+
+def _require_manager(actor, box: BallotBox) -> None:
+    if not can_manage_box(actor, box):
+        raise DomainError("您没有管理此票箱的权限。", code="forbidden")
+
+
+def _require_status(box: BallotBox, *statuses: str, message: str) -> None:
+    if box.status not in statuses:
+        raise ConflictError(message, code="bad_status")
+
+
+# --- boxes (BAL-1) ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubjectInput:
+    name: str
+    post: str = ""
+    section: str = Section.ON_SITE
+
+
+@dataclass(frozen=True)
+class CategoryInput:
+    name: str
+    weight: float | None = None
+
+
+SCALES = {ScaleKind.GOOD_TO_POOR: DEFAULT_SCALE, ScaleKind.COMPETENCE: COMPETENCE_SCALE}
+
+
+@transaction.atomic
+def create_box(
+    *,
+    actor,
+    organization,
+    title: str,
+    scale_kind: str = ScaleKind.GOOD_TO_POOR,
+    requires_every_subject: bool = True,
+    has_opinion: bool = True,
+) -> BallotBox:
+    """Create a draft box owned by `organization` (the organizer); the actor must be its organizer staff."""
+    title = title.strip()
+    if not title:
+        raise DomainError("请填写票箱名称。", field="title")
+    if not can_create_box_for(actor, organization):
+        raise DomainError(
+            "您不是该组织的组织部门工作人员，不能为其创建票箱。", field="organization", code="forbidden"
+        )
+    if scale_kind not in SCALES:
+        raise DomainError("请选择评价等次。", field="scale_kind")
+    scale = [[g.key, g.label, int(g.score)] for g in SCALES[scale_kind].grades]
+    box = BallotBox.objects.create(
+        organization=organization,
+        title=title[:200],
+        scale=scale,
+        requires_every_subject=requires_every_subject,
+        has_opinion=has_opinion,
+        created_by=actor,
+    )
+    _audit(actor=actor, action="ballots.box_created", box=box, detail={"title": box.title})
+    return box
+
+
+@transaction.atomic
+def set_up_box(
+    *,
+    actor,
+    box: BallotBox,
+    subjects: Sequence[SubjectInput],
+    categories: Sequence[CategoryInput],
+    dimensions: Sequence[str] = (),
+) -> BallotBox:
+    """Replace a draft box's subjects, voter categories and dimensions (only before any slip exists)."""
+    box = BallotBox.objects.select_for_update().get(pk=box.pk)
+    _require_manager(actor, box)
+    _require_status(box, BoxStatus.DRAFT, message="只有草拟状态的票箱可以修改测评对象和类别。")
+    if not subjects:
+        raise DomainError("请至少填写一位测评对象。", field="subjects")
+    if not categories:
+        raise DomainError("请至少填写一个参评人员类别。", field="categories")
+    names = [c.name.strip() for c in categories]
+    if len(set(names)) != len(names) or not all(names):
+        raise DomainError("参评人员类别名称不能为空，也不能重复。", field="categories")
+    for c in categories:
+        if c.weight is not None and not (0 < c.weight <= 1000):
+            raise DomainError("类别权重应为大于 0 的数。", field="categories")
+    for s in subjects:
+        if not s.name.strip():
+            raise DomainError("测评对象姓名不能为空。", field="subjects")
+        if s.section not in Section.values:
+            raise DomainError("述职方式不正确。", field="subjects")
+    if Credential.objects.filter(box=box, is_rehearsal=False).exists():
+        raise ConflictError("已生成投票凭证，不能再修改类别；如需修改，请新建票箱。", code="slips_exist")
+    Credential.objects.filter(box=box).delete()  # rehearsal slips belong to the old categories
+    box.subjects.all().delete()
+    box.categories.all().delete()
+    box.dimensions.all().delete()
+    BoxSubject.objects.bulk_create(
+        BoxSubject(
+            box=box, name=s.name.strip()[:64], post=s.post.strip()[:200], section=s.section, position=i
+        )
+        for i, s in enumerate(subjects)
+    )
+    VoterCategory.objects.bulk_create(
+        VoterCategory(box=box, name=c.name.strip()[:64], weight=c.weight, position=i)
+        for i, c in enumerate(categories)
+    )
+    BoxDimension.objects.bulk_create(
+        BoxDimension(box=box, name=d.strip()[:100], position=i) for i, d in enumerate(dimensions) if d.strip()
+    )
+    _audit(
+        actor=actor,
+        action="ballots.box_set_up",
+        box=box,
+        detail={"subjects": len(subjects), "categories": names, "dimensions": len(dimensions)},
+    )
+    return box
+
+
+# --- credentials (BAL-2) ---------------------------------------------------------------------------
+
+
+def normalize_code(code: str) -> str:
+    """What a voter typed or scanned → the canonical code (full-width, lower case, dashes, spaces ignored)."""
+    text = unicodedata.normalize("NFKC", code or "").upper()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def code_hash(code: str) -> str:
+    """The keyed HMAC-SM3 of a normalized code: the only form in which a credential is stored."""
+    return crypto.hmac_sm3(
+        crypto.LABEL_BALLOT_CREDENTIAL, normalize_code(code).encode("ascii", "ignore")
+    ).hex()
+
+
+def format_code(code: str) -> str:
+    """The code as printed on a slip: two groups of five."""
+    return f"{code[:5]}-{code[5:]}"
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A printed slip: shown once, on the sheet generated with it, and never stored."""
+
+    code: str
+    category: str
+    is_rehearsal: bool
+
+    @property
+    def display_code(self) -> str:
+        return format_code(self.code)
+
+
+@transaction.atomic
+def generate_credentials(
+    *, actor, box: BallotBox, counts: Mapping[int, int], is_rehearsal: bool = False
+) -> list[Slip]:
+    """Issue `counts[category_id]` new one-time credentials; return the slips shuffled (BAL-2).
+
+    The plaintext codes exist only in the returned list (the printable sheet); the database keeps their
+    keyed hashes. The slips are shuffled across categories' order of issue so no list of issue ties a slip
+    to a person; rows are also inserted in shuffled order.
+    """
+    box = BallotBox.objects.select_for_update().get(pk=box.pk)
+    _require_manager(actor, box)
+    if is_rehearsal:
+        _require_status(box, BoxStatus.DRAFT, BoxStatus.REHEARSAL, message="演练凭证只能在投票开始前生成。")
+    else:
+        _require_status(box, BoxStatus.DRAFT, BoxStatus.OPEN, message="票箱已封箱，不能再生成投票凭证。")
+    categories = {c.pk: c for c in box.categories.all()}
+    if not categories or not box.subjects.exists():
+        raise DomainError("请先设置测评对象和参评人员类别。", code="not_set_up")
+    slips: list[tuple[Slip, VoterCategory]] = []
+    for category_id, n in counts.items():
+        if category_id not in categories:
+            raise DomainError("参评人员类别不存在。", field="counts")
+        if not (0 <= int(n) <= MAX_SLIPS_PER_CATEGORY):
+            raise DomainError(f"每类凭证数量应在 0 到 {MAX_SLIPS_PER_CATEGORY} 之间。", field="counts")
+        category = categories[category_id]
+        for _ in range(int(n)):
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            slips.append((Slip(code, category.name, is_rehearsal), category))
+    if not slips:
+        raise DomainError("请填写要生成的凭证数量。", field="counts")
+    _random.shuffle(slips)
+    Credential.objects.bulk_create(
+        Credential(box=box, category=category, code_hash=code_hash(slip.code), is_rehearsal=is_rehearsal)
+        for slip, category in slips
+    )
+    _audit(
+        actor=actor,
+        action="ballots.slips_generated",
+        box=box,
+        detail={"count": len(slips), "is_rehearsal": is_rehearsal},
+    )
+    return [slip for slip, _ in slips]
+
+
+# --- status changes (BAL-1, BAL-6) -----------------------------------------------------------------
+
+
+def _wipe_rehearsal(box: BallotBox) -> int:
+    wiped = Ballot.objects.filter(box=box, is_rehearsal=True).delete()[0]
+    Credential.objects.filter(box=box, is_rehearsal=True).delete()  # their sessions cascade
+    return wiped
+
+
+@transaction.atomic
+def start_rehearsal(*, actor, box: BallotBox) -> BallotBox:
+    """演练: the box accepts rehearsal slips only; every rehearsal ballot is wiped when it ends."""
+    box = BallotBox.objects.select_for_update().get(pk=box.pk)
+    _require_manager(actor, box)
+    box.transition_to(BoxStatus.REHEARSAL)
+    box.save(update_fields=["status"])
+    _audit(actor=actor, action="ballots.rehearsal_started", box=box)
+    return box
+
+
+@transaction.atomic
+def end_rehearsal(*, actor, box: BallotBox) -> BallotBox:
+    """End the rehearsal: rehearsal ballots and rehearsal slips are deleted, never counted."""
+    box = BallotBox.objects.select_for_update().get(pk=box.pk)
+    _require_manager(actor, box)
+    box.transition_to(BoxStatus.DRAFT)
+    wiped = _wipe_rehearsal(box)
+    box.save(update_fields=["status"])
+    _audit(actor=actor, action="ballots.rehearsal_ended", box=box, detail={"wiped_ballots": wiped})
+    return box
+
+
+@transaction.atomic
+def open_box(*, actor, box: BallotBox) -> BallotBox:
+    """Start voting. Needs subjects and at least one real slip."""
+    box = BallotBox.objects.select_for_update().get(pk=box.pk)
+    _require_manager(actor, box)
+    if not Credential.objects.filter(box=box, is_rehearsal=False).exists():
+        raise ConflictError("请先生成投票凭证，再开始投票。", code="no_slips")
+    box.transition_to(BoxStatus.OPEN)
+    _wipe_rehearsal(box)
+    box.opened_at = timezone.now()
+    box.save(update_fields=["status", "opened_at"])
+    _audit(actor=actor, action="ballots.box_opened", box=box)
+    return box
+
+
+@transaction.atomic
+def close_box(*, actor, box: BallotBox) -> BallotBox:
+    """Close and seal the box (BAL-6): nothing is accepted afterwards.
+
+    The row lock on the box waits for every vote in flight (they hold a share lock on it) and every later
+    vote sees the box closed. In the same transaction the box is sealed (see `_seal`).
+    """
+    box = BallotBox.objects.select_for_update().get(pk=box.pk)
+    _require_manager(actor, box)
+    box.transition_to(BoxStatus.CLOSED)
+    box.closed_at = timezone.now()
+    stored, used = _seal(box)
+    box.is_sealed = True
+    box.save(update_fields=["status", "closed_at", "is_sealed"])
+    _audit(
+        actor=actor,
+        action="ballots.box_closed",
+        box=box,
+        detail={"ballots": stored, "slips_used": used},
+    )
+    transaction.on_commit(_scrub_storage)
+    return box
+
+
+def _seal(box: BallotBox) -> tuple[int, int]:
+    """Rewrite every ballot in random order and touch every credential, in this one transaction.
+
+    Before: each ballot row was written by its voter's transaction, as was the consumed credential, so
+    PostgreSQL `xmin` (same transaction id) and `ctid`/SQLite `rowid` (insertion order) could link them
+    and reveal voting order. After: every ballot and every credential of the box carries this
+    transaction's id; ballots lie in a random physical order under fresh random keys; sessions are gone.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # deleted cells are zeroed, not left in free pages
+            cursor.execute("PRAGMA secure_delete = ON")
+    rows = list(
+        Ballot.objects.filter(box=box).values_list(
+            "category_id", "is_rehearsal", "ratings", "dimension_ratings", "opinions", "receipt"
+        )
+    )
+    _random.shuffle(rows)
+    Ballot.objects.filter(box=box).delete()
+    Ballot.objects.bulk_create(
+        (
+            Ballot(
+                id=uuid.uuid4(),
+                box=box,
+                category_id=category_id,
+                is_rehearsal=is_rehearsal,
+                ratings=ratings,
+                dimension_ratings=dimension_ratings,
+                opinions=opinions,
+                receipt=receipt,
+            )
+            for category_id, is_rehearsal, ratings, dimension_ratings, opinions, receipt in rows
+        ),
+        batch_size=500,
+    )
+    Credential.objects.filter(box=box).update(is_used=F("is_used"))
+    BallotSession.objects.filter(credential__box=box).delete()
+    used = Credential.objects.filter(box=box, is_used=True, is_rehearsal=False).count()
+    return len(rows), used
+
+
+def _scrub_storage() -> None:
+    """After sealing: reclaim the old ballot rows' space so their bytes and ordering do not linger."""
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("VACUUM ballots_ballot, ballots_credential, ballots_ballotsession")
+            elif connection.vendor == "sqlite":
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except DatabaseError:  # best effort; the ADR tells operators what to run instead
+        logger.warning("封箱后的存储清理未能执行，请运维人员按 ADR 0004 手工执行。")
+
+
+# --- voting (BAL-3, BAL-5) -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionStart:
+    token: str
+    box: BallotBox
+
+
+def _session_hash(token: str) -> str:
+    return crypto.hmac_sm3(SESSION_LABEL, token.encode("ascii", "ignore")).hex()
+
+
+def _refuse_for_status(box: BallotBox, credential: Credential) -> None:
+    if box.status == BoxStatus.CLOSED:
+        raise CredentialError("投票已结束，票箱已封箱，不再接受投票。", code="closed")
+    if box.status == BoxStatus.REHEARSAL and not credential.is_rehearsal:
+        raise CredentialError("现在是演练时间，正式投票尚未开始，请稍候。", code="not_open")
+    if box.status == BoxStatus.OPEN and credential.is_rehearsal:
+        raise CredentialError("这是演练凭证，演练已结束，不能用于正式投票。", code="unknown")
+    if box.status not in (BoxStatus.OPEN, BoxStatus.REHEARSAL):
+        raise CredentialError("投票尚未开始，请等候工作人员宣布开始后再试。", code="not_open")
+
+
+@transaction.atomic
+def start_session(*, code: str) -> SessionStart:
+    """Exchange a credential code for a ballot session token (BAL-3).
+
+    The code arrives in a POST body (it rode in the URL fragment, which browsers never send), so it never
+    reaches a request log. Exchanging again before voting (another phone) replaces the earlier session.
+    """
+    normalized = normalize_code(code)
+    if len(normalized) != CODE_LENGTH:
+        raise CredentialError(
+            "凭证码应为 10 位字母和数字，请核对凭条后重新输入。", code="unknown", field="code"
+        )
+    credential = Credential.objects.select_related("box").filter(code_hash=code_hash(normalized)).first()
+    if credential is None:
+        raise CredentialError("凭证码无效，请核对凭条后重新输入。", code="unknown", field="code")
+    if credential.is_used:
+        raise CredentialError("此凭证已投过票，每张凭条只能投票一次。", code="used", field="code")
+    credential.box.status = _lock_box_for_voting(credential.box_id)
+    _refuse_for_status(credential.box, credential)
+    token = secrets.token_urlsafe(24)
+    BallotSession.objects.filter(credential=credential).delete()
+    BallotSession.objects.create(credential=credential, token_hash=_session_hash(token))
+    return SessionStart(token=token, box=credential.box)
+
+
+def _lock_box_for_voting(box_id: int) -> str:
+    """The box's status under a lock that `close_box` must wait for (BAL-5).
+
+    PostgreSQL: FOR SHARE — votes do not block one another, but closing (FOR UPDATE) waits for every
+    vote in flight, and a vote arriving after the close sees the closed status. SQLite: transactions are
+    BEGIN IMMEDIATE, so the whole vote already runs under the database's single write lock.
+    """
+    with connection.cursor() as cursor:
+        suffix = " FOR SHARE" if connection.vendor == "postgresql" else ""
+        cursor.execute(f"SELECT status FROM ballots_ballotbox WHERE id = %s{suffix}", [box_id])  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else ""
+
+
+def clean_ballot(
+    box: BallotBox,
+    subjects: Sequence[BoxSubject],
+    dimensions: Sequence[BoxDimension],
+    ratings: object,
+    dimension_ratings: object,
+    opinions: object,
+) -> tuple[dict, dict, dict]:
+    """Check a ballot's contents against the box; return them normalized or raise DomainError."""
+    grades = {str(k) for k, _label, _score in box.scale}
+    subject_ids = {str(s.pk) for s in subjects}
+    dimension_ids = {str(d.pk) for d in dimensions}
+    if (
+        not isinstance(ratings, dict)
+        or not isinstance(dimension_ratings or {}, dict)
+        or not isinstance(opinions or {}, dict)
+    ):
+        raise DomainError("选票内容格式不正确，请刷新页面后重试。", code="malformed")
+    clean_ratings = {}
+    for key, grade in ratings.items():
+        if str(key) not in subject_ids or (grade not in ("", None) and str(grade) not in grades):
+            raise DomainError("选票内容与票箱不符，请刷新页面后重试。", code="malformed")
+        if grade not in ("", None):
+            clean_ratings[str(key)] = str(grade)
+    if box.requires_every_subject:
+        missing = [s.name for s in subjects if str(s.pk) not in clean_ratings]
+        if missing:
+            raise DomainError("请对每位测评对象作出评价。尚未评价：" + "、".join(missing), code="incomplete")
+    if not clean_ratings:
+        raise DomainError("请至少对一位测评对象作出评价。", code="incomplete")
+    clean_dimensions: dict[str, dict[str, str]] = {}
+    for key, marks in (dimension_ratings or {}).items():
+        if str(key) not in subject_ids or not isinstance(marks, dict):
+            raise DomainError("选票内容与票箱不符，请刷新页面后重试。", code="malformed")
+        for dim, grade in marks.items():
+            if str(dim) not in dimension_ids or (grade not in ("", None) and str(grade) not in grades):
+                raise DomainError("选票内容与票箱不符，请刷新页面后重试。", code="malformed")
+            if grade not in ("", None):
+                clean_dimensions.setdefault(str(key), {})[str(dim)] = str(grade)
+    clean_opinions = {}
+    for key, text in (opinions or {}).items():
+        if str(key) not in subject_ids and key != "general":
+            raise DomainError("选票内容与票箱不符，请刷新页面后重试。", code="malformed")
+        text = str(text or "").strip()
+        if len(text) > MAX_OPINION_CHARS:
+            raise DomainError(f"意见建议每条不超过 {MAX_OPINION_CHARS} 字。", code="too_long")
+        if text and box.has_opinion:
+            clean_opinions[str(key)] = text
+    return clean_ratings, clean_dimensions, clean_opinions
+
+
+@transaction.atomic
+def submit_ballot(
+    *, token: str, ratings: object, dimension_ratings: object = None, opinions: object = None
+) -> str:
+    """Consume the session's credential and store its ballot in ONE transaction; return the receipt (BAL-5).
+
+    Idempotent: a retry of an accepted session returns the same receipt and stores nothing. The credential
+    is consumed by a conditional UPDATE (`… WHERE is_used = false`) whose affected-row count decides, so two
+    racing submissions can never both succeed. Writes no log line and no audit event (BAL-6).
+    """
+    token_hash = _session_hash(token or "")
+    expired = CredentialError(
+        "投票会话已失效（可能已在另一部手机上打开）。请重新扫描凭条上的二维码。", code="session"
+    )
+    # Lock order box → session → credential, the same as close_box's (box → sessions), so no deadlock.
+    box_id = (
+        BallotSession.objects.filter(token_hash=token_hash)
+        .values_list("credential__box_id", flat=True)
+        .first()
+    )
+    if box_id is None:
+        raise expired
+    status = _lock_box_for_voting(box_id)
+    session = (
+        BallotSession.objects.select_for_update(of=("self",))
+        .select_related("credential")
+        .filter(token_hash=token_hash)
+        .first()
+    )
+    if session is None:
+        raise expired
+    if session.receipt:
+        return session.receipt
+    credential = session.credential
+    box = BallotBox.objects.get(pk=box_id)
+    box.status = status
+    _refuse_for_status(box, credential)
+    subjects = list(BoxSubject.objects.filter(box=box))
+    dimensions = list(BoxDimension.objects.filter(box=box))
+    clean_ratings, clean_dimensions, clean_opinions = clean_ballot(
+        box, subjects, dimensions, ratings, dimension_ratings, opinions
+    )
+    consumed = Credential.objects.filter(pk=credential.pk, is_used=False).update(is_used=True)
+    if consumed != 1:
+        raise CredentialError("此凭证已投过票，每张凭条只能投票一次。", code="used")
+    receipt = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    Ballot.objects.create(
+        box=box,
+        category_id=credential.category_id,
+        is_rehearsal=credential.is_rehearsal,
+        ratings=clean_ratings,
+        dimension_ratings=clean_dimensions,
+        opinions=clean_opinions,
+        receipt=receipt,
+    )
+    session.receipt = receipt
+    session.save(update_fields=["receipt"])
+    return receipt
