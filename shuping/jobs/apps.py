@@ -5,3 +5,17 @@ class JobsConfig(AppConfig):
     name = "shuping.jobs"
     label = "jobs"
     verbose_name = "后台任务"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from shuping.core.navigation import NavItem, register
+
+        register(
+            NavItem(
+                label=_("后台任务"),
+                url_name="jobs:list",
+                visible=lambda user: getattr(user, "is_authenticated", False),
+                order=900,
+            )
+        )

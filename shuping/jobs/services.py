@@ -52,7 +52,8 @@ class _State(threading.local):
     """Per-thread bookkeeping of the job running in this thread (a worker runs one job at a time)."""
 
     def __init__(self) -> None:
-        self.baseline_depth = 0
+        #: Atomic depth at which the running job's task started; None outside a job runner.
+        self.baseline_depth: int | None = None
         self.side_connection: Any = None
         self.pending: dict[int, dict[str, Any]] = {}
         self.flush_keys: set[tuple[int, int]] = set()
@@ -207,15 +208,21 @@ def report_progress(job_id: int, *, done: int, total: int, message: str = "") ->
         "message": str(message)[:MESSAGE_MAX],
     }
     connection = connections[DEFAULT_DB_ALIAS]
-    if len(connection.atomic_blocks) <= _state.baseline_depth:
-        _state.pending.pop(job_id, None)
-        with transaction.atomic():
-            Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(**values)
+    baseline = _state.baseline_depth
+    if baseline is None or len(connection.atomic_blocks) <= baseline:
+        # Outside a job runner (a test, a one-off call) the caller's transaction is the caller's call.
+        _write_directly(job_id, values)
         return
     if connection.vendor != "sqlite":
         _write_through_side_connection(job_id, values)
         return
     _defer_until_commit(job_id, values, connection)
+
+
+def _write_directly(job_id: int, values: dict[str, Any]) -> None:
+    _state.pending.pop(job_id, None)
+    with transaction.atomic():
+        Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(**values)
 
 
 def _write_through_side_connection(job_id: int, values: dict[str, Any]) -> None:
@@ -247,7 +254,7 @@ def _write_through_side_connection(job_id: int, values: dict[str, Any]) -> None:
 
 def _defer_until_commit(job_id: int, values: dict[str, Any], connection: Any) -> None:
     _state.pending[job_id] = values
-    outermost = connection.atomic_blocks[_state.baseline_depth]
+    outermost = connection.atomic_blocks[_state.baseline_depth or 0]
     key = (job_id, id(outermost))
     if key not in _state.flush_keys:
         _state.flush_keys.add(key)
@@ -258,9 +265,8 @@ def _flush_pending(job_id: int, key: tuple[int, int]) -> None:
     _state.flush_keys.discard(key)
     values = _state.pending.pop(job_id, None)
     if values is not None:
-        report_progress(
-            job_id, done=values["progress_done"], total=values["progress_total"], message=values["message"]
-        )
+        # After the commit: nothing to route around any more (and never defer again from here).
+        _write_directly(job_id, values)
 
 
 def _drop_pending(job_id: int) -> None:
@@ -271,14 +277,14 @@ def _drop_pending(job_id: int) -> None:
 # --- used by the job runner (runtime.py) -------------------------------------------------------------
 
 
-def enter_job_scope() -> int:
+def enter_job_scope() -> int | None:
     """Remember the atomic depth at which a task starts; returns the previous value for exit_job_scope."""
     previous = _state.baseline_depth
     _state.baseline_depth = len(connections[DEFAULT_DB_ALIAS].atomic_blocks)
     return previous
 
 
-def exit_job_scope(previous: int) -> None:
+def exit_job_scope(previous: int | None) -> None:
     """Restore the depth and close the side connection, if one was opened."""
     _state.baseline_depth = previous
     side, _state.side_connection = _state.side_connection, None
