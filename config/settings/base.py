@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "shuping.core",
     "shuping.audit",
     "shuping.accounts",
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
     "shuping.jobs",
     "shuping.documents",
     "shuping.demo",
+    "shuping.campaigns",
     "shuping.ballots",
 ]
 
@@ -47,7 +50,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "shuping.accounts.middleware.SessionTimeoutMiddleware",
+    "shuping.accounts.middleware.SecondFactorMiddleware",
+    "shuping.accounts.middleware.PasswordRotationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -122,6 +128,20 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SHUPING_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+# SEC-3 sign-in policy (docs/security.md): lockout per account, never per address; a high per-address
+# throttle against password spraying; administrators rotate passwords; a second factor for administrators
+# and organizer staff. The header names are set only when a proxy in front sets (and strips) them.
+SHUPING_LOGIN_LOCKOUT_FAILURES = 5
+SHUPING_LOGIN_LOCKOUT_SECONDS = 15 * 60
+SHUPING_LOGIN_IP_THROTTLE_FAILURES = 100
+SHUPING_LOGIN_IP_THROTTLE_SECONDS = 10 * 60
+SHUPING_CLIENT_IP_HEADER = os.environ.get("SHUPING_CLIENT_IP_HEADER", "")
+SHUPING_ADMIN_PASSWORD_MAX_AGE_DAYS = 90
+SHUPING_DORMANT_ACCOUNT_DAYS = 90
+SHUPING_REQUIRE_SECOND_FACTOR = True
+SHUPING_SECOND_FACTOR_PROVIDERS = ["shuping.accounts.second_factor.TOTPProvider"]
+SHUPING_CLIENT_CERT_HEADER = os.environ.get("SHUPING_CLIENT_CERT_HEADER", "")
+OTP_TOTP_ISSUER = "述评"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -14,6 +14,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
+# Persona tests sign in without OTP; tests of the second-factor flow override this to True.
+SHUPING_REQUIRE_SECOND_FACTOR = False
 MEDIA_ROOT = BASE_DIR / ".test-media" / os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 # One Redis database per xdist worker (CONVENTIONS); Redis is used where DATABASE_URL names PostgreSQL

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from . import services
 from .models import RoleGrant, User
 
 
@@ -18,8 +19,29 @@ admin.site.site_title = "述评系统管理"
 
 @admin.register(User)
 class ShupingUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("述评", {"fields": ("full_name", "admin_role")}))  # type: ignore[operator]
+    fieldsets = (  # type: ignore[operator]
+        *UserAdmin.fieldsets,
+        (
+            "述评",
+            {
+                "fields": (
+                    "full_name",
+                    "admin_role",
+                    "password_changed_at",
+                    "failed_login_count",
+                    "locked_until_at",
+                )
+            },
+        ),
+    )
     list_display = ("username", "full_name", "admin_role", "is_active")
+    readonly_fields = ("password_changed_at", "failed_login_count", "locked_until_at")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # SEC-3: unticking 「有效」 disables the account through the service, which ends its sessions at once.
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.disable_user(user=obj, actor=request.user, reason="admin")
 
 
 @admin.register(RoleGrant)

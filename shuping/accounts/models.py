@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AdminRole, Role
@@ -35,6 +36,16 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
+    def set_password(self, raw_password: str | None) -> None:
+        """Every path that sets a password (services, admin, createsuperuser) stamps its date (rotation)."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def is_locked(self, at=None) -> bool:
+        """True while a lockout after repeated failed sign-ins is in force (SEC-3)."""
+        at = at or timezone.now()
+        return self.locked_until_at is not None and self.locked_until_at > at
+
 
 class RoleGrant(models.Model):
     """A role a user holds on an organization, optionally over its whole subtree.
@@ -63,3 +74,22 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organization}"
+
+
+class UserSession(models.Model):
+    """One signed-in session of a user, so that disabling the account ends all its sessions at once (SEC-3).
+
+    Recorded on every sign-in (the `user_logged_in` signal) and removed on sign-out; rows older than the
+    absolute session lifetime are pruned, since no session can outlive it.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("用户"))
+    session_key = models.CharField(_("会话标识"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("登录时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -6,4 +6,10 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("second-factor/", views.second_factor, name="second_factor"),
+    path("second-factor/enrol/", views.second_factor_enrol, name="second_factor_enrol"),
+    path("password/", views.password_change, name="password_change"),
+    path("security/", views.security_accounts, name="security_accounts"),
+    path("security/users/<int:user_id>/unlock/", views.unlock, name="unlock"),
+    path("security/second-factor/reset/", views.reset_second_factor, name="reset_second_factor"),
 ]

@@ -1,0 +1,258 @@
+"""Every write on accounts (SEC-3): sign-in outcomes, lockout, passwords, sessions, disabling, second factor.
+
+Each service is keyword-only, runs in one transaction and writes its audit event in that transaction.
+The sign-in policy itself is documented in docs/security.md.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from shuping.audit.services import AuditTarget, record
+
+from .models import User, UserSession
+from .policy import ip_fingerprint, ip_prefix
+
+
+class AccountError(Exception):
+    """A request on an account that the rules refuse; the message is shown to the user as is."""
+
+
+# Why a sign-in failed, as recorded in the audit detail.
+BAD_CREDENTIALS = "bad_credentials"
+LOCKED = "locked"
+INACTIVE = "inactive"
+THROTTLED = "throttled"
+BAD_SECOND_FACTOR = "bad_second_factor"
+#: Failures that count towards the account lockout and the per-address throttle.
+COUNTED_FAILURES = (BAD_CREDENTIALS, BAD_SECOND_FACTOR)
+
+
+def _source_detail(ip: str) -> dict[str, str]:
+    """Where an attempt came from, without storing the full address: /24 (/48) prefix and a keyed hash."""
+    return {"ip_prefix": ip_prefix(ip), "ip_hash": ip_fingerprint(ip) if ip else ""}
+
+
+def _ip_key(ip: str) -> str:
+    return f"accounts:login-failures:{ip_fingerprint(ip)}"
+
+
+def _count_address_failure(ip: str) -> None:
+    """Per-address failure counter in the cache, in a fixed window (the soft throttle)."""
+    if not ip:
+        return
+    key = _ip_key(ip)
+    window = settings.SHUPING_LOGIN_IP_THROTTLE_SECONDS
+    if cache.add(key, 1, timeout=window):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+
+
+def address_throttled(*, ip: str) -> bool:
+    """True when this address has failed SHUPING_LOGIN_IP_THROTTLE_FAILURES times in the current window."""
+    if not ip:
+        return False
+    return int(cache.get(_ip_key(ip), 0)) >= settings.SHUPING_LOGIN_IP_THROTTLE_FAILURES
+
+
+@transaction.atomic
+def register_login_failure(*, username: str, ip: str, reason: str) -> User | None:
+    """Record a failed sign-in: count it against the account and the address, lock if due, audit it.
+
+    The account (if the name exists) is locked for SHUPING_LOGIN_LOCKOUT_SECONDS after
+    SHUPING_LOGIN_LOCKOUT_FAILURES consecutive counted failures. Attempts refused because the account is
+    already locked are audited but neither counted nor extend the lock, so an attacker cannot keep a
+    colleague locked out for ever. The password is never recorded. Returns the account, if any.
+    """
+    now = timezone.now()
+    user = User.objects.select_for_update().filter(username=username).first()
+    newly_locked = False
+    if user is not None and reason in COUNTED_FAILURES:
+        if user.locked_until_at is not None and user.locked_until_at <= now:
+            user.failed_login_count, user.locked_until_at = 0, None  # the previous lock has expired
+        user.failed_login_count += 1
+        if user.failed_login_count >= settings.SHUPING_LOGIN_LOCKOUT_FAILURES and not user.is_locked(now):
+            user.locked_until_at = now + timedelta(seconds=settings.SHUPING_LOGIN_LOCKOUT_SECONDS)
+            newly_locked = True
+        user.save(update_fields=["failed_login_count", "locked_until_at"])
+    if reason in COUNTED_FAILURES:
+        _count_address_failure(ip)
+    record(
+        actor=None,
+        action="accounts.login",
+        target=user if user is not None else AuditTarget(type="accounts.username", label=username[:150]),
+        outcome="denied" if reason in (LOCKED, THROTTLED, INACTIVE) else "failed",
+        detail={
+            "username": username[:150],
+            "reason": reason,
+            "locked": newly_locked,
+            **_source_detail(ip),
+        },
+    )
+    return user
+
+
+@transaction.atomic
+def register_login_success(*, user: User, ip: str, second_factor: str = "") -> None:
+    """Record a completed sign-in (after the second factor, when one is required): reset the counter, audit."""
+    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until_at=None)
+    user.failed_login_count, user.locked_until_at = 0, None
+    record(
+        actor=user,
+        action="accounts.login",
+        target=user,
+        detail={"username": user.username, "second_factor": second_factor, **_source_detail(ip)},
+    )
+
+
+@transaction.atomic
+def unlock_user(*, user: User, actor: User) -> None:
+    """The security administrator lifts a lockout before it expires (SEC-1: only that administrator)."""
+    if actor.admin_role != "security":
+        raise AccountError("只有安全管理员可以解除账号锁定。")
+    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until_at=None)
+    user.failed_login_count, user.locked_until_at = 0, None
+    record(actor=actor, action="accounts.unlock", target=user)
+
+
+# --- sessions ----------------------------------------------------------------------------------------
+
+
+def _session_store():
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+@transaction.atomic
+def remember_session(*, user: User, session_key: str) -> None:
+    """Note a new signed-in session so that disabling the account can end it (called on every sign-in)."""
+    if session_key:
+        UserSession.objects.update_or_create(
+            session_key=session_key, defaults={"user": user, "created_at": timezone.now()}
+        )
+
+
+@transaction.atomic
+def forget_session(*, session_key: str) -> None:
+    """Drop the note of a session that ended by signing out."""
+    if session_key:
+        UserSession.objects.filter(session_key=session_key).delete()
+
+
+def _end_sessions(user: User, *, keep_session_key: str = "") -> int:
+    store = _session_store()
+    rows = UserSession.objects.filter(user=user).exclude(session_key=keep_session_key or None)
+    keys = list(rows.values_list("session_key", flat=True))
+    for key in keys:
+        store(session_key=key).delete()
+    rows.delete()
+    return len(keys)
+
+
+@transaction.atomic
+def end_user_sessions(*, user: User, actor: User | None, keep_session_key: str = "") -> int:
+    """End every session of `user` now (all but `keep_session_key`); returns how many were ended."""
+    count = _end_sessions(user, keep_session_key=keep_session_key)
+    record(actor=actor, action="accounts.sessions_end", target=user, detail={"sessions": count})
+    return count
+
+
+@transaction.atomic
+def prune_session_records(*, at=None) -> int:
+    """Forget session notes older than the absolute session lifetime: no session outlives it."""
+    cutoff = (at or timezone.now()) - timedelta(seconds=settings.SHUPING_SESSION_ABSOLUTE_SECONDS)
+    deleted, _ = UserSession.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+# --- disabling -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def disable_user(*, user: User, actor: User | None, reason: str = "") -> None:
+    """Disable an account and end all its sessions immediately (SEC-3).
+
+    `actor` is None when the system disables the account (dormant accounts). Idempotent: disabling a
+    disabled account still ends any session left and is audited.
+    """
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    count = _end_sessions(user)
+    record(
+        actor=actor,
+        action="accounts.disable",
+        target=user,
+        source="web" if actor is not None else "system",
+        detail={"reason": reason, "sessions_ended": count},
+    )
+
+
+@transaction.atomic
+def disable_dormant_accounts(*, days: int | None = None, at=None) -> list[User]:
+    """Disable active accounts unused for `days` (default SHUPING_DORMANT_ACCOUNT_DAYS); `shuping tick` calls it.
+
+    Unused means no sign-in since the cutoff — or, never signed in, created before it.
+    """
+    days = settings.SHUPING_DORMANT_ACCOUNT_DAYS if days is None else days
+    cutoff = (at or timezone.now()) - timedelta(days=days)
+    dormant = list(
+        User.objects.filter(is_active=True)
+        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+        .order_by("pk")
+    )
+    for user in dormant:
+        disable_user(user=user, actor=None, reason=f"dormant:{days}")
+    return dormant
+
+
+# --- passwords -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def change_password(*, user: User, new_password: str, keep_session_key: str = "") -> None:
+    """Set a new password (validated: ≥ 12 characters, not common …), stamp its date, end other sessions.
+
+    Raises django.core.exceptions.ValidationError with Chinese messages when the password is refused.
+    """
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password", "password_changed_at"])
+    count = _end_sessions(user, keep_session_key=keep_session_key)
+    record(actor=user, action="accounts.password_change", target=user, detail={"sessions_ended": count})
+
+
+# --- second factor -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def confirm_second_factor_device(*, user: User, device) -> None:
+    """Mark a freshly enrolled device (its first code verified) as the user's confirmed second factor."""
+    if device.user_id != user.pk:
+        raise AccountError("该设备不属于当前用户。")
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record(actor=user, action="accounts.second_factor_enrol", target=user, detail={"device": device.name})
+
+
+@transaction.atomic
+def reset_second_factor(*, user: User, actor: User) -> int:
+    """The security administrator removes a user's second-factor devices (lost phone); they enrol again."""
+    if actor.admin_role != "security":
+        raise AccountError("只有安全管理员可以重置动态口令。")
+    from django_otp import devices_for_user
+
+    devices = list(devices_for_user(user, confirmed=None))
+    for device in devices:
+        device.delete()
+    record(actor=actor, action="accounts.second_factor_reset", target=user, detail={"devices": len(devices)})
+    return len(devices)
