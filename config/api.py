@@ -18,9 +18,11 @@ install_error_handlers(api)
 
 
 def _mount() -> None:
+    from shuping.ballots.api import router as ballots_router
     from shuping.orgs.api import router as orgs_router
 
     api.add_router("/", orgs_router)
+    api.add_router("/", ballots_router)
 
 
 _mount()

@@ -11,6 +11,8 @@ urlpatterns = [
     path("orgs/", include("shuping.orgs.urls")),
     path("jobs/", include("shuping.jobs.urls")),
     path("audit/", include("shuping.audit.urls")),
+    path("ballots/", include("shuping.ballots.urls")),
+    path("v/", include("shuping.ballots.urls_vote")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

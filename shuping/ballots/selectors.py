@@ -103,7 +103,7 @@ def tally_report(box: BallotBox) -> dict:
                 continue
             r = result.result(str(subject.pk), categories=group.categories)
             by_group.append({"label": group.label, "ballots": group.ballots, "is_hidden": False, "result": r})
-        rows.append({"subject": subject, "overall": overall, "groups": by_group})
+        rows.append({"subject": subject, "overall": overall, "groups": by_group, "fmt": _formatted(overall)})
     return {
         "tally": result,
         "grades": grades,
@@ -112,3 +112,53 @@ def tally_report(box: BallotBox) -> dict:
         "weights": weights,
         "min_ballots": min_category_ballots(),
     }
+
+
+def voting_payload(box: BallotBox) -> dict:
+    """What the phone page needs to draw the ballot (BAL-3): no counts, no other voter's anything."""
+    return {
+        "title": box.title,
+        "is_rehearsal": box.status == "rehearsal",
+        "requires_every_subject": box.requires_every_subject,
+        "has_opinion": box.has_opinion,
+        "scale": [[str(k), str(label)] for k, label, _s in box.scale],
+        "subjects": [
+            {
+                "id": s.pk,
+                "name": s.name,
+                "post": s.post,
+                "section": s.section,
+                "section_label": s.get_section_display(),
+            }
+            for s in box.subjects.all()
+        ],
+        "dimensions": [{"id": d.pk, "name": d.name} for d in box.dimensions.all()],
+    }
+
+
+def _formatted(result) -> dict[str, str]:
+    def pct(value) -> str:
+        return "—" if value is None else f"{float(value) * 100:.1f}%"
+
+    return {
+        "top_rate": pct(result.top_rate),
+        "top_two_rate": pct(result.top_two_rate),
+        "score": "—" if result.score is None else f"{float(result.score):.2f}",
+    }
+
+
+def opinions_for(box: BallotBox) -> list[dict]:
+    """Raw free-text opinions per subject, for organizer staff only (callers check can_read_opinions).
+
+    Sorted by text, not by ballot, so their order says nothing about who wrote what or when.
+    """
+    from .models import Ballot
+
+    by_subject: dict[str, list[str]] = {}
+    for opinions in Ballot.objects.filter(box=box, is_rehearsal=False).values_list("opinions", flat=True):
+        for key, text in (opinions or {}).items():
+            by_subject.setdefault(str(key), []).append(text)
+    out = [{"subject": s.name, "texts": sorted(by_subject.get(str(s.pk), []))} for s in box.subjects.all()]
+    if by_subject.get("general"):
+        out.append({"subject": "其他意见建议", "texts": sorted(by_subject["general"])})
+    return [o for o in out if o["texts"]]

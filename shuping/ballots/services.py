@@ -43,9 +43,14 @@ _random = random.SystemRandom()
 
 
 class CredentialError(DomainError):
-    """A voter-facing refusal; `code` is one of unknown / used / closed / not_open / session."""
+    """A voter-facing refusal; `code` is one of unknown / used / closed / not_open / session.
 
-    status = 409
+    An unknown code is the voter's input error (400); the others are the state of the slip or box (409).
+    """
+
+    def __init__(self, message: str, *, code: str, field: str | None = None) -> None:
+        super().__init__(message, field=field, code=code)
+        self.status = 400 if code == "unknown" else 409
 
 
 # --- audit -----------------------------------------------------------------------------------------

@@ -1,0 +1,109 @@
+"""Organizer forms (BAL-1, BAL-2): parse input into what the services take."""
+
+from __future__ import annotations
+
+from django import forms
+
+from shuping.accounts.choices import Role
+from shuping.accounts.models import RoleGrant
+from shuping.orgs.models import Organization
+
+from .choices import ScaleKind, Section
+from .services import MAX_SLIPS_PER_CATEGORY, CategoryInput, SubjectInput
+
+SECTION_WORDS = {
+    "现场": Section.ON_SITE,
+    "现场述职": Section.ON_SITE,
+    "书面": Section.WRITTEN,
+    "书面述职": Section.WRITTEN,
+}
+
+
+def _split(line: str) -> list[str]:
+    for sep in ("｜", "，", ",", "\t"):
+        line = line.replace(sep, "|")
+    return [part.strip() for part in line.split("|")]
+
+
+class BoxForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label="组织单位", queryset=Organization.objects.none(), empty_label=None
+    )
+    title = forms.CharField(label="票箱名称", max_length=200, initial="年度书记抓基层党建工作述职民主测评")
+    scale_kind = forms.ChoiceField(
+        label="评价等次", choices=ScaleKind.choices, initial=ScaleKind.GOOD_TO_POOR
+    )
+    requires_every_subject = forms.BooleanField(label="须对每位对象作出评价", required=False, initial=True)
+    has_opinion = forms.BooleanField(label="征求文字意见建议", required=False, initial=True)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        org_ids = RoleGrant.objects.filter(user=user, role=Role.ORGANIZER_STAFF).values("organization_id")
+        self.fields["organization"].queryset = Organization.objects.filter(pk__in=org_ids).order_by("path")
+
+
+class SetupForm(forms.Form):
+    subjects = forms.CharField(
+        label="测评对象（每行一位：姓名｜单位职务｜现场或书面）",
+        widget=forms.Textarea(
+            attrs={"rows": 8, "placeholder": "张三｜中共某县委书记｜现场\n李四｜中共某区委书记｜书面"}
+        ),
+    )
+    categories = forms.CharField(
+        label="参评人员类别（每行一类：类别名称｜权重，权重可不填）",
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "市级领导｜30\n部门负责人｜40\n党代表｜30"}),
+    )
+    dimensions = forms.CharField(
+        label="分项评价维度（选填，每行一项）", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_subjects(self) -> list[SubjectInput]:
+        out = []
+        for number, line in enumerate(self.cleaned_data["subjects"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [*_split(line), "", ""]
+            section = SECTION_WORDS.get(parts[2] or "现场")
+            if section is None:
+                raise forms.ValidationError(f"第 {number} 行：述职方式应为“现场”或“书面”。")
+            out.append(SubjectInput(name=parts[0], post=parts[1], section=section))
+        if not out:
+            raise forms.ValidationError("请至少填写一位测评对象。")
+        return out
+
+    def clean_categories(self) -> list[CategoryInput]:
+        out = []
+        for number, line in enumerate(self.cleaned_data["categories"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [*_split(line), ""]
+            weight = None
+            if parts[1]:
+                try:
+                    weight = float(parts[1])
+                except ValueError:
+                    raise forms.ValidationError(f"第 {number} 行：权重应为数字。") from None
+            out.append(CategoryInput(name=parts[0], weight=weight))
+        if not out:
+            raise forms.ValidationError("请至少填写一个参评人员类别。")
+        return out
+
+    def clean_dimensions(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["dimensions"].splitlines() if line.strip()]
+
+
+class SlipsForm(forms.Form):
+    """One count field per voter category, plus the rehearsal switch."""
+
+    is_rehearsal = forms.BooleanField(label="演练凭证（只能在演练中使用，演练结束即作废）", required=False)
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = list(categories)
+        for category in self.categories:
+            self.fields[f"count_{category.pk}"] = forms.IntegerField(
+                label=category.name, min_value=0, max_value=MAX_SLIPS_PER_CATEGORY, initial=0
+            )
+
+    def counts(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[f"count_{c.pk}"] for c in self.categories}

@@ -1,0 +1,12 @@
+"""Voting at /v/ (BAL-3): public — voters are credentials, not accounts."""
+
+from django.urls import path
+
+from . import views_vote
+
+app_name = "vote"
+urlpatterns = [
+    path("", views_vote.page, name="page"),
+    path("session", views_vote.session, name="session"),
+    path("submit", views_vote.submit, name="submit"),
+]

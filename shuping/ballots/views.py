@@ -1,0 +1,180 @@
+"""Organizer pages for ballot boxes (BAL-1, BAL-2, BAL-6, BAL-8): thin — parse, call a service, render.
+
+Scope first: every box comes from `selectors.get_box_for(user, pk)` (404 out of scope); actions check
+`permissions.can_manage_box` (403). The tally is shown only after the box is closed and sealed, and only
+to organizer staff and department leaders covering the organization (EVA-9); before that, organizers see
+turnout only.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shuping.core.access import scoped, signed_in
+from shuping.core.errors import DomainError
+
+from . import permissions, selectors, services
+from .choices import BoxStatus
+from .forms import BoxForm, SetupForm, SlipsForm
+from .slips import qr_svg
+
+ACTIONS = {
+    "rehearse": (services.start_rehearsal, "演练已开始：只有演练凭证可以投票。"),
+    "end_rehearsal": (services.end_rehearsal, "演练已结束，演练票已全部清除。"),
+    "open": (services.open_box, "投票已开始。"),
+    "close": (services.close_box, "票箱已封箱：不再接受投票，选票已按随机顺序重写封存。"),
+}
+
+
+def _manageable(request: HttpRequest, pk: int):
+    box = selectors.get_box_for(request.user, pk)
+    if not permissions.can_manage_box(request.user, box):
+        raise PermissionDenied
+    return box
+
+
+@signed_in("列出用户权限范围内（组织部门工作人员、部门领导授权覆盖的组织）的票箱")
+def box_list(request: HttpRequest) -> HttpResponse:
+    boxes = list(selectors.box_list_for(request.user))
+    return render(
+        request,
+        "ballots/box_list.html",
+        {"boxes": boxes, "can_create": permissions.can_create_box(request.user)},
+    )
+
+
+@signed_in("仅组织部门工作人员可新建票箱，组织单位限于其授权组织")
+@require_http_methods(["GET", "POST"])
+def box_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_create_box(request.user):
+        raise PermissionDenied
+    form = BoxForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            box = services.create_box(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "票箱已创建，请设置测评对象和参评人员类别。")
+            return redirect("ballots:setup", pk=box.pk)
+    return render(request, "ballots/box_form.html", {"form": form})
+
+
+@scoped("票箱经 get_box_for 取得（范围外 404）；只显示投票进度，封箱前不显示结果")
+def box_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    box = selectors.get_box_for(request.user, pk)
+    return render(
+        request,
+        "ballots/box_detail.html",
+        {
+            "box": box,
+            "subjects": list(box.subjects.all()),
+            "categories": list(box.categories.all()),
+            "dimensions": list(box.dimensions.all()),
+            "turnout": selectors.turnout(box),
+            "can_manage": permissions.can_manage_box(request.user, box),
+            "is_live": box.accepts_votes,
+        },
+    )
+
+
+@scoped("票箱经 get_box_for 取得（范围外 404），仅组织部门工作人员可设置（否则 403）")
+@require_http_methods(["GET", "POST"])
+def box_setup(request: HttpRequest, pk: int) -> HttpResponse:
+    box = _manageable(request, pk)
+    initial = {
+        "subjects": "\n".join(
+            f"{s.name}｜{s.post}｜{s.get_section_display()[:2]}" for s in box.subjects.all()
+        ),
+        "categories": "\n".join(
+            f"{c.name}｜{c.weight.normalize() if c.weight is not None else ''}".rstrip("｜")
+            for c in box.categories.all()
+        ),
+        "dimensions": "\n".join(d.name for d in box.dimensions.all()),
+    }
+    form = SetupForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_up_box(actor=request.user, box=box, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "测评对象和参评人员类别已保存。")
+            return redirect("ballots:detail", pk=box.pk)
+    return render(request, "ballots/box_setup.html", {"box": box, "form": form})
+
+
+@scoped("票箱经 get_box_for 取得（范围外 404），仅组织部门工作人员可生成凭条（否则 403）")
+@require_http_methods(["GET", "POST"])
+def box_slips(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: how many slips per category. POST: generate them and show the sheet — the only time codes exist."""
+    box = _manageable(request, pk)
+    form = SlipsForm(request.POST or None, categories=box.categories.all())
+    if request.method == "POST" and form.is_valid():
+        try:
+            slips = services.generate_credentials(
+                actor=request.user,
+                box=box,
+                counts=form.counts(),
+                is_rehearsal=form.cleaned_data["is_rehearsal"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            vote_url = request.build_absolute_uri(reverse("vote:page"))
+            sheet = [{"slip": slip, "qr": qr_svg(f"{vote_url}#{slip.code}")} for slip in slips]
+            response = render(
+                request, "ballots/slip_sheet.html", {"box": box, "sheet": sheet, "vote_url": vote_url}
+            )
+            response["Cache-Control"] = "no-store"
+            response["Referrer-Policy"] = "no-referrer"
+            return response
+    return render(request, "ballots/slips_form.html", {"box": box, "form": form})
+
+
+@scoped("票箱经 get_box_for 取得（范围外 404），仅组织部门工作人员可演练、开始、封箱（否则 403）")
+@require_POST
+def box_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    box = _manageable(request, pk)
+    action = ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        return HttpResponseBadRequest("未知操作".encode())
+    service, done = action
+    try:
+        service(actor=request.user, box=box)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("ballots:detail", pk=box.pk)
+
+
+@scoped("票箱经 get_box_for 取得（范围外 404）；只返回投票进度（凭证使用数），不含任何选票内容")
+def box_turnout(request: HttpRequest, pk: int) -> HttpResponse:
+    box = selectors.get_box_for(request.user, pk)
+    return render(
+        request,
+        "ballots/_turnout.html",
+        {"box": box, "turnout": selectors.turnout(box), "is_live": box.accepts_votes},
+    )
+
+
+@scoped(
+    "票箱经 get_box_for 取得（范围外 404）；计票结果仅对组织部门工作人员和部门领导（EVA-9），且仅在封箱后"
+)
+def box_tally(request: HttpRequest, pk: int) -> HttpResponse:
+    box = selectors.get_box_for(request.user, pk)
+    if not permissions.can_view_tally(request.user, box):
+        raise PermissionDenied
+    context: dict = {"box": box, "is_closed": box.status == BoxStatus.CLOSED}
+    if context["is_closed"]:
+        context["report"] = selectors.tally_report(box)
+        context["can_read_opinions"] = permissions.can_read_opinions(request.user, box)
+        if context["can_read_opinions"]:
+            context["opinions"] = selectors.opinions_for(box)
+    return render(request, "ballots/box_tally.html", context)
