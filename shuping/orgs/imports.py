@@ -74,11 +74,33 @@ class RowError:
         return {"row": self.row, "column": self.column, "reason": self.reason}
 
 
+def _error_order(error: RowError) -> tuple[int, int]:
+    """Row first, then the column's position in the template (left to right, as the user reads)."""
+    for columns in (
+        ORG_COLUMNS,
+        (
+            "姓名",
+            "性别",
+            "民族",
+            "出生年月",
+            "现任职务",
+            "手机号",
+            "组织代码",
+            "职务",
+            "任职起始",
+            "任职终止",
+        ),
+    ):
+        if error.column in columns:
+            return error.row, columns.index(error.column)
+    return error.row, 99
+
+
 class ImportRejected(DomainError):
     """The file has faults; `errors` lists every one, and nothing was written."""
 
     def __init__(self, errors: Sequence[RowError]) -> None:
-        self.errors = sorted(errors, key=lambda e: (e.row, e.column))
+        self.errors = sorted(errors, key=_error_order)
         super().__init__(
             _("导入文件中有 %(count)s 处错误，未导入任何数据。请修改后重新上传。")
             % {"count": len(self.errors)},
@@ -585,7 +607,7 @@ def validate_organizations(
     rows, errors = _read(rows_or_path, progress)
     if rows:
         _resolve_tree(rows, actor, errors)
-    return sorted(errors, key=lambda e: (e.row, e.column))
+    return sorted(errors, key=_error_order)
 
 
 def import_organizations(

@@ -170,8 +170,7 @@ def import_people(
     for number, values in parsed:
         if (values["name"], values["birth_month"]) in existing:
             errors.append(RowError(number, "姓名", _("系统中已有同名且出生年月相同的干部")))
-    if errors:
-        raise ImportRejected(errors)
+    faulty = {e.row for e in errors}
     column_of = {
         "name": "姓名",
         "gender": "性别",
@@ -181,6 +180,8 @@ def import_people(
     }
     with transaction.atomic():
         for done, (number, values) in enumerate(parsed, start=1):
+            if number in faulty:
+                continue
             try:
                 create_person(actor=actor, source="job" if actor else "cli", **values)
             except DomainError as exc:
@@ -292,8 +293,9 @@ def import_secretaryships(
             errors.append(RowError(number, "出生年月", _("有多名同名干部，请填写出生年月以区分")))
         else:
             values["person"] = candidates[0]
-    if errors:
-        raise ImportRejected(errors)
+    # The rows without faults so far still go through the service inside the transaction, so clashes
+    # between rows (two secretaries in one post) are reported in the same pass; any fault rolls back.
+    faulty = {e.row for e in errors}
     column_of = {
         "title": "职务",
         "started_on": "任职起始",
@@ -303,6 +305,8 @@ def import_secretaryships(
     }
     with transaction.atomic():
         for done, (number, values) in enumerate(parsed, start=1):
+            if number in faulty:
+                continue
             try:
                 create_secretaryship(
                     actor=actor,
