@@ -8,6 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shuping.core.fields import BlindIndexField, EncryptedTextField
@@ -182,6 +183,11 @@ class Organization(models.Model):
         return (self.valid_from_on is None or self.valid_from_on <= day) and (
             self.valid_to_on is None or self.valid_to_on >= day
         )
+
+    @property
+    def is_dissolved(self) -> bool:
+        """Ended before today (merged away or dissolved); kept for history."""
+        return self.valid_to_on is not None and self.valid_to_on < timezone.localdate()
 
     def is_in_subtree_of(self, other: Organization) -> bool:
         return self.path.startswith(other.path)

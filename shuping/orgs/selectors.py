@@ -12,6 +12,7 @@ Scope rule (docs/permissions.md, "党组织与干部"):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -21,7 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from . import rules
-from .models import GuidanceRelation, Organization, Person, Secretaryship, subtree_q, subtrees_q
+from .models import GuidanceRelation, Organization, Person, Secretaryship, segment_ids, subtree_q, subtrees_q
 
 if TYPE_CHECKING:
     from shuping.accounts.models import User
@@ -145,6 +146,15 @@ def search_organizations(user: User, query: str, *, limit: int = 50) -> QuerySet
     )
 
 
+def ancestor_trails(user: User, orgs: list[Organization]) -> dict[int, list[Organization]]:
+    """For each of `orgs`, its visible ancestors root first — one query for all, from the paths."""
+    wanted = {pk for org in orgs for pk in segment_ids(org.path)[:-1]}
+    found = (
+        {o.pk: o for o in Organization.objects.filter(pk__in=wanted).filter(scope_q(user))} if wanted else {}
+    )
+    return {org.pk: [found[pk] for pk in segment_ids(org.path)[:-1] if pk in found] for org in orgs}
+
+
 def filter_organizations(
     user: User,
     *,
@@ -241,6 +251,19 @@ def secretaries_for_year(
         )
         secretary = by_key.get(review.secretary.key) if review.secretary else None
         out[org_id] = SecretaryYear(org_id, year, secretary, review)
+    return out
+
+
+def reviews_from(posts: list[Secretaryship], years: Iterable[int]) -> list[SecretaryYear]:
+    """Year-by-year reviews of one post from its already-loaded secretaryships (no query)."""
+    tenures = [rules.Tenure(s.started_on, s.ended_on, person=s.person_id, key=s.pk) for s in posts]
+    by_key = {s.pk: s for s in posts}
+    out = []
+    for year in years:
+        review = rules.review_year(tenures, year)
+        secretary = by_key.get(review.secretary.key) if review.secretary else None
+        org_id = posts[0].organization_id if posts else 0
+        out.append(SecretaryYear(org_id, year, secretary, review))
     return out
 
 

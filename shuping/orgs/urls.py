@@ -1,7 +1,15 @@
 from django.urls import path
 
+from . import views
+
 app_name = "orgs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("search/", views.search, name="search"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/children/", views.children, name="children"),
+    path("people/<int:pk>/", views.person_detail, name="person"),
+]
 
 # ORG-4 import and export (shuping/orgs/views_import.py).
 from . import views_import  # noqa: E402
