@@ -85,8 +85,25 @@ class SecondFactorForm(forms.Form):
 class ShupingPasswordChangeForm(PasswordChangeForm):
     """Django's form (current password, new password twice; validators give Chinese messages).
 
-    The view saves through services.change_password, not form.save().
+    The view saves through services.change_password, not form.save(). Django reports a refused password
+    under the confirmation field; it is shown under 新密码, where the user typed it.
     """
+
+    def _post_clean(self):
+        super()._post_clean()
+        errors = self._errors.get("new_password2") if self._errors else None
+        if not errors:
+            return
+        refused = [e for e in errors.as_data() if e.code != "password_mismatch"]
+        if not refused:
+            return
+        kept = [e for e in errors.as_data() if e.code == "password_mismatch"]
+        del self._errors["new_password2"]
+        self.cleaned_data.pop("new_password2", None)
+        for error in kept:
+            self.add_error("new_password2", error)
+        for error in refused:
+            self.add_error("new_password1", error)
 
 
 class ResetSecondFactorForm(forms.Form):

@@ -110,7 +110,8 @@ class TOTPProvider:
         device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="动态口令", confirmed=False)
-        secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+        raw = base64.b32encode(device.bin_key).decode().rstrip("=")
+        secret = " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))  # easier to type by hand
         return Challenge(
             kind="enrol", provider=self.name, qr_svg=_qr_svg(device.config_url), secret=secret, device=device
         )

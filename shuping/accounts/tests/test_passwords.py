@@ -46,8 +46,9 @@ def test_production_validators_demand_twelve_characters_and_refuse_common_passwo
 
 @pytest.mark.req("SEC-3")
 def test_a_short_password_is_refused_in_chinese(world, login, persona_password):
-    page = _change(login(world.liaison), persona_password, "Short-1!ab").content.decode()
-    assert "密码长度太短。密码必须包含至少 12 个字符。" in page
+    response = _change(login(world.liaison), persona_password, "Short-1!ab")
+    assert "密码长度太短。密码必须包含至少 12 个字符。" in response.content.decode()
+    assert list(response.context["form"].errors) == ["new_password1"]  # shown where it was typed
     assert User.objects.get(pk=world.liaison.pk).check_password(persona_password)
 
 
@@ -56,6 +57,13 @@ def test_a_common_password_is_refused_in_chinese(world, login, persona_password)
     page = _change(login(world.liaison), persona_password, "1234567890qwertyuiop").content.decode()
     assert "这个密码太常见了。" in page
     assert User.objects.get(pk=world.liaison.pk).check_password(persona_password)
+
+
+@pytest.mark.req("SEC-3")
+def test_a_mistyped_confirmation_is_refused_in_chinese(world, login, persona_password):
+    response = _change(login(world.liaison), persona_password, NEW, again=NEW + "x")
+    assert "输入的两个密码不一致。" in response.content.decode()
+    assert list(response.context["form"].errors) == ["new_password2"]
 
 
 @pytest.mark.req("SEC-3")
