@@ -11,6 +11,7 @@ urlpatterns = [
     path("orgs/", include("shuping.orgs.urls")),
     path("jobs/", include("shuping.jobs.urls")),
     path("audit/", include("shuping.audit.urls")),
+    path("campaigns/", include("shuping.campaigns.urls")),
     path("ballots/", include("shuping.ballots.urls")),
     path("v/", include("shuping.ballots.urls_vote")),
     path("api/v1/", api.urls),

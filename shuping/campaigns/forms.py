@@ -1,0 +1,74 @@
+"""Forms of the campaign wizard and pages: parse and validate input; services do the writing."""
+
+from __future__ import annotations
+
+from django import forms
+
+from shuping.orgs.choices import AdminLevel, OrgKind
+
+from .choices import AssessmentMethod, Dimension
+
+
+class StartForm(forms.Form):
+    organizer = forms.ModelChoiceField(label="组织单位", queryset=None, empty_label=None)
+    year = forms.IntegerField(label="考核年度", min_value=2019, max_value=2100)
+    notice = forms.ModelChoiceField(
+        label="依据上级通知（可选）", queryset=None, required=False, empty_label="不依据上级通知"
+    )
+
+    def __init__(self, *args, organizers=None, notices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizer"].queryset = organizers
+        self.fields["notice"].queryset = notices
+
+
+class ScheduleForm(forms.Form):
+    starts_on = forms.DateField(label="启动日期", widget=forms.DateInput(attrs={"type": "date"}))
+    field_starts_on = forms.DateField(label="实地考核开始", widget=forms.DateInput(attrs={"type": "date"}))
+    field_ends_on = forms.DateField(label="实地考核结束", widget=forms.DateInput(attrs={"type": "date"}))
+    meetings_start_on = forms.DateField(
+        label="述职评议会开始", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    meetings_end_on = forms.DateField(label="述职评议会结束", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    lower_grades_min_percent = forms.IntegerField(
+        label="“较好”及以下等次至少占比（%）",
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text="《办法》第六条：评价为“较好”或以下等次的应占一定比例。比例由本级确定，次年沿用。",
+    )
+
+
+class IndicatorForm(forms.Form):
+    indicator_set = forms.IntegerField(widget=forms.HiddenInput)
+    dimension = forms.ChoiceField(label="考核内容", choices=Dimension.choices)
+    text = forms.CharField(
+        label="指标", max_length=500, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    weight = forms.DecimalField(label="分值", min_value=0, max_value=1000, decimal_places=2, initial=0)
+    method = forms.ChoiceField(
+        label="考核方式", choices=[("", "—"), *AssessmentMethod.choices], required=False
+    )
+
+
+class TemplateForm(forms.Form):
+    kind = forms.ChoiceField(label="适用党组织类型", choices=OrgKind.choices)
+    level = forms.ChoiceField(label="适用层级", choices=AdminLevel.choices)
+
+
+class NoticeForm(forms.Form):
+    title = forms.CharField(label="通知标题", max_length=200)
+    key_content = forms.CharField(label="重点内容", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    forms_list = forms.CharField(
+        label="表格样式（每行一项）", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    statistics = forms.CharField(
+        label="统计表（每行一项）", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class MeetingPlanForm(forms.Form):
+    planned_on = forms.DateField(label="会议日期", widget=forms.DateInput(attrs={"type": "date"}))
+    venue = forms.CharField(label="地点", max_length=200)
+    agenda = forms.CharField(label="议程", widget=forms.Textarea(attrs={"rows": 3}), required=False)

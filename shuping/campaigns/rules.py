@@ -1,0 +1,276 @@
+"""Pure campaign rules: who is assessed (CMP-2, Art. 3), how they report (CMP-3, Art. 5), when (CMP-1, Art. 5).
+
+No Django import: plain data in, proposals out. Kind and level codes are the values of
+`shuping.orgs.choices.OrgKind` / `AdminLevel` (a test checks they agree).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+
+# Organization kinds (OrgKind values).
+LOCAL_COMMITTEE = "local_committee"
+TOWNSHIP_COMMITTEE = "township_committee"
+ORGANS_WORK_COMMITTEE = "organs_work_committee"
+SASAC_COMMITTEE = "sasac_committee"
+EDUCATION_WORK_COMMITTEE = "education_work_committee"
+NON_PUBLIC_WORK_COMMITTEE = "non_public_work_committee"
+DEPARTMENT_ORGAN_COMMITTEE = "department_organ_committee"
+INTERNAL_UNIT = "internal_unit"
+SOE_COMMITTEE = "soe_committee"
+UNIVERSITY_COMMITTEE = "university_committee"
+HOSPITAL_COMMITTEE = "hospital_committee"
+PUBLIC_INSTITUTION = "public_institution"
+VILLAGE_COMMITTEE = "village_committee"
+
+# Administrative levels (AdminLevel values).
+CENTRAL = "central"
+PROVINCE = "province"
+PREFECTURE = "prefecture"
+COUNTY = "county"
+TOWNSHIP = "township"
+
+# Reporting modes (ReportingMode values).
+ON_SITE = "on_site"
+WRITTEN = "written"
+
+#: Art. 3 ¶2: the same-level work committees whose secretaries are included alongside the lower committees.
+WORK_COMMITTEES = frozenset(
+    {ORGANS_WORK_COMMITTEE, SASAC_COMMITTEE, EDUCATION_WORK_COMMITTEE, NON_PUBLIC_WORK_COMMITTEE}
+)
+#: Art. 3 ¶2: 可选择部分有代表性的省直机关、省属国有企业、高校等党委（党组）书记进行述职.
+REPRESENTATIVE_KINDS = frozenset(
+    {DEPARTMENT_ORGAN_COMMITTEE, SOE_COMMITTEE, UNIVERSITY_COMMITTEE, HOSPITAL_COMMITTEE, PUBLIC_INSTITUTION}
+)
+#: The level each local committee assesses (Art. 3 ¶2).
+NEXT_LEVEL = {PROVINCE: PREFECTURE, PREFECTURE: COUNTY, COUNTY: TOWNSHIP}
+
+# Rule codes, stored on each assessment.
+RULE_LOWER_COMMITTEES = "art3_p2_lower_committees"
+RULE_WORK_COMMITTEES = "art3_p2_work_committees"
+RULE_REPRESENTATIVES = "art3_p2_representatives"
+RULE_CENTRAL_ORGANS = "art3_p3_central_organs"
+RULE_DEPARTMENT_UNITS = "art3_p3_department_units"
+RULE_CENTRAL_ENTERPRISE = "art3_p3_central_enterprise"
+RULE_AFFILIATION = "art3_p4_affiliation"
+RULE_ADDED = "organizer_added"
+
+
+@dataclass(frozen=True)
+class Org:
+    """The facts about one organization the scope rules need."""
+
+    key: Hashable
+    name: str
+    kind: str
+    level: str
+    parent: Hashable = None
+    is_central_soe: bool = False
+    is_central_financial: bool = False
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One proposed assessment: whose secretary, why (rule text + paragraph of Art. 3), graded or not.
+
+    `is_optional` marks the representative selection of Art. 3 ¶2 (可选择): proposed, not included until
+    the organizer picks it.
+    """
+
+    org: Org
+    rule: str
+    rule_text: str
+    paragraph: str
+    is_graded: bool
+    reporting_mode: str
+    is_optional: bool = False
+
+
+def default_reporting_mode(kind: str, level: str) -> str:
+    """CMP-3, Art. 5: 市（地、州、盟）、县（市、区、旗）、乡镇（街道）党（工）委书记一般应现场述职; others written."""
+    if kind == LOCAL_COMMITTEE and level in (PREFECTURE, COUNTY):
+        return ON_SITE
+    if kind == TOWNSHIP_COMMITTEE:
+        return ON_SITE
+    return WRITTEN
+
+
+def _proposal(org: Org, rule: str, text: str, paragraph: str, *, graded: bool = True, optional: bool = False):
+    return Proposal(org, rule, text, paragraph, graded, default_reporting_mode(org.kind, org.level), optional)
+
+
+def _is_assessed_committee(organizer: Org, child: Org) -> bool:
+    wanted = NEXT_LEVEL.get(organizer.level)
+    if wanted == TOWNSHIP:
+        return child.kind == TOWNSHIP_COMMITTEE
+    return child.kind == LOCAL_COMMITTEE and child.level == wanted
+
+
+def propose_scope(organizer: Org, candidates: Iterable[Org]) -> list[Proposal]:
+    """Who the organizer assesses this year (CMP-2, Art. 3), each with the rule and paragraph.
+
+    `candidates` are organizations below the organizer (its children and grandchildren suffice); each
+    carries its parent key. The proposal is a starting point: the organizer edits it, with reasons.
+    """
+    orgs = list(candidates)
+    children = [o for o in orgs if o.parent == organizer.key]
+    out: list[Proposal] = []
+
+    if organizer.kind == LOCAL_COMMITTEE and organizer.level in NEXT_LEVEL:
+        ref = "" if organizer.level == PROVINCE else "（参照进行）"
+        paragraph = "第三条第二款" + ref
+        work_committees = []
+        for child in children:
+            if _is_assessed_committee(organizer, child):
+                out.append(
+                    _proposal(child, RULE_LOWER_COMMITTEES, "下一级党（工）委书记述职评议考核", paragraph)
+                )
+            elif child.kind in WORK_COMMITTEES:
+                work_committees.append(child.key)
+                out.append(
+                    _proposal(
+                        child,
+                        RULE_WORK_COMMITTEES,
+                        "同级机关工委、国资委党委、教育（高校）工委、非公有制企业和社会组织工委书记纳入",
+                        paragraph,
+                    )
+                )
+        # Representative organs, SOEs and universities report; they are graded on their work committee's line.
+        for org in orgs:
+            if org.kind not in REPRESENTATIVE_KINDS:
+                continue
+            if org.parent == organizer.key or org.parent in work_committees:
+                out.append(
+                    _proposal(
+                        org,
+                        RULE_REPRESENTATIVES,
+                        "可选择部分有代表性的机关、国有企业、高校等党委（党组）书记进行述职（只述职不定等次，"
+                        "由所属工委考核定等）",
+                        paragraph,
+                        graded=False,
+                        optional=True,
+                    )
+                )
+        return out
+
+    if organizer.kind == ORGANS_WORK_COMMITTEE and organizer.level == CENTRAL:
+        return [
+            _proposal(
+                c,
+                RULE_CENTRAL_ORGANS,
+                "中央和国家机关工委组织开展各部门机关党委书记述职评议考核",
+                "第三条第三款",
+            )
+            for c in children
+            if c.kind == DEPARTMENT_ORGAN_COMMITTEE
+        ]
+
+    if organizer.kind == DEPARTMENT_ORGAN_COMMITTEE and organizer.level == CENTRAL:
+        return [
+            _proposal(
+                c,
+                RULE_DEPARTMENT_UNITS,
+                "部门机关党委组织开展内设机构和直属单位党组织书记述职评议考核",
+                "第三条第三款",
+            )
+            for c in children
+        ]
+
+    if organizer.kind == SOE_COMMITTEE and (organizer.is_central_soe or organizer.is_central_financial):
+        return [
+            _proposal(
+                c,
+                RULE_CENTRAL_ENTERPRISE,
+                "中管金融企业和中央企业党委（党组）组织二级以下单位党组织书记逐级开展",
+                "第三条第三款",
+            )
+            for c in children
+        ]
+
+    return [
+        _proposal(c, RULE_AFFILIATION, "按照党组织隶属关系，由上一级党组织开展", "第三条第四款")
+        for c in children
+    ]
+
+
+def tenure_suggestion(flags: Iterable[str]) -> tuple[bool, bool]:
+    """(is_graded, needs_organizer_decision) for a post with these ORG-3 tenure flags.
+
+    A mid-year change or a secretary in post under six months is put to the organizer; report-only
+    (只述职不定等次) is suggested until they decide.
+    """
+    flagged = bool(set(flags))
+    return (not flagged, flagged)
+
+
+def graded_twice(assessments: Iterable[tuple[Hashable, Hashable, int, bool]]) -> set[Hashable]:
+    """Persons graded in two campaigns of the same year (CMP-2): input (person, campaign, year, is_graded)."""
+    seen: dict[tuple[Hashable, int], set[Hashable]] = {}
+    for person, campaign, year, is_graded in assessments:
+        if person is None or not is_graded:
+            continue
+        seen.setdefault((person, year), set()).add(campaign)
+    return {person for (person, _year), campaigns in seen.items() if len(campaigns) > 1}
+
+
+# --- schedule (Art. 5) ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Schedule:
+    starts_on: date
+    field_starts_on: date
+    field_ends_on: date
+    meetings_start_on: date
+    meetings_end_on: date
+    ends_on: date
+
+    def as_dict(self) -> dict[str, str]:
+        return {name: getattr(self, name).isoformat() for name in self.__dataclass_fields__}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> Schedule:
+        return cls(**{name: date.fromisoformat(data[name]) for name in cls.__dataclass_fields__})
+
+    def problems(self) -> list[str]:
+        """Chinese messages for an inconsistent schedule (empty when fine)."""
+        out = []
+        if self.field_ends_on < self.field_starts_on:
+            out.append("实地考核结束日期不能早于开始日期。")
+        if self.meetings_end_on < self.meetings_start_on:
+            out.append("述职评议会结束日期不能早于开始日期。")
+        if self.meetings_start_on < self.field_starts_on:
+            # Art. 6: 述职评议前，上级党组织一般应对基层党建工作情况进行实地考核.
+            out.append("述职评议会应在实地考核开始之后（《办法》第六条：述职评议前一般应进行实地考核）。")
+        if self.ends_on < self.starts_on or self.ends_on < self.meetings_end_on:
+            out.append("结束日期不能早于启动日期或述职评议会。")
+        return out
+
+
+def _shift_year(day: date, years: int) -> date:
+    year = day.year + years
+    return date(year, day.month, min(day.day, calendar.monthrange(year, day.month)[1]))
+
+
+def default_schedule(
+    year: int, previous: Schedule | None = None, previous_year: int | None = None
+) -> Schedule:
+    """Art. 5: 述职评议考核一般安排在当年年底或次年年初. Last year's dates moved on a year when there are some."""
+    if previous is not None and previous_year is not None:
+        delta = year - previous_year
+        return Schedule(*(_shift_year(getattr(previous, n), delta) for n in Schedule.__dataclass_fields__))
+    return Schedule(
+        starts_on=date(year, 11, 15),
+        field_starts_on=date(year, 12, 1),
+        field_ends_on=date(year, 12, 31),
+        meetings_start_on=date(year + 1, 1, 5),
+        meetings_end_on=date(year + 1, 1, 31),
+        ends_on=date(year + 1, 2, 28),
+    )
+
+
+def with_overrides(schedule: Schedule, **dates: date) -> Schedule:
+    return replace(schedule, **dates)

@@ -1,0 +1,264 @@
+"""Reads for campaign pages, the API and exports — always scoped to the user (SEC-1, SEC-2, EVA-9).
+
+Scope is decided by the campaign's organizer and the user's role in that campaign, never by the
+assessee's subtree: a county's organization department holds grants on its county, yet does not see its
+county secretary's assessment in the prefecture's campaign.
+
+Campaign-wide roles come from
+  - a RoleGrant on the organizer itself (organizer staff, department leader, field assessor, viewer): the
+    organizer's own organization department;
+  - a RoleGrant of guidance staff on the organizer or, with include_subtree, on an ancestor of it;
+  - a CampaignGrant on the campaign (CMP-7 guidance staff assigned by the level above, viewers …).
+Per-assessment access: the assessee (Person.user), the assessment's liaisons, and liaison RoleGrants on
+the assessed organization itself.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from shuping.accounts.choices import Role
+from shuping.accounts.models import RoleGrant
+from shuping.orgs import rules as tenure_rules
+from shuping.orgs.models import Organization, Secretaryship, subtree_q
+
+from . import rules
+from .choices import CampaignRole
+from .models import Assessment, Campaign, CampaignNotice, IndicatorSet, MeetingPlan
+
+#: RoleGrant roles that, held on the organizer itself, give the same role on its campaigns.
+ORGANIZER_ROLES = (Role.ORGANIZER_STAFF, Role.DEPARTMENT_LEADER, Role.FIELD_ASSESSOR, Role.VIEWER)
+
+
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and not getattr(user, "admin_role", "")
+
+
+def user_grants(user) -> QuerySet[RoleGrant]:
+    if not _signed_in(user):
+        return RoleGrant.objects.none()
+    return RoleGrant.objects.filter(user=user)
+
+
+def _campaign_wide_q(user, prefix: str = "") -> Q:
+    """Q on Campaign (or, with prefix "campaign__", on a related model) for campaign-wide roles."""
+    grants = list(
+        user_grants(user).values_list("role", "organization_id", "organization__path", "include_subtree")
+    )
+    q = Q(**{f"{prefix}grants__user": user})
+    organizer_ids = [org for role, org, _p, _s in grants if role in ORGANIZER_ROLES]
+    if organizer_ids:
+        q |= Q(**{f"{prefix}organizer_id__in": organizer_ids})
+    for role, org, path, include_subtree in grants:
+        if role != Role.GUIDANCE_STAFF:
+            continue
+        q |= (
+            subtree_q(path, field=f"{prefix}organizer__path")
+            if include_subtree
+            else Q(**{f"{prefix}organizer_id": org})
+        )
+    return q
+
+
+def _own_assessment_q(user, prefix: str = "") -> Q:
+    """Q on Assessment (or with prefix "assessments__" on Campaign) for the assessee and liaisons."""
+    liaison_orgs = list(user_grants(user).filter(role=Role.LIAISON).values_list("organization_id", flat=True))
+    q = Q(**{f"{prefix}person__user": user}) | Q(**{f"{prefix}liaisons": user})
+    if liaison_orgs:
+        q |= Q(**{f"{prefix}organization_id__in": liaison_orgs})
+    return q & Q(**{f"{prefix}is_excluded": False})
+
+
+def campaigns_visible_to(user) -> QuerySet[Campaign]:
+    """Campaigns the user holds a role in, or contains an assessment of theirs (as assessee or liaison)."""
+    if not _signed_in(user):
+        return Campaign.objects.none()
+    q = _campaign_wide_q(user) | _own_assessment_q(user, prefix="assessments__")
+    ids = Campaign.objects.filter(q).values("pk")
+    return Campaign.objects.filter(pk__in=ids)
+
+
+def get_campaign_for(user, pk: int) -> Campaign:
+    campaign = (
+        campaigns_visible_to(user)
+        .select_related("organizer", "source_notice__campaign__organizer")
+        .filter(pk=pk)
+        .first()
+    )
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def assessments_visible_to(user) -> QuerySet[Assessment]:
+    """Every assessment of a campaign the user has a campaign-wide role in, plus their own / liaised ones."""
+    if not _signed_in(user):
+        return Assessment.objects.none()
+    q = _campaign_wide_q(user, prefix="campaign__") | _own_assessment_q(user)
+    ids = Assessment.objects.filter(q).values("pk")
+    return Assessment.objects.filter(pk__in=ids)
+
+
+def get_assessment_for(user, pk: int) -> Assessment:
+    assessment = (
+        assessments_visible_to(user)
+        .select_related("campaign__organizer", "organization", "person", "secretaryship")
+        .filter(pk=pk)
+        .first()
+    )
+    if assessment is None:
+        raise Http404
+    return assessment
+
+
+def campaign_roles(user, campaign: Campaign) -> set[str]:
+    """The user's campaign-wide roles in `campaign` (CampaignRole values); cached on the campaign object."""
+    if not _signed_in(user):
+        return set()
+    cache = campaign.__dict__.setdefault("_roles_cache", {})
+    if user.pk in cache:
+        return cache[user.pk]
+    roles: set[str] = set(campaign.grants.filter(user=user).values_list("role", flat=True))
+    organizer = campaign.organizer
+    for role, org_id, path, include_subtree in user_grants(user).values_list(
+        "role", "organization_id", "organization__path", "include_subtree"
+    ):
+        if role in ORGANIZER_ROLES and org_id == organizer.pk:
+            roles.add(role)
+        if role == Role.GUIDANCE_STAFF and (
+            org_id == organizer.pk or (include_subtree and organizer.path.startswith(path))
+        ):
+            roles.add(CampaignRole.GUIDANCE_STAFF)
+    cache[user.pk] = roles
+    return roles
+
+
+def campaigns_for_list(user) -> QuerySet[Campaign]:
+    return (
+        campaigns_visible_to(user)
+        .select_related("organizer")
+        .annotate(assessment_count=Count("assessments", filter=Q(assessments__is_excluded=False)))
+        .order_by("-year", "organizer__path")
+    )
+
+
+def assessments_for_board(user, campaign: Campaign) -> QuerySet[Assessment]:
+    """The campaign page's stage board: only the assessments this user may see, in tree order."""
+    return (
+        assessments_visible_to(user)
+        .filter(campaign=campaign)
+        .select_related("campaign", "person")
+        .order_by("is_excluded", "organization_path")
+    )
+
+
+def organizers_for(user) -> QuerySet[Organization]:
+    """Organizations whose campaigns the user may open (organizer staff of that organization)."""
+    ids = user_grants(user).filter(role=Role.ORGANIZER_STAFF).values("organization_id")
+    return Organization.objects.filter(pk__in=ids).order_by("path")
+
+
+# --- scope proposal (CMP-2) ---------------------------------------------------------------------------
+
+
+def org_facts(org: Organization) -> rules.Org:
+    return rules.Org(
+        key=org.pk,
+        name=org.name,
+        kind=org.kind,
+        level=org.admin_level,
+        parent=org.parent_id,
+        is_central_soe=org.is_central_soe,
+        is_central_financial=org.is_central_financial,
+    )
+
+
+def scope_candidates(campaign: Campaign) -> list[Organization]:
+    """Children and grandchildren of the organizer valid during the assessed year (one indexed range)."""
+    organizer = campaign.organizer
+    from datetime import date
+
+    return list(
+        Organization.objects.subtree_of(organizer, include_self=False)
+        .filter(depth__lte=organizer.depth + 2)
+        .valid_on(date(campaign.year, 12, 31))
+        .order_by("path")
+    )
+
+
+def secretaries_for_year(
+    org_ids: list[int], year: int
+) -> dict[int, tuple[Secretaryship | None, frozenset[str]]]:
+    """{organization id: (the secretary in post for the year, ORG-3 tenure flags)} in one query."""
+    by_org: dict[int, list[Secretaryship]] = {pk: [] for pk in org_ids}
+    for s in Secretaryship.objects.filter(organization_id__in=org_ids).select_related("person"):
+        by_org[s.organization_id].append(s)
+    out = {}
+    for org_id, rows in by_org.items():
+        review = tenure_rules.review_year(
+            [tenure_rules.Tenure(s.started_on, s.ended_on, person=s.person_id, key=s.pk) for s in rows], year
+        )
+        chosen = next((s for s in rows if review.secretary and s.pk == review.secretary.key), None)
+        out[org_id] = (chosen, review.flags)
+    return out
+
+
+def graded_twice_person_ids(campaign: Campaign) -> set[int]:
+    """Persons of this campaign also graded in another campaign of the same year (CMP-2)."""
+    person_ids = campaign.assessments.filter(is_graded=True, is_excluded=False).values("person_id")
+    rows = Assessment.objects.filter(
+        person_id__in=person_ids, campaign__year=campaign.year, is_graded=True, is_excluded=False
+    ).values_list("person_id", "campaign_id", "campaign__year", "is_graded")
+    return rules.graded_twice(rows)
+
+
+def indicator_sets_of(campaign: Campaign) -> QuerySet[IndicatorSet]:
+    return campaign.indicator_sets.prefetch_related("indicators", "adjustments").order_by("pk")
+
+
+# --- cascade (CMP-7) ----------------------------------------------------------------------------------
+
+
+def notices_for_organizer(organizer: Organization, year: int) -> QuerySet[CampaignNotice]:
+    """Notices published by campaigns of the organizer's ancestors for the year (the levels above)."""
+    from shuping.orgs.models import segment_ids
+
+    ancestor_ids = segment_ids(organizer.path)[:-1]
+    return (
+        CampaignNotice.objects.filter(campaign__organizer_id__in=ancestor_ids, campaign__year=year)
+        .select_related("campaign__organizer")
+        .order_by("-published_at")
+    )
+
+
+def notices_for_organizers(organizers) -> QuerySet[CampaignNotice]:
+    """Notices from the levels above any of these organizers (the wizard's 依据上级通知 choice)."""
+    from shuping.orgs.models import segment_ids
+
+    ancestor_ids: set[int] = set()
+    for org in organizers:
+        ancestor_ids.update(segment_ids(org.path)[:-1])
+    return CampaignNotice.objects.filter(campaign__organizer_id__in=ancestor_ids).select_related(
+        "campaign__organizer"
+    )
+
+
+def lower_meeting_calendar(campaign: Campaign) -> QuerySet[MeetingPlan]:
+    """Meeting plans sent up by campaigns started from this campaign's notices (CMP-7)."""
+    return (
+        MeetingPlan.objects.filter(campaign__source_notice__campaign=campaign)
+        .select_related("campaign__organizer")
+        .prefetch_related(Prefetch("campaign__grants"))
+        .order_by("planned_on", "pk")
+    )
+
+
+def assignable_guidance_staff(campaign: Campaign):
+    """Users the upper level may send as guidance staff: its organizer staff and department leaders."""
+    from shuping.accounts.models import User
+
+    ids = RoleGrant.objects.filter(
+        organization=campaign.organizer, role__in=(Role.ORGANIZER_STAFF, Role.DEPARTMENT_LEADER)
+    ).values("user_id")
+    return User.objects.filter(pk__in=ids).order_by("username")

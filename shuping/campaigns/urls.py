@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "campaigns"
+urlpatterns = [
+    path("", views.campaign_list, name="list"),
+    path("new/", views.wizard_start, name="wizard_start"),
+    path("<int:pk>/", views.campaign_detail, name="detail"),
+    path("<int:pk>/scope/", views.wizard_scope, name="wizard_scope"),
+    path("<int:pk>/indicators/", views.wizard_indicators, name="wizard_indicators"),
+    path("<int:pk>/schedule/", views.wizard_schedule, name="wizard_schedule"),
+    path("<int:pk>/calendar/", views.meeting_calendar, name="calendar"),
+    path("assessments/<int:pk>/", views.assessment_detail, name="assessment"),
+    path("assessments/<int:pk>/stage/", views.assessment_stage, name="assessment_stage"),
+]

@@ -1,0 +1,453 @@
+"""Campaign pages (CMP-1 … CMP-7): the wizard (year → scope → indicators → schedule), the campaign page
+with its stage board, one assessment, and the upper level's calendar of lower meetings. Thin: parse, call
+a service or a selector, render. Out of scope → 404 (selectors); not allowed → 403 (permissions)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from shuping.core.access import scoped, signed_in
+from shuping.core.errors import DomainError
+from shuping.orgs.models import Organization
+
+from . import cascade, findings, indicators, permissions, rules, selectors, services
+from .blockers import blockers_for_many
+from .choices import ALLOWED_TRANSITIONS, CampaignRole, ReportingMode, Stage
+from .forms import IndicatorForm, MeetingPlanForm, NoticeForm, ScheduleForm, StartForm, TemplateForm
+from .models import Assessment, Indicator
+
+WIZARD_STEPS = (("year", "年度"), ("scope", "考核对象"), ("indicators", "考核指标"), ("schedule", "时间安排"))
+
+
+def _managed_campaign(request: HttpRequest, pk: int):
+    campaign = selectors.get_campaign_for(request.user, pk)
+    if not permissions.can_manage_campaign(request.user, campaign):
+        raise PermissionDenied
+    return campaign
+
+
+def _fail(request: HttpRequest, exc: DomainError) -> None:
+    messages.error(request, exc.message)
+
+
+@signed_in(
+    "列出本人担任角色的述职评议考核，以及本人作为考核对象或联络员所在的考核（selectors.campaigns_visible_to）"
+)
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = selectors.campaigns_for_list(request.user)
+    can_start = selectors.organizers_for(request.user).exists()
+    return render(request, "campaigns/list.html", {"campaigns": campaigns, "can_start": can_start})
+
+
+@signed_in(
+    "第一步：选择年度；只能为本人担任组织部门工作人员的党组织创建（permissions.can_create_campaign，否则 403）"
+)
+def wizard_start(request: HttpRequest) -> HttpResponse:
+    organizers = selectors.organizers_for(request.user)
+    first = organizers.first()
+    notices = selectors.notices_for_organizers(organizers)
+    form = StartForm(
+        request.POST or None, organizers=organizers, notices=notices, initial={"year": _default_year()}
+    )
+    if request.method == "POST" and form.is_valid():
+        organizer = form.cleaned_data["organizer"]
+        if not permissions.can_create_campaign(request.user, organizer):
+            raise PermissionDenied
+        try:
+            campaign = services.create_campaign(
+                actor=request.user,
+                organizer=organizer,
+                year=form.cleaned_data["year"],
+                notice=form.cleaned_data["notice"],
+            )
+        except DomainError as exc:
+            form.add_error("year" if exc.field == "year" else None, exc.message)
+        else:
+            messages.success(request, f"已创建“{campaign.title}”。请审核考核对象名单。")
+            return redirect("campaigns:wizard_scope", pk=campaign.pk)
+    return render(
+        request,
+        "campaigns/wizard_start.html",
+        {"form": form, "steps": WIZARD_STEPS, "step": "year", "has_organizers": first is not None},
+    )
+
+
+def _default_year() -> int:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    # Art. 5: the assessment runs at the year's end or early next year — in January it is last year's.
+    return today.year if today.month >= 7 else today.year - 1
+
+
+def _scope_context(request: HttpRequest, campaign) -> dict:
+    assessments = list(
+        campaign.assessments.select_related("person").order_by("is_excluded", "organization_path")
+    )
+    optional = []
+    if not campaign.is_scope_confirmed:
+        included = {a.organization_id for a in assessments}
+        candidates = selectors.scope_candidates(campaign)
+        proposals = rules.propose_scope(
+            selectors.org_facts(campaign.organizer), [selectors.org_facts(o) for o in candidates]
+        )
+        optional = [p for p in proposals if p.is_optional and p.org.key not in included]
+    twice = selectors.graded_twice_person_ids(campaign)
+    return {
+        "campaign": campaign,
+        "assessments": assessments,
+        "optional": optional,
+        "graded_twice": twice,
+        "modes": ReportingMode.choices,
+        "steps": WIZARD_STEPS,
+        "step": "scope",
+    }
+
+
+@scoped(
+    "经 selectors.get_campaign_for 取考核（范围外 404）；须为本次考核的组织部门工作人员（permissions.can_manage_campaign，否则 403）"
+)
+def wizard_scope(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _managed_campaign(request, pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            _scope_action(request, campaign, action)
+        except DomainError as exc:
+            _fail(request, exc)
+        campaign = selectors.get_campaign_for(request.user, pk)
+        if not request.htmx:
+            return redirect("campaigns:wizard_scope", pk=pk)
+    template = "campaigns/wizard_scope.html#scope-table" if request.htmx else "campaigns/wizard_scope.html"
+    return render(request, template, _scope_context(request, campaign))
+
+
+def _assessment_of(campaign, raw: str) -> Assessment:
+    try:
+        return campaign.assessments.get(pk=int(raw))
+    except (ValueError, Assessment.DoesNotExist):
+        raise DomainError("未找到该考核对象。") from None
+
+
+def _scope_action(request: HttpRequest, campaign, action: str) -> None:
+    post, user = request.POST, request.user
+    if action == "propose":
+        optional = [int(v) for v in post.getlist("optional") if v.isdigit()]
+        created = services.apply_scope_proposal(actor=user, campaign=campaign, include_optional=optional)
+        messages.success(request, f"已按《办法》第三条生成建议名单 {len(created)} 人。")
+    elif action == "exclude":
+        services.exclude_assessment(
+            actor=user,
+            assessment=_assessment_of(campaign, post.get("assessment", "")),
+            reason=post.get("reason", ""),
+        )
+    elif action == "restore":
+        services.restore_assessment(
+            actor=user,
+            assessment=_assessment_of(campaign, post.get("assessment", "")),
+            reason=post.get("reason", ""),
+        )
+    elif action == "grading":
+        services.set_grading(
+            actor=user,
+            assessment=_assessment_of(campaign, post.get("assessment", "")),
+            is_graded=post.get("is_graded") == "1",
+            reason=post.get("reason", ""),
+        )
+    elif action == "mode":
+        services.set_reporting_mode(
+            actor=user,
+            assessment=_assessment_of(campaign, post.get("assessment", "")),
+            mode=post.get("mode", ""),
+        )
+    elif action == "add":
+        org = Organization.objects.filter(code=post.get("code", "").strip()).first()
+        if org is None:
+            raise DomainError("未找到该组织代码。", field="code")
+        services.add_assessment(
+            actor=user, campaign=campaign, organization=org, reason=post.get("reason", "")
+        )
+    elif action == "confirm":
+        services.confirm_scope(actor=user, campaign=campaign)
+        messages.success(request, "考核对象名单已确认。")
+    else:
+        raise DomainError("未知操作。")
+
+
+@scoped(
+    "经 selectors.get_campaign_for 取考核（范围外 404）；须为组织部门工作人员（permissions.can_manage_campaign，否则 403）"
+)
+def wizard_indicators(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _managed_campaign(request, pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "lint":
+            result = indicators.lint_warnings(request.POST.get("text", ""))
+            return render(
+                request,
+                "campaigns/wizard_indicators.html#lint",
+                {"warnings": result, "checked": bool(request.POST.get("text"))},
+            )
+        try:
+            _indicator_action(request, campaign, action)
+        except DomainError as exc:
+            _fail(request, exc)
+        return redirect("campaigns:wizard_indicators", pk=pk)
+    sets = list(selectors.indicator_sets_of(campaign))
+    for s in sets:
+        s.missing = [d for d in indicators.missing_dimensions(s)]
+    return render(
+        request,
+        "campaigns/wizard_indicators.html",
+        {
+            "campaign": campaign,
+            "sets": sets,
+            "form": IndicatorForm(),
+            "template_form": TemplateForm(),
+            "steps": WIZARD_STEPS,
+            "step": "indicators",
+        },
+    )
+
+
+def _indicator_action(request: HttpRequest, campaign, action: str) -> None:
+    post, user = request.POST, request.user
+    if action == "template":
+        form = TemplateForm(post)
+        if not form.is_valid():
+            raise DomainError("请选择适用的党组织类型和层级。")
+        indicators.create_set_from_template(
+            actor=user, campaign=campaign, kind=form.cleaned_data["kind"], level=form.cleaned_data["level"]
+        )
+    elif action == "add":
+        form = IndicatorForm(post)
+        if not form.is_valid():
+            raise DomainError("请完整填写指标内容、考核内容和分值。")
+        indicator_set = campaign.indicator_sets.filter(pk=form.cleaned_data["indicator_set"]).first()
+        if indicator_set is None:
+            raise DomainError("未找到该指标体系。")
+        indicator = indicators.add_indicator(
+            actor=user,
+            indicator_set=indicator_set,
+            dimension=form.cleaned_data["dimension"],
+            text=form.cleaned_data["text"],
+            weight=form.cleaned_data["weight"],
+            method=form.cleaned_data["method"],
+        )
+        if indicator.lint_warnings:
+            messages.warning(request, "新指标有形式主义提示（《办法》第六条），请修改或说明保留理由。")
+    elif action in ("override", "remove"):
+        indicator = Indicator.objects.filter(
+            indicator_set__campaign=campaign, pk=post.get("indicator") or 0
+        ).first()
+        if indicator is None:
+            raise DomainError("未找到该指标。")
+        if action == "override":
+            indicators.override_lint(actor=user, indicator=indicator, reason=post.get("reason", ""))
+        else:
+            indicators.remove_indicator(actor=user, indicator=indicator)
+    else:
+        raise DomainError("未知操作。")
+
+
+@scoped(
+    "经 selectors.get_campaign_for 取考核（范围外 404）；须为组织部门工作人员（permissions.can_manage_campaign，否则 403）"
+)
+def wizard_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _managed_campaign(request, pk)
+    initial = {name: getattr(campaign, name) for name in rules.Schedule.__dataclass_fields__}
+    initial["lower_grades_min_percent"] = campaign.settings.get("lower_grades_min_percent")
+    form = ScheduleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        percent = data.pop("lower_grades_min_percent")
+        try:
+            services.update_schedule(actor=request.user, campaign=campaign, **data)
+            if percent is not None:
+                services.update_settings(
+                    actor=request.user, campaign=campaign, lower_grades_min_percent=percent
+                )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "时间安排已保存。")
+            return redirect("campaigns:detail", pk=pk)
+    return render(
+        request,
+        "campaigns/wizard_schedule.html",
+        {"campaign": campaign, "form": form, "steps": WIZARD_STEPS, "step": "schedule"},
+    )
+
+
+@scoped(
+    "经 selectors.get_campaign_for 取考核（范围外 404）；看板只列本人可见的考核对象（selectors.assessments_for_board）；发布通知、报送会议方案须 can_manage_campaign（403）"
+)
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.get_campaign_for(request.user, pk)
+    can_manage = permissions.can_manage_campaign(request.user, campaign)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        _detail_action(request, campaign)
+        return redirect("campaigns:detail", pk=pk)
+    board = list(selectors.assessments_for_board(request.user, campaign))
+    blocked = blockers_for_many([a for a in board if not a.is_excluded])
+    for a in board:
+        a.blockers = blocked.get(a.pk, [])
+        nxt = sorted(ALLOWED_TRANSITIONS[a.stage])
+        a.next_stage = Stage(nxt[0]) if nxt else None
+    columns = [
+        (value, label, [a for a in board if a.stage == value and not a.is_excluded])
+        for value, label in Stage.choices
+    ]
+    roles = selectors.campaign_roles(request.user, campaign)
+    return render(
+        request,
+        "campaigns/detail.html",
+        {
+            "campaign": campaign,
+            "board": [a for a in board if not a.is_excluded],
+            "columns": columns,
+            "can_manage": can_manage,
+            "can_see_calendar": permissions.can_see_meeting_calendar(request.user, campaign),
+            "notices": list(campaign.notices.all()) if roles else [],
+            "plans": list(campaign.meeting_plans.all()) if roles else [],
+            "notice_form": NoticeForm(),
+            "plan_form": MeetingPlanForm(),
+            "role_labels": [CampaignRole(r).label for r in roles],
+        },
+    )
+
+
+def _detail_action(request: HttpRequest, campaign) -> None:
+    action = request.POST.get("action", "")
+    try:
+        if action == "notice":
+            form = NoticeForm(request.POST)
+            if not form.is_valid():
+                raise DomainError("请填写通知标题。")
+            d = form.cleaned_data
+            cascade.publish_notice(
+                actor=request.user,
+                campaign=campaign,
+                title=d["title"],
+                key_content=d["key_content"],
+                forms=d["forms_list"].splitlines(),
+                statistics_tables=d["statistics"].splitlines(),
+            )
+            messages.success(request, "工作通知已发布，下级可依据通知开展考核。")
+        elif action == "meeting_plan":
+            form = MeetingPlanForm(request.POST)
+            if not form.is_valid():
+                raise DomainError("请填写会议日期和地点。")
+            cascade.submit_meeting_plan(actor=request.user, campaign=campaign, **form.cleaned_data)
+            messages.success(request, "会议方案已报送上级。")
+        elif action == "finding_import" and request.FILES.get("file"):
+            created = findings.import_findings(
+                actor=request.user, campaign=campaign, file=request.FILES["file"]
+            )
+            messages.success(request, f"已导入巡视巡察等反馈问题 {len(created)} 条。")
+        else:
+            raise DomainError("未知操作。")
+    except DomainError as exc:
+        _fail(request, exc)
+
+
+@scoped(
+    "经 selectors.get_campaign_for 取本级考核（404）；须为组织部门工作人员或部门领导（permissions.can_see_meeting_calendar，否则 403）；派出指导人员须 can_manage_campaign"
+)
+def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.get_campaign_for(request.user, pk)
+    if not permissions.can_see_meeting_calendar(request.user, campaign):
+        raise PermissionDenied
+    if request.method == "POST":
+        if not permissions.can_manage_campaign(request.user, campaign):
+            raise PermissionDenied
+        from shuping.accounts.models import User
+
+        from .models import Campaign
+
+        lower = Campaign.objects.filter(
+            source_notice__campaign=campaign, pk=request.POST.get("lower") or 0
+        ).first()
+        user = User.objects.filter(pk=request.POST.get("user") or 0).first()
+        try:
+            if lower is None or user is None:
+                raise DomainError("请选择下级考核和指导人员。")
+            cascade.assign_guidance_staff(
+                actor=request.user, upper_campaign=campaign, lower_campaign=lower, user=user
+            )
+            messages.success(
+                request, f"已派 {user.display_name} 参加{lower.organizer.display_name}述职评议会。"
+            )
+        except DomainError as exc:
+            _fail(request, exc)
+        return redirect("campaigns:calendar", pk=pk)
+    plans = list(selectors.lower_meeting_calendar(campaign))
+    for plan in plans:
+        plan.guidance = [g for g in plan.campaign.grants.all() if g.role == CampaignRole.GUIDANCE_STAFF]
+    staff = selectors.assignable_guidance_staff(campaign)
+    return render(
+        request,
+        "campaigns/calendar.html",
+        {
+            "campaign": campaign,
+            "plans": plans,
+            "staff": staff,
+            "can_manage": permissions.can_manage_campaign(request.user, campaign),
+        },
+    )
+
+
+@scoped(
+    "经 selectors.get_assessment_for 取考核对象：考核的组织单位及本次考核的角色、本人（考核对象）或其联络员，否则 404；研究前的结果只对组织部门工作人员和部门领导显示（EVA-9）"
+)
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.get_assessment_for(request.user, pk)
+    campaign = assessment.campaign
+    reasons = blockers_for_many([assessment])[assessment.pk]
+    nxt = sorted(ALLOWED_TRANSITIONS[assessment.stage])
+    return render(
+        request,
+        "campaigns/assessment.html",
+        {
+            "assessment": assessment,
+            "campaign": campaign,
+            "blockers": reasons,
+            "next_stage": Stage(nxt[0]) if nxt else None,
+            "can_manage": permissions.can_manage_campaign(request.user, campaign),
+            "can_see_results": permissions.can_see_results(request.user, assessment),
+            "findings": list(assessment.findings.all()),
+            "carry_over": findings.carry_over_for([assessment])[assessment.pk],
+            "liaisons": list(assessment.liaisons.all()),
+            "stages": Stage.choices,
+            "stage_index": list(Stage.values).index(assessment.stage),
+        },
+    )
+
+
+@require_POST
+@scoped(
+    "经 selectors.get_assessment_for 取考核对象（404）；推进阶段须为组织部门工作人员（permissions.can_transition_assessment，否则 403）"
+)
+def assessment_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.get_assessment_for(request.user, pk)
+    if not permissions.can_transition_assessment(request.user, assessment):
+        raise PermissionDenied
+    try:
+        services.transition_assessment(
+            actor=request.user, assessment=assessment, to_stage=request.POST.get("to_stage", "")
+        )
+        messages.success(
+            request, f"{assessment.organization_name}已进入“{Stage(request.POST['to_stage']).label}”阶段。"
+        )
+    except DomainError as exc:
+        _fail(request, exc)
+    target = request.POST.get("next") or ""
+    if target == "assessment":
+        return redirect("campaigns:assessment", pk=pk)
+    return redirect("campaigns:detail", pk=assessment.campaign_id)
