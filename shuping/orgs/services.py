@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
+from shuping.audit.services import record
 from shuping.core.errors import DomainError
 
 from . import rules
@@ -35,9 +36,8 @@ class OrganizationConflict(OrganizationError):
 
 
 def _audit(*, actor: User | None, action: str, target: Any, source: str, **details: Any) -> None:
-    """Write the audit event in the same transaction (SEC-4) once the audit app provides `record`."""
-    # Wired to shuping.audit.services.record as soon as the audit app lands (see git log).
-    return None
+    """Write the audit event in the same transaction (SEC-4); `details` never carries values, only names."""
+    record(actor=actor, action=action, target=target, source=source, detail=details or None)
 
 
 def _check_choice(value: str, choices: type, field: str, label: str) -> None:

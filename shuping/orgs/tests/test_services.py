@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.db import connection
 
+from shuping.audit.models import AuditEvent
 from shuping.core import crypto
 from shuping.orgs import selectors, services
 from shuping.orgs.choices import AdminLevel, GuidanceKind, OrgKind, SecretaryTitle
@@ -101,7 +102,8 @@ def test_an_ended_organization_stays_but_drops_out_of_the_valid_set(world):
 def test_moving_an_organization_rewrites_its_whole_subtree_in_one_update(
     world, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(6):
+    # lock + one UPDATE for the whole subtree + parent + reload + the audit event: never per descendant
+    with django_assert_max_num_queries(10):
         services.move_organization(
             actor=world.organizer_staff, organization=world.county, new_parent=world.other_prefecture
         )
@@ -232,3 +234,25 @@ def test_the_secretary_for_an_assessed_year_and_the_flags(world):
     assert quiet[world.prefecture.pk].secretaryship is None
     current = selectors.current_secretaryships([world.county, world.township], on=date(2024, 8, 10))
     assert current[world.county.pk] == old
+
+
+@pytest.mark.req("ORG-3", "SEC-4")
+def test_every_write_leaves_an_audit_event_without_personal_values(world):
+    person = services.create_person(actor=world.organizer_staff, name="李明", phone="13700000000")
+    post = services.create_secretaryship(
+        actor=world.organizer_staff, person=person, organization=world.county, started_on=date(2022, 1, 1)
+    )
+    services.update_person(actor=world.organizer_staff, person=person, phone="13711112222")
+    services.end_secretaryship(
+        actor=world.organizer_staff, secretaryship=post, ended_on=date(2024, 1, 31), source="api"
+    )
+    events = list(AuditEvent.objects.filter(action__startswith="orgs.").order_by("sequence"))
+    assert [e.action for e in events][-4:] == [
+        "orgs.person.create",
+        "orgs.secretaryship.create",
+        "orgs.person.update",
+        "orgs.secretaryship.end",
+    ]
+    assert events[-1].source == "api" and events[-1].target_id == str(post.pk)
+    assert events[-2].detail == {"fields": ["phone"]}
+    assert all("1371111" not in str(e.detail) + e.target_label for e in events)
