@@ -1,0 +1,178 @@
+"""Writing the demo province (`shuping demo`): organizations through the bulk importer, the rest in bulk.
+
+`build_demo()` is idempotent: if the province (code "SF") exists it writes nothing and reports so;
+`reset_demo()` removes what a previous run wrote so the next run starts afresh.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from shuping.orgs.imports import ORG_COLUMNS, import_organizations
+from shuping.orgs.models import Organization, Person, Secretaryship, subtree_q
+from shuping.orgs.tabular import Table
+
+from .generator import Demo, generate
+
+ROOT_CODE = "SF"
+
+
+@dataclass
+class DemoResult:
+    demo: Demo
+    created: bool
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def demo_exists() -> bool:
+    return Organization.objects.filter(code=ROOT_CODE).exists()
+
+
+def reset_demo() -> None:
+    """Delete the demo's accounts, secretaries and organizations (children before parents)."""
+    from shuping.accounts.models import User
+
+    demo = generate(scale="small")
+    with transaction.atomic():
+        User.objects.filter(username__in=[p.username for p in demo.personas]).delete()
+        root = Organization.objects.filter(code=ROOT_CODE).first()
+        if root is None:
+            return
+        subtree = Organization.objects.filter(subtree_q(root.path))
+        people = list(
+            Secretaryship.objects.filter(organization__in=subtree).values_list("person_id", flat=True)
+        )
+        Secretaryship.objects.filter(organization__in=subtree).delete()
+        Person.objects.filter(pk__in=people).delete()
+        from shuping.jobs.models import Job
+
+        Job.objects.filter(organization__in=subtree).delete()
+        for depth in sorted(set(subtree.values_list("depth", flat=True)), reverse=True):
+            subtree.filter(depth=depth).delete()
+
+
+def build_demo(
+    *, scale: str = "full", year: int | None = None, progress: Callable[[str], None] | None = None
+) -> DemoResult:
+    """Write the demo province unless it is already there; returns what was (or would have been) written."""
+    say = progress or (lambda message: None)
+    year = year or timezone.localdate().year - 1
+    demo = generate(scale=scale, year=year)
+    if demo_exists():
+        return DemoResult(demo=demo, created=False)
+    started = time.monotonic()
+    with transaction.atomic():
+        say(f"生成党组织 {len(demo.orgs)} 个……")
+        table = Table(
+            header=list(ORG_COLUMNS), rows=[(n, o.cells()) for n, o in enumerate(demo.orgs, start=2)]
+        )
+        import_organizations(rows_or_path=table, filename="示范省演示数据")
+        say(f"生成干部 {len(demo.people)} 名、书记任职 {len(demo.posts)} 条……")
+        _write_people(demo)
+        say("创建演示账号……")
+        _write_personas(demo)
+        _audit(demo)
+    seconds = time.monotonic() - started
+    return DemoResult(demo=demo, created=True, seconds=seconds, counts=_counts(demo))
+
+
+def _write_people(demo: Demo) -> None:
+    from shuping.orgs.choices import SecretaryTitle
+
+    people = [
+        Person(
+            name=p.name,
+            gender=p.gender,
+            ethnicity=p.ethnicity,
+            birth_month=p.birth_month,
+            position=p.position,
+        )
+        for p in demo.people
+    ]
+    Person.objects.bulk_create(people, batch_size=500)
+    if any(p.pk is None for p in people):  # SQLite before 3.35 returns no ids from bulk inserts
+        by_key = dict(
+            zip(
+                [p.key for p in demo.people], Person.objects.order_by("-pk")[: len(people)][::-1], strict=True
+            )
+        )
+    else:
+        by_key = {row.key: person for row, person in zip(demo.people, people, strict=True)}
+    orgs = dict(
+        Organization.objects.filter(code__in={p.org_code for p in demo.posts}).values_list("code", "pk")
+    )
+    titles = {str(label): value for value, label in SecretaryTitle.choices}
+    Secretaryship.objects.bulk_create(
+        [
+            Secretaryship(
+                person=by_key[post.person],
+                organization_id=orgs[post.org_code],
+                title=titles[post.title],
+                started_on=post.started_on,
+                ended_on=post.ended_on,
+            )
+            for post in demo.posts
+        ],
+        batch_size=500,
+    )
+
+
+def _write_personas(demo: Demo) -> None:
+    from shuping.accounts.models import RoleGrant, User
+
+    secretary = {post.org_code: post.person for post in demo.posts if post.ended_on is None}
+    orgs = dict(
+        Organization.objects.filter(code__in={p.org_code for p in demo.personas if p.org_code}).values_list(
+            "code", "pk"
+        )
+    )
+    now = timezone.now()
+    for persona in demo.personas:
+        user = User(username=persona.username, full_name=persona.full_name, admin_role=persona.admin_role)
+        user.set_password(persona.password)
+        user.password_changed_at = now
+        user.save()
+        if persona.role:
+            RoleGrant.objects.create(
+                user=user,
+                role=persona.role,
+                organization_id=orgs[persona.org_code],
+                include_subtree=persona.include_subtree,
+            )
+        if persona.person_of:
+            key = secretary[persona.person_of]
+            row = next(p for p in demo.people if p.key == key)
+            Person.objects.filter(
+                name=row.name,
+                birth_month=row.birth_month,
+                secretaryships__organization__code=persona.person_of,
+            ).update(user=user)
+
+
+def _audit(demo: Demo) -> None:
+    try:
+        from shuping.audit.services import record
+    except ImportError:
+        return
+    record(actor=None, action="demo.generate", source="cli", detail=_counts(demo))
+
+
+def _counts(demo: Demo) -> dict[str, int]:
+    from .generator import L_COUNTY, L_PREFECTURE, L_TOWNSHIP, L_VILLAGE
+
+    return {
+        "organizations": len(demo.orgs),
+        "prefectures": demo.count(L_PREFECTURE),
+        "counties": demo.count(L_COUNTY),
+        "townships": demo.count(L_TOWNSHIP),
+        "villages": demo.count(L_VILLAGE),
+        "people": len(demo.people),
+        "posts": len(demo.posts),
+        "accounts": len(demo.personas),
+    }
