@@ -29,7 +29,9 @@ def _messages() -> dict[str, str]:
         "rows_missing_at_start": _(
             "第 %(first)d 至 %(last)d 条记录缺失，且没有对应的签名检查点（记录被删除）"
         ),
+        "rows_missing_at_start/1": _("第 %(first)d 条记录缺失，且没有对应的签名检查点（记录被删除）"),
         "pruned_within_retention": _("第 %(first)d 至 %(last)d 条记录在 %(days)d 天保留期内被删除"),
+        "pruned_within_retention/1": _("第 %(first)d 条记录在 %(days)d 天保留期内被删除"),
         "sequence_gap": _("第 %(sequence)d 条记录缺失（其后是第 %(found)d 条；记录被删除或重排）"),
         "sequence_duplicate": _("第 %(sequence)d 条记录序号错乱（记录被重排）"),
         "prev_hash_mismatch": _("第 %(sequence)d 条记录与前一条的链接断裂（记录被删除、插入或重排）"),
@@ -85,7 +87,10 @@ def describe(finding: Finding | None, count: int) -> str:
     if finding is None:
         return messages["ok"] % {"count": count}
     params = {"sequence": finding.sequence or 0, "count": count, **finding.params}
-    return messages.get(finding.code, finding.code) % params
+    key = finding.code
+    if params.get("first") is not None and params.get("first") == params.get("last"):
+        key = key + "/1"  # one row, not a range
+    return messages.get(key, messages.get(finding.code, finding.code)) % params
 
 
 def verify_chain(*, since_latest_checkpoint: bool = False, chunk_size: int = 2000) -> VerifyResult:
