@@ -1,0 +1,164 @@
+"""Organizer pages and the /v/ endpoints (BAL-1, BAL-2, BAL-3, BAL-6, EVA-9, PERF-5)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from shuping.ballots import services
+from shuping.ballots.models import BallotBox, Credential
+from shuping.ballots.tests.factories import make_box, vote
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.req("BAL-1")
+def test_the_list_page_query_count_does_not_grow_with_boxes(world, login):
+    client = login(world.organizer_staff)
+    make_box(world)
+    one = _queries(client, "/ballots/")
+    for _ in range(4):
+        make_box(world, open_box=False)
+    assert _queries(client, "/ballots/") == one
+
+
+@pytest.mark.req("BAL-1", "BAL-2")
+def test_organizer_staff_create_set_up_and_print_slips(world, login):
+    client = login(world.organizer_staff)
+    response = client.post(
+        "/ballots/new/",
+        {"organization": world.province.pk, "title": "市委书记述职测评", "scale_kind": "good_to_poor",
+         "requires_every_subject": "on", "has_opinion": "on"},
+    )  # fmt: skip
+    box = BallotBox.objects.get(title="市委书记述职测评")
+    assert response.status_code == 302 and response["Location"] == f"/ballots/{box.pk}/setup/"
+    response = client.post(
+        f"/ballots/{box.pk}/setup/",
+        {
+            "subjects": "张三｜中共甲县委书记｜现场\n李四｜中共乙县委书记｜书面",
+            "categories": "市级领导｜30\n部门负责人｜70",
+        },
+    )
+    assert response.status_code == 302
+    assert list(box.subjects.values_list("name", "section")) == [("张三", "on_site"), ("李四", "written")]
+    ids = dict(box.categories.values_list("name", "id"))
+    response = client.post(
+        f"/ballots/{box.pk}/slips/", {f"count_{ids['市级领导']}": 3, f"count_{ids['部门负责人']}": 4}
+    )
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "no-referrer"
+    page = response.content.decode()
+    codes = re.findall(r'<div class="code">([0-9A-Z]{5}-[0-9A-Z]{5})</div>', page)
+    assert len(codes) == 7 and page.count("<svg") == 7
+    stored = set(Credential.objects.filter(box=box).values_list("code_hash", flat=True))
+    assert {services.code_hash(c) for c in codes} == stored
+    assert not any(c.replace("-", "") in str(stored) for c in codes)
+
+
+@pytest.mark.req("BAL-1")
+def test_setup_errors_are_shown_in_chinese_and_change_nothing(world, login):
+    client = login(world.organizer_staff)
+    box = services.create_box(actor=world.organizer_staff, organization=world.province, title="测评")
+    response = client.post(
+        f"/ballots/{box.pk}/setup/", {"subjects": "张三｜书记｜口头", "categories": "领导｜很重"}
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "述职方式应为" in text and "权重应为数字" in text
+    assert not box.subjects.exists()
+
+
+@pytest.mark.req("BAL-6", "EVA-9")
+def test_turnout_polls_while_open_and_shows_no_tally(world, login):
+    box, slips = make_box(world)
+    vote(box, slips[0], grade="poor")
+    client = login(world.organizer_staff)
+    page = client.get(f"/ballots/{box.pk}/turnout/").content.decode()
+    assert 'hx-trigger="every 3s"' in page and "1 / 8" in page
+    tally = client.get(f"/ballots/{box.pk}/tally/").content.decode()
+    assert "尚未封箱" in tally and 'id="tally"' not in tally
+
+
+@pytest.mark.req("BAL-6", "BAL-8", "EVA-9")
+def test_after_closing_the_tally_shows_and_raw_opinions_reach_organizer_staff_only(world, login, settings):
+    settings.SHUPING_BALLOT_MIN_CATEGORY = 3
+    box, slips = make_box(world, categories={"市级领导": 2, "部门负责人": 6})
+    for slip in slips:
+        vote(box, slip, grade="good", opinions={"general": f"意见：{slip.category}要加强调研"})
+    client = login(world.organizer_staff)
+    response = client.post(f"/ballots/{box.pk}/transition/", {"action": "close"})
+    assert response.status_code == 302
+    page = client.get(f"/ballots/{box.pk}/tally/").content.decode()
+    assert 'id="tally"' in page and "100.0%" in page and "意见建议原文" in page and "要加强调研" in page
+    assert "部门负责人" in page and "票数不足" in page  # 2 of 市级领导 < k=3: hidden, not shown apart
+    leader = Client()
+    leader.force_login(world.department_leader)
+    page = leader.get(f"/ballots/{box.pk}/tally/").content.decode()
+    assert 'id="tally"' in page and "要加强调研" not in page
+
+
+@pytest.mark.req("BAL-1")
+def test_rehearsal_then_open_then_close_through_the_page(world, login):
+    box, _ = make_box(world, open_box=False)
+    client = login(world.organizer_staff)
+    for action, status in (
+        ("rehearse", "rehearsal"),
+        ("end_rehearsal", "draft"),
+        ("open", "open"),
+        ("close", "closed"),
+    ):
+        client.post(f"/ballots/{box.pk}/transition/", {"action": action})
+        box.refresh_from_db()
+        assert box.status == status
+    response = client.post(f"/ballots/{box.pk}/transition/", {"action": "open"}, follow=True)
+    assert "不能变为" in response.content.decode()
+
+
+# --- /v/ ---------------------------------------------------------------------------------------------
+
+
+def _post(client: Client, path: str, body: dict):
+    return client.post(path, json.dumps(body), content_type="application/json")
+
+
+@pytest.mark.req("BAL-3")
+def test_voting_responses_send_no_referrer_and_are_never_cached(world):
+    _box, slips = make_box(world)
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/v/")
+    started = _post(client, "/v/session", {"code": slips[0].code})
+    ratings = {str(s["id"]): "good" for s in started.json()["box"]["subjects"]}
+    submitted = _post(client, "/v/submit", {"token": started.json()["token"], "ratings": ratings})
+    for response in (page, started, submitted):
+        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Cache-Control"] == "no-store"
+    assert submitted.status_code == 200 and len(submitted.json()["receipt"]) == 8
+    assert "htmx" not in page.content.decode() and len(page.content) < 20_000  # a light page
+    assert not client.cookies  # no cookie: nothing ambient to forge
+
+
+@pytest.mark.req("BAL-3")
+def test_voters_get_clear_chinese_messages_for_unknown_used_and_closed_slips(world):
+    box, slips = make_box(world)
+    client = Client()
+    unknown = _post(client, "/v/session", {"code": "ABCDE-FGHJK"})
+    assert unknown.status_code == 400 and "凭证码无效" in unknown.json()["detail"]
+    vote(box, slips[0])
+    used = _post(client, "/v/session", {"code": slips[0].code})
+    assert used.status_code == 409 and used.json()["code"] == "used" and "已投过票" in used.json()["detail"]
+    services.close_box(actor=world.organizer_staff, box=box)
+    closed = _post(client, "/v/session", {"code": slips[1].code})
+    assert (
+        closed.status_code == 409 and closed.json()["code"] == "closed" and "封箱" in closed.json()["detail"]
+    )
+    garbage = client.post("/v/submit", b"not json", content_type="application/json")
+    assert garbage.status_code == 400 and "格式" in garbage.json()["detail"]
