@@ -159,28 +159,36 @@ def _split(forms: Sequence[EvaluationForm], parts: int) -> list[list[EvaluationF
     return [list(forms[start : start + size]) for start in range(0, len(forms), size)]
 
 
+def _timed_render(forms: list[EvaluationForm]) -> tuple[list[bytes], float]:
+    """Render forms in a worker and report the CPU seconds that took (immune to other machine load)."""
+    started = time.process_time()
+    pdfs = _render_forms(forms)
+    return pdfs, time.process_time() - started
+
+
 def _warm_pool_rate(
     engine: str, forms: list[EvaluationForm], *, fonts: FontSet, workers: int, rounds: int, log: Log
-) -> list[float]:
-    """Forms per second for each round on a pool of `workers` warm processes (start-up untimed)."""
+) -> tuple[list[float], list[float]]:
+    """Forms per second, and CPU milliseconds per form, for each round on a warm pool (start-up untimed)."""
     context = multiprocessing.get_context("spawn")
-    rates = []
+    rates, cpu_ms = [], []
     with context.Pool(workers, initializer=_init_bench_worker, initargs=(engine, fonts)) as pool:
         pool.map(_render_forms, _split(forms, workers), chunksize=1)  # untimed warm-up round
         for round_ in range(1, rounds + 1):
             started = time.perf_counter()
-            pdfs = [
-                pdf for part in pool.map(_render_forms, _split(forms, workers), chunksize=1) for pdf in part
-            ]
+            parts = pool.map(_timed_render, _split(forms, workers), chunksize=1)
             elapsed = time.perf_counter() - started
+            pdfs = [pdf for part, _ in parts for pdf in part]
             _check(pdfs, len(forms), engine)
             rates.append(len(forms) / elapsed)
+            cpu_ms.append(1000 * sum(cpu for _, cpu in parts) / len(forms))
             log(
-                f"  {engine}（预热进程池）第 {round_}/{rounds} 轮：{len(forms)} 份，{elapsed:.2f} 秒，{rates[-1]:.1f} 份/秒"
+                f"  {engine}（预热进程池）第 {round_}/{rounds} 轮：{len(forms)} 份，{elapsed:.2f} 秒，"
+                f"{rates[-1]:.1f} 份/秒，每份 CPU {cpu_ms[-1]:.1f} 毫秒"
             )
         pool.close()
         pool.join()
-    return rates
+    return rates, cpu_ms
 
 
 def _check(pdfs: Sequence[bytes], expected: int, engine: str) -> None:
@@ -222,8 +230,10 @@ def run_documents_bench(*, log: Log, size: int | None = None, rounds: int | None
             f"  typst（render_batch，含进程启动）第 {round_}/{rounds} 轮：{elapsed:.2f} 秒，{batch_rates[-1]:.1f} 份/秒"
         )
 
-    typst_warm = _warm_pool_rate("typst", forms, fonts=fonts, workers=workers, rounds=rounds, log=log)
-    weasy = _warm_pool_rate(
+    typst_warm, typst_cpu_ms = _warm_pool_rate(
+        "typst", forms, fonts=fonts, workers=workers, rounds=rounds, log=log
+    )
+    weasy, weasy_cpu_ms = _warm_pool_rate(
         "weasyprint", forms[:weasy_count], fonts=fonts, workers=workers, rounds=rounds, log=log
     )
 
@@ -239,6 +249,9 @@ def run_documents_bench(*, log: Log, size: int | None = None, rounds: int | None
         "met": forms_per_s >= TARGET_FORMS_PER_S and ratio >= TARGET_RATIO,
         "engine": "typst",
         "typst_warm_pool_forms_per_s": round(statistics.median(typst_warm), 1),
+        # CPU time per form inside the workers: what other load on the machine cannot distort.
+        "typst_cpu_ms_per_form": round(statistics.median(typst_cpu_ms), 1),
+        "weasyprint_cpu_ms_per_form": round(statistics.median(weasy_cpu_ms), 1),
         "workers": workers,
         "cpus": os.cpu_count(),
         "rounds": rounds,

@@ -68,6 +68,8 @@ class OfficialDocument:
     issuer followed by 文件. `classification` is the 密级 with its period ("秘密★1年"); `copy_number`
     the 份号 (printed as six digits). `has_seal` reserves the seal (印章) position over the 落款.
     `copy_to` (抄送) and `printed_by` / `printed_on` (印发机关, 印发日期) make up the 版记.
+    A line feed in `title` breaks the title where the drafter wants (GB/T 9704 §7.3.1 asks for lines
+    arranged as a trapezoid or diamond, without splitting a word); otherwise it wraps by itself.
     """
 
     title: str

@@ -75,7 +75,9 @@ def render_batch(
 
     Large batches are spread over `workers` processes (default: one per CPU) that each scan the fonts
     once and keep their Typst compilers warm; small ones, or `workers=1`, run in this process.
-    Workers are started with "spawn", so a batch is safe to run from a threaded server or job worker.
+    Workers are started with "spawn", so a batch is safe to run from a threaded server or job worker;
+    as with any spawned pool, the program's main module must guard its entry point with
+    `if __name__ == "__main__":` (manage.py, the `shuping` script and pytest do).
     """
     fonts = fonts or configured_fonts()
     total = len(items)
