@@ -16,6 +16,6 @@ class JobsConfig(AppConfig):
                 label=_("后台任务"),
                 url_name="jobs:list",
                 visible=lambda user: getattr(user, "is_authenticated", False),
-                order=900,
+                order=800,
             )
         )

@@ -238,11 +238,12 @@ def _write_through_side_connection(job_id: int, values: dict[str, Any]) -> None:
         _state.side_connection = side
     meta = Job._meta
     quote = side.ops.quote_name
-    assignments = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in values)
+    columns = {field.name: field.column for field in meta.concrete_fields}
+    assignments = ", ".join(f"{quote(columns[name])} = %s" for name in values)
     # Identifiers come from the model's own metadata, values are parameters: no user input in the SQL.
     sql = (
         f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608
-        f"WHERE {quote(meta.pk.column)} = %s AND {quote(meta.get_field('status').column)} = %s"
+        f"WHERE {quote(meta.pk.column)} = %s AND {quote(columns['status'])} = %s"
     )
     try:
         with side.cursor() as cursor:  # autocommit: committed as soon as it runs

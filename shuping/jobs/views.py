@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from shuping.core.access import scoped, signed_in
@@ -33,9 +34,9 @@ def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @scoped("经 selectors.get_job_for 取任务（同任务详情），再从统一存储读取其结果文件")
-def job_result_file(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_result_file(request: HttpRequest, job_id: int) -> HttpResponseBase:
     job = selectors.get_job_for(request.user, job_id)
     if not job.result_file:
         raise Http404
-    name = job.result_file.name.rsplit("/", 1)[-1]
+    name = (job.result_file.name or "").rsplit("/", 1)[-1]
     return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)
