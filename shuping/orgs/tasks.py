@@ -68,4 +68,22 @@ def import_file(
     job.summary = _("导入成功：%(counts)s。") % {
         "counts": "，".join(f"{name} {count} 条" for name, count in result.counts.items())
     }
-    return {"counts": result.counts}
+    return {"counts": result.counts, **_link(what, result)}
+
+
+def _link(what: str, result: Any) -> dict:
+    """Where to look at what an organization import wrote: the page of the first new organization's parent."""
+    if what != "orgs" or not result.codes:
+        return {}
+    from django.urls import NoReverseMatch, reverse
+
+    from .models import Organization
+
+    first = Organization.objects.filter(code=result.codes[0]).only("pk", "parent_id").first()
+    if first is None:
+        return {}
+    try:
+        url = reverse("orgs:detail", args=[first.parent_id or first.pk])
+    except NoReverseMatch:
+        return {}
+    return {"link": {"url": url, "label": str(_("查看导入的党组织"))}}
