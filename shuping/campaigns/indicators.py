@@ -181,7 +181,9 @@ def add_indicator(
 def remove_indicator(*, actor: User | None, indicator: Indicator, source: str = "web") -> None:
     """Remove an indicator; one of the five statutory dimensions cannot be left empty (Art. 4)."""
     indicator = (
-        Indicator.objects.select_for_update().select_related("indicator_set__campaign").get(pk=indicator.pk)
+        Indicator.objects.select_for_update(of=("self",))
+        .select_related("indicator_set__campaign")
+        .get(pk=indicator.pk)
     )
     if indicator.indicator_set.campaign_id:
         _check_editable(indicator.indicator_set.campaign)
