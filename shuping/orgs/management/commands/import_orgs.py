@@ -17,7 +17,11 @@ from shuping.jobs.runtime import run_job_in_foreground
 from shuping.orgs import tasks
 
 WHAT_LABELS = {"orgs": "党组织", "people": "干部", "secretaryships": "书记任职"}
-JOB_KINDS = {"orgs": "orgs.import", "people": "orgs.import_people", "secretaryships": "orgs.import_secretaryships"}
+JOB_KINDS = {
+    "orgs": "orgs.import",
+    "people": "orgs.import_people",
+    "secretaryships": "orgs.import_secretaryships",
+}
 #: The runner prints the first 20 faults itself; the rest follow so the terminal shows every one.
 RUNNER_SHOWS = 20
 
@@ -32,7 +36,9 @@ class Command(BaseCommand):
         group.add_argument(
             "--secretaryships", action="store_const", dest="what", const="secretaryships", help="导入书记任职"
         )
-        parser.add_argument("--enqueue", action="store_true", help="交给后台任务处理进程（shuping worker）执行并等待")
+        parser.add_argument(
+            "--enqueue", action="store_true", help="交给后台任务处理进程（shuping worker）执行并等待"
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
