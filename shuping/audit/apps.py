@@ -1,7 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "shuping.audit"
     label = "audit"
     verbose_name = "审计日志"
+
+    def ready(self) -> None:
+        from shuping.core.navigation import NavItem, register
+
+        from .permissions import can_view_audit_log
+
+        register(NavItem(label=_("审计日志"), url_name="audit:list", visible=can_view_audit_log, order=900))

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+"""Audit routes (included at /audit/ by config/urls.py)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.event_list, name="list"),
+]
