@@ -1,7 +1,9 @@
 """Django admin at /admin/ is for the system administrator only (SPEC §11, SEC-1 三员分立)."""
 
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.views import redirect_to_login
 
 from . import services
 from .models import RoleGrant, User
@@ -12,7 +14,13 @@ def _system_admin_only(request) -> bool:
     return bool(user.is_active and user.is_authenticated and getattr(user, "admin_role", "") == "system")
 
 
+def _sign_in_through_shuping(request, extra_context=None):
+    """SEC-3: /admin/login/ would bypass the lockout, throttle, audit and second factor; send it to ours."""
+    return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or "/admin/")
+
+
 admin.site.has_permission = _system_admin_only  # type: ignore[method-assign]
+admin.site.login = _sign_in_through_shuping  # type: ignore[method-assign]
 admin.site.site_header = "述评 · 系统管理"
 admin.site.site_title = "述评系统管理"
 

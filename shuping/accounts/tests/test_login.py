@@ -217,3 +217,13 @@ def test_the_audit_administrator_can_neither_use_django_admin_nor_unlock_account
     assert admin_client.post(url).status_code == 403
     assert User.objects.get(username="organizer").is_locked()
     assert admin_client.get(reverse("audit:list")).status_code == 200
+
+
+@pytest.mark.req("SEC-3")
+def test_the_django_admin_login_cannot_bypass_the_sign_in_policy(world, client, persona_password):
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "sysadmin", "password": persona_password}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:login") + "?next=/admin/"
+    assert client.get("/admin/").status_code == 302  # not signed in
