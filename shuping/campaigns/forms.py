@@ -23,14 +23,24 @@ class StartForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    starts_on = forms.DateField(label="启动日期", widget=forms.DateInput(attrs={"type": "date"}))
-    field_starts_on = forms.DateField(label="实地考核开始", widget=forms.DateInput(attrs={"type": "date"}))
-    field_ends_on = forms.DateField(label="实地考核结束", widget=forms.DateInput(attrs={"type": "date"}))
-    meetings_start_on = forms.DateField(
-        label="述职评议会开始", widget=forms.DateInput(attrs={"type": "date"})
+    starts_on = forms.DateField(
+        label="启动日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
-    meetings_end_on = forms.DateField(label="述职评议会结束", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    field_starts_on = forms.DateField(
+        label="实地考核开始", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    field_ends_on = forms.DateField(
+        label="实地考核结束", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    meetings_start_on = forms.DateField(
+        label="述职评议会开始", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    meetings_end_on = forms.DateField(
+        label="述职评议会结束", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label="结束日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     lower_grades_min_percent = forms.IntegerField(
         label="“较好”及以下等次至少占比（%）",
         min_value=0,
@@ -69,6 +79,8 @@ class NoticeForm(forms.Form):
 
 
 class MeetingPlanForm(forms.Form):
-    planned_on = forms.DateField(label="会议日期", widget=forms.DateInput(attrs={"type": "date"}))
+    planned_on = forms.DateField(
+        label="会议日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     venue = forms.CharField(label="地点", max_length=200)
     agenda = forms.CharField(label="议程", widget=forms.Textarea(attrs={"rows": 3}), required=False)

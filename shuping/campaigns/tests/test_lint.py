@@ -84,7 +84,7 @@ def test_cli_prints_verdicts_and_agreement_without_a_database(tmp_path):
         [
             sys.executable,
             "-c",
-            "from shuping.cli import main; main(['shuping', 'lint-indicators', %r])" % str(table),
+            f"from shuping.cli import main; main(['shuping', 'lint-indicators', {str(table)!r}])",
         ],
         capture_output=True,
         text=True,
