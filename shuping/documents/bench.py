@@ -166,29 +166,24 @@ def _timed_render(forms: list[EvaluationForm]) -> tuple[list[bytes], float]:
     return pdfs, time.process_time() - started
 
 
-def _warm_pool_rate(
-    engine: str, forms: list[EvaluationForm], *, fonts: FontSet, workers: int, rounds: int, log: Log
-) -> tuple[list[float], list[float]]:
-    """Forms per second, and CPU milliseconds per form, for each round on a warm pool (start-up untimed)."""
-    context = multiprocessing.get_context("spawn")
-    rates, cpu_ms = [], []
-    with context.Pool(workers, initializer=_init_bench_worker, initargs=(engine, fonts)) as pool:
-        pool.map(_render_forms, _split(forms, workers), chunksize=1)  # untimed warm-up round
-        for round_ in range(1, rounds + 1):
-            started = time.perf_counter()
-            parts = pool.map(_timed_render, _split(forms, workers), chunksize=1)
-            elapsed = time.perf_counter() - started
-            pdfs = [pdf for part, _ in parts for pdf in part]
-            _check(pdfs, len(forms), engine)
-            rates.append(len(forms) / elapsed)
-            cpu_ms.append(1000 * sum(cpu for _, cpu in parts) / len(forms))
-            log(
-                f"  {engine}（预热进程池）第 {round_}/{rounds} 轮：{len(forms)} 份，{elapsed:.2f} 秒，"
-                f"{rates[-1]:.1f} 份/秒，每份 CPU {cpu_ms[-1]:.1f} 毫秒"
-            )
-        pool.close()
-        pool.join()
-    return rates, cpu_ms
+def _open_warm_pool(engine: str, forms: list[EvaluationForm], *, fonts: FontSet, workers: int) -> Any:
+    """A pool of `workers` spawned processes for `engine`, warmed by one untimed round."""
+    pool = multiprocessing.get_context("spawn").Pool(
+        workers, initializer=_init_bench_worker, initargs=(engine, fonts)
+    )
+    pool.map(_render_forms, _split(forms, workers), chunksize=1)
+    return pool
+
+
+def _warm_round(
+    pool: Any, engine: str, forms: list[EvaluationForm], *, workers: int
+) -> tuple[float, float, float]:
+    """One timed round on a warm pool: (seconds, forms per second, CPU milliseconds per form)."""
+    started = time.perf_counter()
+    parts = pool.map(_timed_render, _split(forms, workers), chunksize=1)
+    elapsed = time.perf_counter() - started
+    _check([pdf for part, _ in parts for pdf in part], len(forms), engine)
+    return elapsed, len(forms) / elapsed, 1000 * sum(cpu for _, cpu in parts) / len(forms)
 
 
 def _check(pdfs: Sequence[bytes], expected: int, engine: str) -> None:
@@ -217,25 +212,41 @@ def run_documents_bench(*, log: Log, size: int | None = None, rounds: int | None
         f"每轮 Typst {typst_count} 份、WeasyPrint {weasy_count} 份，各 {rounds} 轮"
     )
 
-    # Typst as production runs it: render_batch, a fresh pool every round. Below POOL_THRESHOLD forms
-    # render_batch stays in-process, as it would for such a small batch.
-    batch_rates = []
-    for round_ in range(1, rounds + 1):
-        round_started = time.perf_counter()
-        pdfs = render_batch(forms, fonts=fonts, workers=workers)
-        elapsed = time.perf_counter() - round_started
-        _check(pdfs, len(forms), "typst")
-        batch_rates.append(len(forms) / elapsed)
-        log(
-            f"  typst（render_batch，含进程启动）第 {round_}/{rounds} 轮：{elapsed:.2f} 秒，{batch_rates[-1]:.1f} 份/秒"
-        )
-
-    typst_warm, typst_cpu_ms = _warm_pool_rate(
-        "typst", forms, fonts=fonts, workers=workers, rounds=rounds, log=log
-    )
-    weasy, weasy_cpu_ms = _warm_pool_rate(
-        "weasyprint", forms[:weasy_count], fonts=fonts, workers=workers, rounds=rounds, log=log
-    )
+    typst_pool = _open_warm_pool("typst", forms, fonts=fonts, workers=workers)
+    weasy_pool = _open_warm_pool("weasyprint", forms[:weasy_count], fonts=fonts, workers=workers)
+    batch_rates: list[float] = []
+    typst_warm: list[float] = []
+    typst_cpu_ms: list[float] = []
+    weasy: list[float] = []
+    weasy_cpu_ms: list[float] = []
+    try:
+        # Rounds alternate between the engines so that other load on the machine, which comes and
+        # goes, weighs on both alike.
+        for round_ in range(1, rounds + 1):
+            # Typst as production runs it: render_batch, a fresh pool every round (below
+            # POOL_THRESHOLD forms render_batch stays in-process, as it would for such a small batch).
+            round_started = time.perf_counter()
+            pdfs = render_batch(forms, fonts=fonts, workers=workers)
+            elapsed = time.perf_counter() - round_started
+            _check(pdfs, len(forms), "typst")
+            batch_rates.append(len(forms) / elapsed)
+            log(
+                f"  第 {round_}/{rounds} 轮 typst render_batch（含进程启动）：{len(forms)} 份，{elapsed:.2f} 秒，{batch_rates[-1]:.1f} 份/秒"
+            )
+            for engine, pool, count, rates, cpu in (
+                ("typst", typst_pool, typst_count, typst_warm, typst_cpu_ms),
+                ("weasyprint", weasy_pool, weasy_count, weasy, weasy_cpu_ms),
+            ):
+                elapsed, rate, cpu_ms = _warm_round(pool, engine, forms[:count], workers=workers)
+                rates.append(rate)
+                cpu.append(cpu_ms)
+                log(
+                    f"  第 {round_}/{rounds} 轮 {engine}（预热进程池）：{count} 份，{elapsed:.2f} 秒，{rate:.1f} 份/秒，每份 CPU {cpu_ms:.1f} 毫秒"
+                )
+    finally:
+        for pool in (typst_pool, weasy_pool):
+            pool.close()
+            pool.join()
 
     forms_per_s = statistics.median(batch_rates)
     weasy_per_s = statistics.median(weasy)
