@@ -1,8 +1,9 @@
 """Development and demo settings: the embedded SQLite default, keys generated beside the database."""
 
-from .base import *  # noqa: F403
+import os
 from pathlib import Path
 
+from .base import *  # noqa: F403
 from .base import DATABASES, WORK_DIR
 from .keys import generated_keys
 
@@ -14,3 +15,8 @@ _beside = Path(_default["NAME"]).parent if _default["ENGINE"].endswith("sqlite3"
 _keys = generated_keys(_beside)
 SECRET_KEY = _keys["SHUPING_SECRET_KEY"]
 SHUPING_DATA_KEY = _keys["SHUPING_DATA_KEY"]
+
+# The demo and local development sign in with a password only, so the printed demo accounts work at once;
+# production (config.settings.prod, from base) requires the second factor for administrators and
+# organizer staff (SEC-3). Set SHUPING_REQUIRE_SECOND_FACTOR=1 to try the TOTP flow locally.
+SHUPING_REQUIRE_SECOND_FACTOR = os.environ.get("SHUPING_REQUIRE_SECOND_FACTOR", "") in {"1", "true", "yes"}

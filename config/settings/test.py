@@ -5,7 +5,7 @@ import os
 from .base import *  # noqa: F403
 from .base import BASE_DIR
 
-SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 # 32 bytes, base64: fixed so tests are reproducible; never used outside tests.
 SHUPING_DATA_KEY = "dGVzdC1kYXRhLWtleS0zMi1ieXRlcy1leGFjdGx5ISE="
 DEBUG = False
