@@ -226,6 +226,7 @@ class SecretaryYear:
     year: int
     secretaryship: Secretaryship | None
     review: rules.YearReview
+    is_in_progress: bool = False
 
 
 def secretaries_for_year(
@@ -254,16 +255,24 @@ def secretaries_for_year(
     return out
 
 
-def reviews_from(posts: list[Secretaryship], years: Iterable[int]) -> list[SecretaryYear]:
-    """Year-by-year reviews of one post from its already-loaded secretaryships (no query)."""
+def reviews_from(
+    posts: list[Secretaryship], years: Iterable[int], *, today: date | None = None
+) -> list[SecretaryYear]:
+    """Year-by-year reviews of one post from its already-loaded secretaryships (no query).
+
+    A year still in progress is reviewed as of `today` (default: the local date), not its 31 December,
+    so months in post are never counted into the future.
+    """
+    today = today or timezone.localdate()
     tenures = [rules.Tenure(s.started_on, s.ended_on, person=s.person_id, key=s.pk) for s in posts]
     by_key = {s.pk: s for s in posts}
+    org_id = posts[0].organization_id if posts else 0
     out = []
     for year in years:
-        review = rules.review_year(tenures, year)
+        in_progress = date(year, 1, 1) <= today < date(year, 12, 31)
+        review = rules.review_year(tenures, year, as_of=today if in_progress else None)
         secretary = by_key.get(review.secretary.key) if review.secretary else None
-        org_id = posts[0].organization_id if posts else 0
-        out.append(SecretaryYear(org_id, year, secretary, review))
+        out.append(SecretaryYear(org_id, year, secretary, review, is_in_progress=in_progress))
     return out
 
 

@@ -120,3 +120,14 @@ def test_ancestor_trails_for_many_organizations_take_one_query(world, django_ass
     # the guidance staff's grant starts at 甲市委: 示范省委 is not shown
     assert [o.code for o in trails[world.township.pk]] == ["T-PREF", "T-CNTY"]
     assert trails[world.prefecture.pk] == []
+
+
+@pytest.mark.req("ORG-3")
+def test_a_year_in_progress_is_reviewed_up_to_today(world):
+    post = SecretaryshipFactory(organization=world.county, started_on=date(2024, 3, 1))
+    in_progress, done = selectors.reviews_from([post], [2024, 2023], today=date(2024, 7, 15))
+    assert in_progress.is_in_progress and in_progress.review.months_in_post == 4
+    assert in_progress.review.is_under_six_months
+    assert not done.is_in_progress and done.secretaryship is None
+    (whole,) = selectors.reviews_from([post], [2024], today=date(2025, 2, 1))
+    assert not whole.is_in_progress and whole.review.months_in_post == 10
