@@ -12,4 +12,6 @@ class AuditConfig(AppConfig):
 
         from .permissions import can_view_audit_log
 
-        register(NavItem(label=_("审计日志"), url_name="audit:list", visible=can_view_audit_log, order=900))
+        # Lazy label, so the menu follows the active language; NavItem str()s it when rendering.
+        label = _("审计日志")
+        register(NavItem(label=label, url_name="audit:list", visible=can_view_audit_log, order=900))  # type: ignore[arg-type]
