@@ -250,6 +250,15 @@ class Schedule:
         return out
 
 
+def default_assessed_year(today: date) -> int:
+    """The year a campaign opened on `today` assesses.
+
+    Art. 5: 述职评议考核一般安排在当年年底或次年年初 — from July on, campaigns prepare this year's round;
+    in the first half of the year, last year's round is still being held.
+    """
+    return today.year if today.month >= 7 else today.year - 1
+
+
 def _shift_year(day: date, years: int) -> date:
     year = day.year + years
     return date(year, day.month, min(day.day, calendar.monthrange(year, day.month)[1]))

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shuping.core.access import scoped, signed_in
@@ -51,7 +52,10 @@ def wizard_start(request: HttpRequest) -> HttpResponse:
     first = organizers.first()
     notices = selectors.notices_for_organizers(organizers)
     form = StartForm(
-        request.POST or None, organizers=organizers, notices=notices, initial={"year": _default_year()}
+        request.POST or None,
+        organizers=organizers,
+        notices=notices,
+        initial={"year": rules.default_assessed_year(timezone.localdate())},
     )
     if request.method == "POST" and form.is_valid():
         organizer = form.cleaned_data["organizer"]
@@ -74,14 +78,6 @@ def wizard_start(request: HttpRequest) -> HttpResponse:
         "campaigns/wizard_start.html",
         {"form": form, "steps": WIZARD_STEPS, "step": "year", "has_organizers": first is not None},
     )
-
-
-def _default_year() -> int:
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    # Art. 5: the assessment runs at the year's end or early next year — in January it is last year's.
-    return today.year if today.month >= 7 else today.year - 1
 
 
 def _scope_context(request: HttpRequest, campaign) -> dict:

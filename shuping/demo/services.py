@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from shuping.campaigns.rules import default_assessed_year
 from shuping.orgs.imports import ORG_COLUMNS, import_organizations
-from shuping.orgs.models import Organization, Person, Secretaryship, subtree_q
+from shuping.orgs.models import Organization, Person, Secretaryship
 from shuping.orgs.tabular import Table
 
 from .generator import Demo, generate
@@ -35,26 +36,17 @@ def demo_exists() -> bool:
 
 
 def reset_demo() -> None:
-    """Delete the demo's accounts, secretaries and organizations (children before parents)."""
-    from shuping.accounts.models import User
+    """Empty the whole demo database so the next run starts afresh.
 
-    demo = generate(scale="small")
-    with transaction.atomic():
-        User.objects.filter(username__in=[p.username for p in demo.personas]).delete()
-        root = Organization.objects.filter(code=ROOT_CODE).first()
-        if root is None:
-            return
-        subtree = Organization.objects.filter(subtree_q(root.path))
-        people = list(
-            Secretaryship.objects.filter(organization__in=subtree).values_list("person_id", flat=True)
-        )
-        Secretaryship.objects.filter(organization__in=subtree).delete()
-        Person.objects.filter(pk__in=people).delete()
-        from shuping.jobs.models import Job
+    The audit log is append-only and its actors are protected, so the demo's rows cannot be picked out
+    and deleted one by one; the demo database is flushed instead. Only a database that holds the demo
+    province is flushed (the command checks `demo_exists()` first), never one with real data alone.
+    """
+    from django.core.management import call_command
 
-        Job.objects.filter(organization__in=subtree).delete()
-        for depth in sorted(set(subtree.values_list("depth", flat=True)), reverse=True):
-            subtree.filter(depth=depth).delete()
+    if not demo_exists():
+        return
+    call_command("flush", interactive=False, verbosity=0)
 
 
 def build_demo(
@@ -62,7 +54,7 @@ def build_demo(
 ) -> DemoResult:
     """Write the demo province unless it is already there; returns what was (or would have been) written."""
     say = progress or (lambda message: None)
-    year = year or timezone.localdate().year - 1
+    year = year or default_assessed_year(timezone.localdate())
     demo = generate(scale=scale, year=year)
     if demo_exists():
         return DemoResult(demo=demo, created=False)
@@ -77,6 +69,8 @@ def build_demo(
         _write_people(demo)
         say("创建演示账号……")
         _write_personas(demo)
+        say("开启本年度述职评议考核（省、市、县逐级部署）……")
+        _write_campaigns(demo)
         _audit(demo)
     seconds = time.monotonic() - started
     return DemoResult(demo=demo, created=True, seconds=seconds, counts=_counts(demo))
@@ -153,6 +147,16 @@ def _write_personas(demo: Demo) -> None:
                 birth_month=row.birth_month,
                 secretaryships__organization__code=persona.person_of,
             ).update(user=user)
+
+
+def _write_campaigns(demo: Demo) -> None:
+    """The province's open campaign and the cascade below it (CMP-1, CMP-7), run by its organizer staff."""
+    from shuping.accounts.models import User
+    from shuping.campaigns.demo import build_demo_campaigns
+
+    province = Organization.objects.get(code=ROOT_CODE)
+    staff = next(p.username for p in demo.personas if p.role == "organizer_staff" and p.org_code == ROOT_CODE)
+    build_demo_campaigns(province=province, year=demo.year, actor=User.objects.get(username=staff))
 
 
 def _audit(demo: Demo) -> None:

@@ -30,11 +30,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="只生成数据，不启动服务")
-        parser.add_argument("--reset", action="store_true", help="先删除已有的演示数据再重新生成")
+        parser.add_argument(
+            "--reset", action="store_true", help="清空演示数据库（仅当其中是示范省演示数据时）后重新生成"
+        )
         parser.add_argument(
             "--scale", choices=["full", "small"], default="full", help="演示规模（small 供测试使用）"
         )
-        parser.add_argument("--year", type=int, default=None, help="考核年度（默认上一年）")
+        parser.add_argument(
+            "--year",
+            type=int,
+            default=None,
+            help="考核年度（默认：下半年为当年，上半年为上一年，《办法》第五条）",
+        )
         parser.add_argument("--addrport", default=ADDRESS, help="服务地址（默认 127.0.0.1:8000）")
 
     def handle(self, *args, **options):
