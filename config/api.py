@@ -22,11 +22,13 @@ def _mount() -> None:
     from shuping.campaigns.api import router as campaigns_router
     from shuping.jobs.api import router as jobs_router
     from shuping.orgs.api import router as orgs_router
+    from shuping.oversight.api import router as oversight_router
 
     api.add_router("/", orgs_router)
     api.add_router("/", ballots_router)
     api.add_router("/", campaigns_router)
     api.add_router("/", jobs_router)
+    api.add_router("/", oversight_router)
 
 
 _mount()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("campaigns/", include("shuping.campaigns.urls")),
     path("ballots/", include("shuping.ballots.urls")),
     path("v/", include("shuping.ballots.urls_vote")),
+    path("oversight/", include("shuping.oversight.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

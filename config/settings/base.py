@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "shuping.demo",
     "shuping.campaigns",
     "shuping.ballots",
+    "shuping.oversight",
 ]
 
 MIDDLEWARE = [

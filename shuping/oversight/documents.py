@@ -1,0 +1,44 @@
+"""The upward report as an official document (OVS-1, EVA-8): PDF and DOCX through shuping.documents."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from shuping.documents.content import Heading, OfficialDocument, Paragraph
+from shuping.documents.services import render_document_docx, render_document_pdf
+
+from .models import UpwardReport
+
+SECTIONS = (
+    ("一、考核范围和进度", "scope_text"),
+    ("二、述职评议会召开情况", "meetings_text"),
+    ("三、考核等次分布", "grades_text"),
+    ("四、发现的主要问题", "problems_text"),
+    ("五、整改安排", "rectification_text"),
+)
+
+
+def report_document(report: UpwardReport) -> OfficialDocument:
+    body = []
+    for heading, name in SECTIONS:
+        body.append(Heading(heading, level=1))
+        text = getattr(report, name).strip() or "（无）"
+        body.extend(Paragraph(line.strip()) for line in text.splitlines() if line.strip())
+    organizer = report.from_organization
+    issued = (report.submitted_at or timezone.now()).date()
+    return OfficialDocument(
+        title=report.title,
+        document_number=f"{organizer.display_name}组报〔{report.campaign.year + 1}〕{report.pk}号",
+        addressee=f"{report.to_organization.display_name}组织部：",
+        body=tuple(body),
+        issuer=f"{organizer.name}组织部",
+        issued_on=issued,
+    )
+
+
+def report_pdf(report: UpwardReport) -> bytes:
+    return render_document_pdf(report_document(report))
+
+
+def report_docx(report: UpwardReport) -> bytes:
+    return render_document_docx(report_document(report))

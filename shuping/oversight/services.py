@@ -1,0 +1,155 @@
+"""Writes of the oversight app (OVS-1): the upward report — draft, edit, submit. Each writes an audit event."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from shuping.audit.services import record
+from shuping.campaigns import permissions as campaign_permissions
+from shuping.campaigns.choices import STAGE_ORDER, Stage
+from shuping.campaigns.models import Campaign
+from shuping.core.errors import ConflictError, DomainError
+
+from . import selectors
+from .choices import ReportStatus
+from .models import UpwardReport
+
+if TYPE_CHECKING:
+    from shuping.accounts.models import User
+
+EDITABLE_FIELDS = (
+    "title",
+    "scope_text",
+    "meetings_text",
+    "grades_text",
+    "problems_text",
+    "rectification_text",
+)
+
+
+class OversightError(DomainError):
+    pass
+
+
+def _check_manager(actor, campaign: Campaign) -> None:
+    if actor is not None and not campaign_permissions.can_manage_campaign(actor, campaign):
+        raise OversightError(
+            "只有本次考核的组织部门工作人员可以起草、修改和报送向上级的报告。", code="forbidden"
+        )
+
+
+def draft_content(campaign: Campaign) -> dict[str, str]:
+    """The report's first draft from the campaign's own data (nothing typed twice, Art. 6)."""
+    stages = dict(
+        campaign.assessments.filter(is_excluded=False)
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+        .values_list("stage", "n")
+    )
+    graded = campaign.assessments.filter(is_excluded=False, is_graded=True).count()
+    total = sum(stages.values())
+    plans = list(selectors.meeting_plans_of(campaign))
+    meetings = (
+        "；".join(f"{p.planned_on:%Y年%m月%d日}在{p.venue}召开述职评议会" for p in plans) + "。"
+        if plans
+        else "本次考核未向上级报送会议方案。"
+    )
+    progress = "，".join(f"{Stage(s).label} {stages[s]} 人" for s in STAGE_ORDER if stages.get(s))
+    return {
+        "title": f"关于{campaign.organizer.display_name}{campaign.year}年度党委（党组）书记抓基层党建工作述职评议考核情况的报告",
+        "scope_text": (
+            f"{campaign.year}年度共有 {total} 名党组织书记纳入述职评议考核范围，其中考核定等 {graded} 人、"
+            f"只述职不定等次 {total - graded} 人。目前进度：{progress or '无'}。"
+        ),
+        "meetings_text": meetings,
+        # Hook: the evaluations app fills the grade distribution once grades are recorded (OVS-1).
+        "grades_text": "（考核等次由综合评价模块产生后自动填入；请在研究审定后核对。）",
+        "problems_text": "",
+        "rectification_text": "",
+    }
+
+
+@transaction.atomic
+def draft_upward_report(*, actor: User | None, campaign: Campaign, source: str = "web") -> UpwardReport:
+    """Draft the campaign's report to the parent organization after 研究 / 通报 (OVS-1, Art. 8)."""
+    _check_manager(actor, campaign)
+    organizer = campaign.organizer
+    if organizer.parent_id is None:
+        raise OversightError("本组织没有上一级党组织，无需报告。")
+    if UpwardReport.objects.filter(campaign=campaign).exists():
+        raise ConflictError("本次考核已经起草了向上级的报告。", code="duplicate")
+    pending = campaign.assessments.filter(is_excluded=False).exclude(
+        stage__in=selectors.RESULTS_VISIBLE_STAGES
+    )
+    if not campaign.assessments.filter(is_excluded=False).exists() or pending.exists():
+        raise ConflictError("全部考核对象完成研究审定后，才能起草向上级的报告。", code="not_decided")
+    report = UpwardReport.objects.create(
+        campaign=campaign,
+        from_organization=organizer,
+        to_organization_id=organizer.parent_id,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **draft_content(campaign),
+    )
+    record(
+        actor=actor,
+        action="oversight.report.draft",
+        target=report,
+        source=source,
+        detail={"campaign": campaign.pk},
+    )
+    return report
+
+
+@transaction.atomic
+def update_upward_report(
+    *, actor: User | None, report: UpwardReport, source: str = "web", **fields: str
+) -> UpwardReport:
+    """Edit the draft; a submitted report is not changed."""
+    report = UpwardReport.objects.select_for_update().select_related("campaign__organizer").get(pk=report.pk)
+    _check_manager(actor, report.campaign)
+    if report.is_submitted:
+        raise ConflictError("报告已报送，不能再修改。", code="submitted")
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise OversightError("不能修改这些内容。", field=sorted(unknown)[0])
+    title = fields.get("title", report.title)
+    if not str(title).strip():
+        raise OversightError("标题不能为空。", field="title")
+    for name, value in fields.items():
+        setattr(report, name, str(value).strip())
+    report.save()
+    record(
+        actor=actor,
+        action="oversight.report.update",
+        target=report,
+        source=source,
+        detail={"fields": sorted(fields)},
+    )
+    return report
+
+
+@transaction.atomic
+def submit_upward_report(*, actor: User | None, report: UpwardReport, source: str = "web") -> UpwardReport:
+    """Send the report up: it appears in the parent organization's inbox (OVS-1)."""
+    report = UpwardReport.objects.select_for_update().select_related("campaign__organizer").get(pk=report.pk)
+    _check_manager(actor, report.campaign)
+    if report.is_submitted:
+        raise ConflictError("报告已经报送。", code="submitted")
+    if not report.problems_text.strip():
+        raise OversightError("请填写“主要问题”后再报送。", field="problems_text")
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = actor if getattr(actor, "pk", None) else None
+    report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    record(
+        actor=actor,
+        action="oversight.report.submit",
+        target=report,
+        source=source,
+        detail={"to": report.to_organization_id},
+    )
+    return report

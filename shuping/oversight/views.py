@@ -1,0 +1,202 @@
+"""Oversight pages (OVS-1 … OVS-3): thin — parse, call a selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shuping.campaigns import permissions as campaign_permissions
+from shuping.campaigns import selectors as campaign_selectors
+from shuping.campaigns.choices import STAGE_ORDER, Stage
+from shuping.core.access import scoped, signed_in
+from shuping.core.errors import DomainError
+
+from . import documents, exports, rules, selectors, services
+from .forms import UpwardReportForm
+
+
+def _year(request) -> int | None:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return None
+    return year if 2019 <= year <= 2100 else None
+
+
+def _chart_data(board: selectors.Dashboard) -> dict:
+    """What static/oversight/dashboard.js draws (ECharts), passed with json_script."""
+    return {
+        "stages": [str(Stage(s).label) for s in STAGE_ORDER],
+        "stage_totals": [board.stage_totals[s] for s in STAGE_ORDER],
+        "children": [r.name for r in board.rows],
+        "late": [r.late for r in board.rows],
+        "on_time": [r.assessments - r.late for r in board.rows],
+        "trend_years": [str(t["year"]) for t in board.trend],
+        "trend_assessments": [t["assessees"] for t in board.trend],
+        "trend_decided": [t["decided"] for t in board.trend],
+        "trend_campaigns": [t["campaigns"] for t in board.trend],
+    }
+
+
+@signed_in("监督指导首页：只列出用户可监督的组织、收到和发出的报告")
+@require_GET
+def index(request):
+    roots = list(selectors.oversight_roots_for(request.user))
+    return render(
+        request,
+        "oversight/index.html",
+        {
+            "roots": roots,
+            "inbox": list(selectors.inbox_for(request.user)[:50]),
+            "sent": list(selectors.sent_reports_for(request.user)[:50]),
+        },
+    )
+
+
+@scoped(
+    "组织须在用户“组织部门工作人员/部门领导（含下级）”授权的子树内（selectors.get_oversight_org_for，否则 404）"
+)
+@require_GET
+def dashboard(request, pk: int):
+    org = selectors.get_oversight_org_for(request.user, pk)
+    board = selectors.dashboard_for(org, year=_year(request))
+    ancestors = [a for a in org.__class__.objects.ancestors_of(org) if selectors.can_oversee(request.user, a)]
+    return render(
+        request,
+        "oversight/dashboard.html",
+        {
+            "board": board,
+            "org": org,
+            "ancestors": ancestors,
+            "stage_labels": [Stage(s).label for s in STAGE_ORDER],
+            "stage_rows": [(r, [r.stages[s] for s in STAGE_ORDER]) for r in [*board.rows, board.totals]],
+            "chart": _chart_data(board),
+        },
+    )
+
+
+@scoped("同看板：组织须在用户可监督的子树内，否则 404")
+@require_GET
+def dashboard_export(request, pk: int):
+    org = selectors.get_oversight_org_for(request.user, pk)
+    board = selectors.dashboard_for(org, year=_year(request))
+    response = HttpResponse(
+        exports.dashboard_xlsx(board),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="dashboard-{org.pk}-{board.year}.xlsx"'
+    return response
+
+
+@scoped("考核的组织单位须在用户可监督的子树内（selectors.get_overseeable_campaign_for，否则 404）；只读")
+@require_GET
+def campaign(request, pk: int):
+    campaign = selectors.get_overseeable_campaign_for(request.user, pk)
+    today = timezone.localdate()
+    schedule = {
+        "field_starts_on": campaign.field_starts_on,
+        "field_ends_on": campaign.field_ends_on,
+        "meetings_end_on": campaign.meetings_end_on,
+        "ends_on": campaign.ends_on,
+    }
+    assessments = list(selectors.assessments_for_overview(campaign, today))
+    for a in assessments:
+        a.is_late = rules.is_late(a.stage, today, **schedule)
+    counts = dict.fromkeys(STAGE_ORDER, 0)
+    for a in assessments:
+        counts[a.stage] += 1
+    return render(
+        request,
+        "oversight/campaign.html",
+        {
+            "campaign": campaign,
+            "assessments": assessments,
+            "stage_counts": [(Stage(s).label, counts[s]) for s in STAGE_ORDER],
+            "late_count": sum(1 for a in assessments if a.is_late),
+            "plans": list(selectors.meeting_plans_of(campaign)),
+            "expected": Stage(rules.expected_stage(today, **schedule)).label,
+        },
+    )
+
+
+@scoped("考核经 campaigns.selectors.get_campaign_for 取得（404）；起草须为本次考核的组织部门工作人员（403）")
+@require_POST
+def report_draft(request, pk: int):
+    campaign = campaign_selectors.get_campaign_for(request.user, pk)
+    if not campaign_permissions.can_manage_campaign(request.user, campaign):
+        raise PermissionDenied
+    try:
+        report = services.draft_upward_report(actor=request.user, campaign=campaign)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("campaigns:detail", pk=campaign.pk)
+    return redirect("oversight:report", pk=report.pk)
+
+
+@scoped(
+    "报告单位的组织部门工作人员；报送后上一级组织部门（selectors.get_report_for，否则 404）；修改仅限草稿（403）"
+)
+@require_http_methods(["GET", "POST"])
+def report(request, pk: int):
+    report = selectors.get_report_for(request.user, pk)
+    can_edit = selectors.can_edit_report(request.user, report)
+    form = UpwardReportForm(instance=report)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = UpwardReportForm(request.POST, instance=report)
+        if form.is_valid():
+            try:
+                services.update_upward_report(
+                    actor=request.user,
+                    report=report,
+                    **{n: form.cleaned_data[n] for n in services.EDITABLE_FIELDS},
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, "已保存。")
+                return redirect("oversight:report", pk=report.pk)
+    return render(
+        request,
+        "oversight/report.html",
+        {
+            "report": report,
+            "form": form,
+            "can_edit": can_edit,
+            "sections": [(h, getattr(report, n)) for h, n in documents.SECTIONS],
+        },
+    )
+
+
+@scoped("同报告页；报送仅限报告单位的组织部门工作人员且为草稿（403）")
+@require_POST
+def report_submit(request, pk: int):
+    report = selectors.get_report_for(request.user, pk)
+    if not selectors.can_edit_report(request.user, report):
+        raise PermissionDenied
+    try:
+        services.submit_upward_report(actor=request.user, report=report)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"已报送{report.to_organization.display_name}。")
+    return redirect("oversight:report", pk=report.pk)
+
+
+@scoped("同报告页（selectors.get_report_for，否则 404）")
+@require_GET
+def report_file(request, pk: int, fmt: str):
+    report = selectors.get_report_for(request.user, pk)
+    if fmt == "pdf":
+        data, content_type = documents.report_pdf(report), "application/pdf"
+    else:
+        data = documents.report_docx(report)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="upward-report-{report.pk}.{fmt}"'
+    return response
