@@ -20,15 +20,19 @@ install_error_handlers(api)
 def _mount() -> None:
     from shuping.ballots.api import router as ballots_router
     from shuping.campaigns.api import router as campaigns_router
+    from shuping.fieldwork.api import router as fieldwork_router
     from shuping.jobs.api import router as jobs_router
     from shuping.orgs.api import router as orgs_router
     from shuping.oversight.api import router as oversight_router
+    from shuping.reports.api import router as reports_router
 
     api.add_router("/", orgs_router)
     api.add_router("/", ballots_router)
     api.add_router("/", campaigns_router)
     api.add_router("/", jobs_router)
     api.add_router("/", oversight_router)
+    api.add_router("/", reports_router)
+    api.add_router("/", fieldwork_router)
 
 
 _mount()
