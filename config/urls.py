@@ -14,10 +14,8 @@ urlpatterns = [
     path("campaigns/", include("shuping.campaigns.urls")),
     path("ballots/", include("shuping.ballots.urls")),
     path("v/", include("shuping.ballots.urls_vote")),
-    path("oversight/", include("shuping.oversight.urls")),
-    path("reports/", include("shuping.reports.urls")),
-    path("p/", include("shuping.reports.urls_public")),
     path("field/", include("shuping.fieldwork.urls")),
+    path("oversight/", include("shuping.oversight.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
