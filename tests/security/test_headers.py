@@ -1,0 +1,192 @@
+"""SEC-5: production settings pass `check --deploy`; CSP, HSTS, secure cookies; no secrets in code;
+SEC-1: no default or shared accounts."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from shuping.core.security import INLINE_HANDLERS, build_policy, source_hash
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _prod_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHUPING_", "DJANGO_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        SHUPING_SECRET_KEY=secrets.token_urlsafe(50),
+        SHUPING_DATA_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
+        SHUPING_ALLOWED_HOSTS="shuping.example.gov.cn",
+        PYTHONPATH=str(ROOT),
+        **extra,
+    )
+    return env
+
+
+@pytest.mark.req("SEC-5")
+def test_production_settings_pass_check_deploy_at_warning_level(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=tmp_path,
+        env=_prod_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.req("SEC-5", "SEC-1")
+def test_production_settings_have_hsts_secure_cookies_and_no_debug(tmp_path):
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.DEBUG, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_HTTPONLY, s.SECURE_REFERRER_POLICY, s.X_FRAME_OPTIONS, "
+        "'shuping.core.security.ContentSecurityPolicyMiddleware' in s.MIDDLEWARE, "
+        "[k for k in dir(s) if k.isupper() and 'PASSWORD' in k and isinstance(getattr(s, k), str) and getattr(s, k)]]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=_prod_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    debug, hsts, session_secure, csrf_secure, ssl, httponly, referrer, frames, csp, passwords = json.loads(
+        result.stdout
+    )
+    assert debug is False and hsts >= 31536000 and session_secure and csrf_secure and ssl and httponly
+    assert referrer == "same-origin" and frames == "DENY" and csp
+    # No default or shared account's password is configured anywhere in settings (SEC-1).
+    assert passwords == []
+
+
+@pytest.mark.req("SEC-1")
+def test_a_migrated_database_has_no_accounts(db):
+    from shuping.accounts.models import User
+
+    assert User.objects.count() == 0  # migrations create no default or shared account
+
+
+@pytest.mark.req("SEC-5")
+def test_every_page_gets_a_strict_content_security_policy(client):
+    first = client.get("/accounts/login/")
+    second = client.get("/accounts/login/")
+    policy = first["Content-Security-Policy"]
+    directives = dict(part.split(" ", 1) for part in policy.split("; "))
+    assert directives["default-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+    assert directives["style-src"].startswith("'self' 'nonce-")
+    assert "'unsafe-inline'" not in directives["script-src"]
+    assert "'unsafe-inline'" not in directives["style-src"]
+    assert "unsafe-eval" not in policy and "*" not in policy
+    nonce = re.search(r"'nonce-([^']+)'", directives["script-src"]).group(1)
+    assert nonce not in second["Content-Security-Policy"]  # a fresh nonce per response
+    assert first["X-Frame-Options"] == "DENY"
+    assert first["Referrer-Policy"] == "same-origin"
+    assert first["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.req("SEC-5")
+def test_the_policy_allows_exactly_the_listed_inline_handlers():
+    policy = build_policy("n0nce")
+    for handler in INLINE_HANDLERS:
+        assert source_hash(handler) in policy
+    assert "'nonce-n0nce'" in policy
+    relaxed = build_policy("n0nce", inline=True)
+    script = next(p for p in relaxed.split("; ") if p.startswith("script-src "))
+    assert "'unsafe-inline'" in script and "nonce" not in script  # a nonce would disable unsafe-inline
+
+
+_TEMPLATE_DIRS = [ROOT / "templates", *sorted((ROOT / "shuping").glob("*/templates"))]
+#: Templates with inline <script>/<style> elements not yet carrying the nonce; each is served under a
+#: path in SHUPING_CSP_INLINE_PATHS. Open items (docs/security.md): add nonce="{{ request.csp_nonce }}".
+_INLINE_WITHOUT_NONCE = {
+    "ballots/vote.html",
+    "ballots/slip_sheet.html",
+    "orgs/import.html",
+    "orgs/import_job.html",
+}
+
+
+def _templates():
+    for directory in _TEMPLATE_DIRS:
+        for path in directory.rglob("*.html"):
+            yield path.relative_to(directory).as_posix(), path.read_text(encoding="utf-8")
+
+
+@pytest.mark.req("SEC-5")
+def test_no_new_inline_script_style_or_handler_escapes_the_policy():
+    handlers = set()
+    unnonced = set()
+    for name, text in _templates():
+        handlers.update(re.findall(r'\son[a-z]+="([^"]*)"', text))
+        for tag in re.findall(r"<(?:script|style)\b[^>]*>", text):
+            if "src=" not in tag and "nonce=" not in tag:
+                unnonced.add(name)
+    assert handlers <= set(INLINE_HANDLERS), (
+        "把内联事件处理移到静态 JS 文件，或在 security.INLINE_HANDLERS 登记"
+    )
+    assert unnonced <= _INLINE_WITHOUT_NONCE, '内联 <script>/<style> 须带 nonce="{{ request.csp_nonce }}"'
+    assert len(settings.SHUPING_CSP_INLINE_PATHS) <= 3
+
+
+_SECRET_PATTERNS = [
+    re.compile(r"-----BEGIN (?:RSA |EC |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"),
+    re.compile(r"AKIA[0-9A-Z]{16}"),
+    re.compile(r"""(?:SECRET_KEY|SHUPING_DATA_KEY|AWS_SECRET_ACCESS_KEY)\s*=\s*["'][^"']{16,}["']"""),
+    re.compile(r"""postgres(?:ql)?://[^:@/\s]+:[^@\s]{4,}@"""),  # a URL with an embedded password
+]
+#: Fixed keys used only by the test settings and tests themselves.
+_ALLOWED = {"config/settings/test.py"}
+
+
+@pytest.mark.req("SEC-5")
+def test_no_secrets_in_tracked_files():
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    found = []
+    for name in files.split():
+        if (
+            name in _ALLOWED
+            or "/tests/" in f"/{name}"
+            or not name.endswith(
+                (
+                    ".py",
+                    ".md",
+                    ".toml",
+                    ".cfg",
+                    ".conf",
+                    ".service",
+                    ".env",
+                    ".sh",
+                    ".ini",
+                    ".yml",
+                    ".yaml",
+                    ".json",
+                    ".txt",
+                    ".html",
+                )
+            )
+        ):
+            continue
+        path = ROOT / name
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found += [f"{name}: {p.pattern}" for p in _SECRET_PATTERNS if p.search(text)]
+    assert found == []
+    assert "shuping.keys" in (ROOT / ".gitignore").read_text()
