@@ -154,7 +154,7 @@ def subtree_assessments(org: Organization, year: int) -> QuerySet[Assessment]:
     """Assessments of campaigns organized in the subtree (by organizer, never by assessee: EVA-9)."""
     return Assessment.objects.filter(
         subtree_q(org.path, field="campaign__organizer__path"), campaign__year=year, is_excluded=False
-    )
+    ).order_by()
 
 
 def _child(org: Organization, field_name: str) -> Substr:
