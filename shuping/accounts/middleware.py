@@ -6,7 +6,7 @@
 - Second factor: a user who must have one (administrators, organizer staff) and whose session is not
   OTP-verified is sent to the second-factor pages — also when the obligation arose after sign-in.
 - Rotation: an administrator whose password is older than SHUPING_ADMIN_PASSWORD_MAX_AGE_DAYS is sent
-  to 修改密码 until it is changed.
+  to 修改密码 until it is changed; so is any account still on a generated initial password.
 
 Sessions of disabled accounts end at once (services.disable_user deletes them); Django's backend also
 refuses inactive users on every request.
@@ -111,5 +111,6 @@ class PasswordRotationMiddleware:
             and password_expired(user)
             and not _exempt(request, ROTATION_PAGES)
         ):
-            return redirect(reverse("accounts:password_change") + "?expired=1")
+            reason = "initial" if user.must_change_password else "expired"
+            return redirect(reverse("accounts:password_change") + f"?{reason}=1")
         return self.get_response(request)

@@ -22,6 +22,9 @@ class User(AbstractUser):
         _("管理员角色"), max_length=16, choices=AdminRole.choices, blank=True, default=AdminRole.NONE
     )
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    # An account created by staff with a generated initial password (e.g. a liaison named on the spot)
+    # must choose its own password at first sign-in; change_password clears it.
+    must_change_password = models.BooleanField(_("须修改初始密码"), default=False)
     failed_login_count = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
     locked_until_at = models.DateTimeField(_("锁定至"), null=True, blank=True)
 

@@ -30,10 +30,13 @@ def requires_second_factor(user) -> bool:
 
 
 def password_expired(user, at=None) -> bool:
-    """An administrator's password older than SHUPING_ADMIN_PASSWORD_MAX_AGE_DAYS (0 turns rotation off).
+    """An administrator's password older than SHUPING_ADMIN_PASSWORD_MAX_AGE_DAYS (0 turns rotation off),
+    or anyone's generated initial password not yet changed (must_change_password).
 
     A password with no recorded date counts as expired: it predates the policy.
     """
+    if getattr(user, "must_change_password", False):
+        return True
     days = settings.SHUPING_ADMIN_PASSWORD_MAX_AGE_DAYS
     if not days or not user.admin_role:
         return False

@@ -226,9 +226,53 @@ def change_password(*, user: User, new_password: str, keep_session_key: str = ""
     """
     validate_password(new_password, user)
     user.set_password(new_password)
-    user.save(update_fields=["password", "password_changed_at"])
+    user.must_change_password = False
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     count = _end_sessions(user, keep_session_key=keep_session_key)
     record(actor=user, action="accounts.password_change", target=user, detail={"sessions_ended": count})
+
+
+#: Initial passwords avoid characters that are easily misread when copied from a screen (0/O, 1/l/I).
+_INITIAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+
+
+def generate_initial_password() -> str:
+    """A random 19-character initial password in four groups (passes the ≥ 12 / not-common validators)."""
+    import secrets
+
+    return "-".join("".join(secrets.choice(_INITIAL_ALPHABET) for _ in range(4)) for _ in range(4))
+
+
+@transaction.atomic
+def create_account(
+    *, actor: User | None, username: str, full_name: str, source: str = "web"
+) -> tuple[User, str]:
+    """Create an ordinary account (no administrator role, no grants) with a generated initial password.
+
+    Used where staff set up someone on the spot, e.g. a liaison (联络员) of an assessee's organization.
+    Returns the user and the initial password, which the caller shows once and never stores; the account
+    must change it at first sign-in (must_change_password, enforced by PasswordRotationMiddleware).
+    """
+    username = username.strip()
+    full_name = " ".join(full_name.split())
+    if not full_name:
+        raise AccountError("请填写姓名。")
+    if not username or len(username) > 150 or not all(c.isalnum() or c in "@.+-_" for c in username):
+        raise AccountError("用户名应为字母、数字或 @ . + - _，不超过 150 个字符。")
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountError(f"用户名“{username}”已被使用，请换一个。")
+    password = generate_initial_password()
+    user = User(username=username, full_name=full_name, must_change_password=True)
+    user.set_password(password)
+    user.save()
+    record(
+        actor=actor,
+        action="accounts.create",
+        target=user,
+        source=source,
+        detail={"username": username, "full_name": full_name, "first_sign_in_change": True},
+    )
+    return user, password
 
 
 # --- second factor -------------------------------------------------------------------------------------

@@ -182,7 +182,12 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/password_change.html",
-        {"form": form, "expired": request.GET.get("expired") == "1", "max_age_days": max_age},
+        {
+            "form": form,
+            "expired": request.GET.get("expired") == "1",
+            "initial": request.GET.get("initial") == "1",
+            "max_age_days": max_age,
+        },
     )
 
 
