@@ -10,7 +10,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from shuping.core.api_base import api_access
@@ -257,7 +257,7 @@ def submit_field_record(request, pk: int, payload: RecordIn):
         source="api",
     )
     body = {"client_uuid": result.record.client_uuid, "created": result.created, "warnings": result.warnings}
-    return (201 if result.created else 200), body
+    return Status(201 if result.created else 200, body)
 
 
 def _observation_out(o) -> dict:
@@ -307,4 +307,4 @@ def create_observation(request, payload: ObservationIn):
         score=payload.score,
         source="api",
     )
-    return 201, _observation_out(obs)
+    return Status(201, _observation_out(obs))

@@ -86,3 +86,43 @@ def build_field(world) -> Field:
 @pytest.fixture
 def field(world):
     return build_field(world)
+
+
+def plan_counties(world, field: Field, count: int) -> list[FieldAssessment]:
+    """甲市委's own campaign, with `count` of its counties covered by one team (for query-count tests)."""
+    from shuping.campaigns.choices import CampaignRole
+
+    campaign = Campaign.objects.filter(organizer=world.prefecture, year=2024).first()
+    if campaign is None:
+        campaign = campaign_services.create_campaign(actor=None, organizer=world.prefecture, year=2024)
+        indicators.create_set_from_template(
+            actor=None, campaign=campaign, kind=OrgKind.LOCAL_COMMITTEE, level=AdminLevel.COUNTY
+        )
+        campaign_services.apply_scope_proposal(actor=None, campaign=campaign)
+        campaign_services.grant_campaign_role(
+            actor=None, campaign=campaign, user=world.organizer_staff, role=CampaignRole.ORGANIZER_STAFF
+        )
+        services.create_team(
+            actor=world.organizer_staff,
+            campaign=campaign,
+            name="县级考核组",
+            leader=field.leader,
+            members=[field.member],
+            starts_on=campaign.field_starts_on,
+            ends_on=campaign.field_ends_on,
+        )
+    team = campaign.field_teams.get()
+    out = []
+    for assessment in campaign.assessments.filter(field_assessment__isnull=True).order_by("pk")[:count]:
+        out.append(
+            services.plan_field_assessment(
+                actor=world.organizer_staff,
+                team=team,
+                assessment=assessment,
+                visit_starts_on=team.starts_on,
+                visit_ends_on=team.ends_on,
+                sample_size=1,
+                seed=7,
+            )
+        )
+    return out
