@@ -22,6 +22,7 @@
   function save(all) { try { localStorage.setItem(STORE, JSON.stringify(all)); return true; } catch (e) { return false; } }
   function say(text, kind) {
     statusBox.hidden = false; statusBox.textContent = text; statusBox.className = "fw-status " + (kind || "");
+    if (kind !== "muted" && statusBox.scrollIntoView) statusBox.scrollIntoView({ block: "nearest" });
   }
   function fields() {
     var out = [];
