@@ -22,6 +22,7 @@ def _mount() -> None:
     from shuping.campaigns.api import router as campaigns_router
     from shuping.fieldwork.api import router as fieldwork_router
     from shuping.jobs.api import router as jobs_router
+    from shuping.meetings.api import router as meetings_router
     from shuping.orgs.api import router as orgs_router
     from shuping.oversight.api import router as oversight_router
 
@@ -31,6 +32,7 @@ def _mount() -> None:
     api.add_router("/", jobs_router)
     api.add_router("/", fieldwork_router)
     api.add_router("/", oversight_router)
+    api.add_router("/", meetings_router)
 
 
 _mount()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("v/", include("shuping.ballots.urls_vote")),
     path("field/", include("shuping.fieldwork.urls")),
     path("oversight/", include("shuping.oversight.urls")),
+    path("meetings/", include("shuping.meetings.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "shuping.ballots",
     "shuping.fieldwork",
     "shuping.oversight",
+    "shuping.meetings",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,385 @@
+"""The meeting document pack (MTG-5, EVA-8): one click, a background job, every document as editable .docx
+and PDF in GB/T 9704 layout through shuping.documents, zipped.
+
+工作通知, 会议方案, 议程及主持词, 签到表, 测评表 (the ballot on paper), 材料汇编 of written reports,
+计票结果报告单 (ballot engine II's, once a box is certified). Everything is filled from the campaign's data.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from shuping.documents import services as documents
+from shuping.documents.content import Heading, OfficialDocument, Paragraph, Table, chinese_date
+from shuping.jobs.runtime import JobContext, job_task
+
+from . import rules
+from .choices import AttendeeCategory
+from .models import Meeting
+
+if TYPE_CHECKING:
+    from shuping.accounts.models import User
+
+
+@dataclass(frozen=True)
+class PackFile:
+    name: str
+    content: bytes
+
+
+def _department(meeting: Meeting) -> str:
+    org = meeting.campaign.organizer
+    return f"{org.name}组织部"
+
+
+def _issuer(meeting: Meeting) -> str:
+    return meeting.campaign.organizer.name
+
+
+def _doc(
+    meeting: Meeting, title: str, body: list, *, number: str = "", addressee: str = "", issuer: str = ""
+) -> OfficialDocument:
+    return OfficialDocument(
+        title=title,
+        document_number=number,
+        addressee=addressee,
+        body=tuple(body),
+        issuer=issuer or _department(meeting),
+        issued_on=meeting.plan.submitted_at.date() if meeting.plan_id else meeting.created_at.date(),
+        masthead=f"{_department(meeting)}文件" if number else "",
+    )
+
+
+def _agenda(meeting: Meeting):
+    items = list(meeting.agenda.select_related("assessment").order_by("-mode", "position"))
+    return [i for i in items if i.is_on_site], [i for i in items if not i.is_on_site]
+
+
+def _reporter_rows(items) -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        (
+            str(n),
+            i.assessment.organization_name,
+            i.assessment.person_name or "（待定）",
+            "现场述职" if i.is_on_site else "书面述职",
+        )
+        for n, i in enumerate(items, start=1)
+    )
+
+
+def notice(meeting: Meeting) -> OfficialDocument:
+    c = meeting.campaign
+    on_site, written = _agenda(meeting)
+    body = [
+        Paragraph(
+            f"根据《党委（党组）书记抓基层党建工作述职评议考核办法（试行）》，经{c.organizer.name}同意，"
+            f"定于{chinese_date(meeting.held_on)}在{meeting.venue}召开{c.year}年度党委（党组）书记抓基层党建工作述职评议会。现将有关事项通知如下。"
+        ),
+        Heading("一、会议形式", 1),
+        Paragraph(
+            f"{meeting.get_form_display()}，由{meeting.presiding_name}同志主持。点评采取“{meeting.get_commentary_mode_display()}”方式。"
+        ),
+        Heading("二、述职人员", 1),
+        Paragraph(f"现场述职{len(on_site)}人，书面述职{len(written)}人（名单附后）。"),
+        Table(_reporter_rows(on_site + written), header=("序号", "党组织", "姓名", "述职方式")),
+        Heading("三、有关要求", 1),
+        Paragraph(
+            "（一）述职的党组织书记要紧扣述职评议考核重点内容，把自己摆进去，总结工作成效，主要查摆突出问题、分析产生根源，提出破解工作瓶颈的措施。"
+        ),
+        Paragraph("（二）现场述职每人一般不超过10分钟。书面述职报告于会前报送组织部，印发参会人员。"),
+        Paragraph(
+            f"（三）时间安排：实地考核{chinese_date(c.field_starts_on)}至{chinese_date(c.field_ends_on)}，述职评议会{chinese_date(c.meetings_start_on)}至{chinese_date(c.meetings_end_on)}。"
+        ),
+    ]
+    return _doc(
+        meeting,
+        f"关于召开{c.year}年度党委（党组）书记抓基层党建工作述职评议会的通知",
+        body,
+        number=f"{c.organizer.short_name or c.organizer.name}组通〔{c.year + 1}〕1号",
+        addressee="各有关党组织：",
+    )
+
+
+def meeting_plan(meeting: Meeting) -> OfficialDocument:
+    on_site, written = _agenda(meeting)
+    groups = list(meeting.attendee_groups.select_related("venue").order_by("venue__position", "category"))
+    body = [
+        Heading("一、会议时间和地点", 1),
+        Paragraph(
+            f"{chinese_date(meeting.held_on)}，{meeting.venue}。"
+            + (
+                "分会场：" + "、".join(v.name for v in meeting.venues.filter(is_main=False)) + "。"
+                if meeting.venues.filter(is_main=False).exists()
+                else ""
+            )
+        ),
+        Heading("二、会议形式和主持", 1),
+        Paragraph(f"{meeting.get_form_display()}，{meeting.presiding_name}同志主持。"),
+        Heading("三、参会人员", 1),
+        Table(
+            tuple(
+                (g.venue.name, g.get_category_display(), str(g.headcount), "是" if g.is_voting else "否")
+                for g in groups
+            )
+            or (("—", "尚未登记", "0", "—"),),
+            header=("会场", "类别", "人数", "参加测评"),
+        ),
+        Heading("四、会议议程", 1),
+        Paragraph("（一）现场述职；（二）点评；（三）书面述职情况说明；（四）民主评议；（五）主持人讲话。"),
+        Table(_reporter_rows(on_site + written), header=("序号", "党组织", "姓名", "述职方式")),
+        Heading("五、点评安排", 1),
+        Paragraph(
+            f"{meeting.presiding_name}同志逐一点评（书面述职的进行书面点评）"
+            + "".join(
+                f"；{c.name}同志（{c.get_role_display()}{('，' + c.portfolio) if c.portfolio else ''}）结合分工点评"
+                for c in meeting.commenters.exclude(role="presiding")
+            )
+            + "。"
+        ),
+        Heading("六、民主评议", 1),
+        Paragraph(
+            "参会人员对述职人员逐一评价，等次分为好、较好、一般、差。述职人员回避对本人的评价。评议结果在研究审定前严格保密。"
+        ),
+    ]
+    return _doc(meeting, f"{meeting.title}会议方案", body)
+
+
+def agenda_and_script(meeting: Meeting) -> OfficialDocument:
+    on_site, written = _agenda(meeting)
+    commenters = [c.name for c in meeting.commenters.exclude(role="presiding")]
+    lines = rules.chair_script(
+        presiding=meeting.presiding_name,
+        meeting_title=meeting.title,
+        on_site=[
+            rules.ScriptReporter(i.assessment.person_name, i.assessment.organization_name, tuple(commenters))
+            for i in on_site
+        ],
+        written=[
+            rules.ScriptReporter(i.assessment.person_name, i.assessment.organization_name) for i in written
+        ],
+        one_by_one=meeting.commentary_mode == "one_by_one",
+        votes=meeting.attendee_groups.filter(is_voting=True).exists(),
+    )
+    body = [
+        Heading("一、会议议程", 1),
+        Table(_reporter_rows(on_site + written), header=("序号", "党组织", "姓名", "述职方式")),
+        Heading("二、主持词", 1),
+        *[Paragraph(t) for t in lines],
+    ]
+    return _doc(meeting, f"{meeting.title}\n议程及主持词", body)
+
+
+def sign_in_sheet(meeting: Meeting) -> OfficialDocument:
+    body: list = [Paragraph(f"会议时间：{chinese_date(meeting.held_on)}　　地点：{meeting.venue}")]
+    for venue in meeting.venues.all():
+        for g in venue.attendee_groups.prefetch_related("attendees").order_by("category"):
+            names = list(g.attendees.all())
+            body.append(Heading(f"{venue.name} · {g.get_category_display()}（{g.headcount}人）", 2))
+            rows = [(str(n), a.name, a.post, "") for n, a in enumerate(names, start=1)]
+            rows += [(str(n), "", "", "") for n in range(len(names) + 1, g.headcount + 1)]
+            body.append(
+                Table(tuple(rows) or (("", "", "", ""),), header=("序号", "姓名", "单位职务", "签名"))
+            )
+    if len(body) == 1:
+        body.append(Paragraph("（尚未登记参会人员）"))
+    return _doc(meeting, f"{meeting.title}\n签到表", body)
+
+
+def paper_ballot(meeting: Meeting) -> OfficialDocument:
+    on_site, written = _agenda(meeting)
+    grades = list(meeting.campaign.settings.get("grade_scale") or ["好", "较好", "一般", "差"])
+    header = ("序号", "党组织", "姓名", *grades)
+    body: list = [
+        Paragraph(
+            "说明：请在每位述职人员对应的评价等次栏内划“√”，每人只能选一个等次；多选或不选视为对该人弃权。述职人员本人回避，不对自己作出评价。本表不记名，投票后投入票箱。"
+        ),
+        Heading("一、现场述职人员", 1),
+        Table(
+            tuple(
+                (str(n), i.assessment.organization_name, i.assessment.person_name, *["□"] * len(grades))
+                for n, i in enumerate(on_site, 1)
+            )
+            or (("", "", "", *[""] * len(grades)),),
+            header=header,
+        ),
+    ]
+    if written:
+        body += [
+            Heading("二、书面述职人员", 1),
+            Table(
+                tuple(
+                    (str(n), i.assessment.organization_name, i.assessment.person_name, *["□"] * len(grades))
+                    for n, i in enumerate(written, 1)
+                ),
+                header=header,
+            ),
+        ]
+    body.append(Paragraph("凭条码：＿＿＿＿＿＿＿＿＿＿（纸质票录入时核对）"))
+    return _doc(
+        meeting,
+        f"{meeting.campaign.year}年度党委（党组）书记抓基层党建工作\n民主评议测评表",
+        body,
+        issuer=_department(meeting),
+    )
+
+
+def compilation(meeting: Meeting) -> tuple[OfficialDocument, list[str]]:
+    """材料汇编 of the written reports; returns the document and the names whose report is missing."""
+    _on_site, written = _agenda(meeting)
+    reports = {}
+    if importlib.util.find_spec("shuping.reports.models") is not None:
+        from shuping.reports.models import Report
+
+        reports = {
+            r.assessment_id: r
+            for r in Report.objects.filter(assessment__in=[i.assessment_id for i in written])
+        }
+    body: list = []
+    missing = []
+    for n, item in enumerate(written, start=1):
+        a = item.assessment
+        body.append(
+            Heading(f"{rules._chinese_number(n)}、{a.organization_name}党组织书记{a.person_name}述职报告", 1)
+        )
+        report = reports.get(a.pk)
+        if report is None:
+            missing.append(f"{a.organization_name}{a.person_name}")
+            body.append(Paragraph("（述职报告尚未报送。）"))
+            continue
+        body.append(Heading("（一）工作成效", 2))
+        body += [Paragraph(p) for p in (report.achievements or "").splitlines() if p.strip()] or [
+            Paragraph("（无）")
+        ]
+        body.append(Heading("（二）突出问题", 2))
+        body += [
+            Paragraph(f"{k}. {p.get('text', '')}") for k, p in enumerate(report.problems or [], start=1)
+        ] or [Paragraph("（无）")]
+        body.append(Heading("（三）原因分析", 2))
+        body += [Paragraph(p) for p in (report.causes or "").splitlines() if p.strip()] or [
+            Paragraph("（无）")
+        ]
+        body.append(Heading("（四）破解措施", 2))
+        body += [Paragraph(p) for p in (report.measures or "").splitlines() if p.strip()] or [
+            Paragraph("（无）")
+        ]
+    if not written:
+        body.append(Paragraph("本次会议无书面述职人员。"))
+    if missing:
+        body.insert(0, Paragraph("尚未报送述职报告：" + "、".join(missing) + "。"))
+    return _doc(meeting, f"{meeting.title}\n书面述职材料汇编", body), missing
+
+
+def certificate_files(meeting: Meeting) -> list[PackFile]:
+    """计票结果报告单 of every certified box (ballot engine II), else a placeholder saying why not yet."""
+    out: list[PackFile] = []
+    if importlib.util.find_spec("shuping.ballots.printing") is not None:
+        from shuping.ballots import printing
+        from shuping.ballots import selectors as ballot_selectors
+
+        for n, mb in enumerate(meeting.boxes.select_related("box__organization"), start=1):
+            certificate = getattr(mb.box, "certificate", None)
+            if certificate is None:
+                continue
+            data = printing.certificate_data(
+                box=mb.box, certificate=certificate, report=ballot_selectors.tally_report(mb.box)
+            )
+            out.append(PackFile(f"07-计票结果报告单-{n}.pdf", printing.certificate_pdf(data)))
+            out.append(PackFile(f"07-计票结果报告单-{n}.docx", printing.certificate_docx(data)))
+    if not out:
+        doc = _doc(
+            meeting,
+            f"{meeting.title}\n计票结果报告单",
+            [
+                Paragraph("测评票箱尚未封箱或尚未确认计票结果，本表待计票后生成。"),
+                Table(
+                    (
+                        ("应到人数", "", "实到人数", ""),
+                        ("发出票数", "", "收回票数", ""),
+                        ("有效票", "", "废票", ""),
+                    ),
+                    header=("项目", "数量", "项目", "数量"),
+                ),
+                Paragraph("监票人（签名）：　　　　　　计票人（签名）："),
+            ],
+        )
+        out += [
+            PackFile("07-计票结果报告单.pdf", documents.render_document_pdf(doc)),
+            PackFile("07-计票结果报告单.docx", documents.render_document_docx(doc)),
+        ]
+    return out
+
+
+BUILDERS: tuple[tuple[str, Callable[[Meeting], OfficialDocument]], ...] = (
+    ("01-工作通知", notice),
+    ("02-会议方案", meeting_plan),
+    ("03-议程及主持词", agenda_and_script),
+    ("04-签到表", sign_in_sheet),
+    ("05-测评表", paper_ballot),
+    ("06-材料汇编", lambda m: compilation(m)[0]),
+)
+
+
+def build_pack(meeting: Meeting, progress: Callable[[int, int, str], None] | None = None) -> list[PackFile]:
+    """Every document of the pack as .docx and PDF (rendering writes nothing)."""
+    total = len(BUILDERS) + 1
+    files: list[PackFile] = []
+    for n, (name, builder) in enumerate(BUILDERS, start=1):
+        if progress:
+            progress(n - 1, total, f"正在生成{name[3:]}")
+        doc = builder(meeting)
+        files.append(PackFile(f"{name}.docx", documents.render_document_docx(doc)))
+        files.append(PackFile(f"{name}.pdf", documents.render_document_pdf(doc)))
+    if progress:
+        progress(total - 1, total, "正在生成计票结果报告单")
+    files += certificate_files(meeting)
+    if progress:
+        progress(total, total, "已完成")
+    return files
+
+
+def zip_pack(files: list[PackFile]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for f in files:
+            archive.writestr(f.name, f.content)
+    return buffer.getvalue()
+
+
+@job_task
+def generate_pack(job: JobContext, meeting_id: int) -> dict:
+    """The background job: build, zip and attach the pack to the job page (download link)."""
+    meeting = Meeting.objects.select_related("campaign__organizer", "plan").get(pk=meeting_id)
+    files = build_pack(meeting, job.progress)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    job.attach_file(f"会议材料-{meeting.pk}-{stamp}.zip", zip_pack(files))
+    job.summary = f"已生成{len(files)}个文件。"
+    return {"files": len(files)}
+
+
+@transaction.atomic
+def start_pack_job(*, actor: User, meeting: Meeting):
+    """One click (MTG-5): enqueue the pack job; progress shows on the job page."""
+    from shuping.audit.services import record
+    from shuping.jobs.services import start_job
+
+    job = start_job(
+        kind="meetings.pack",
+        title=f"会议材料：{meeting.title}",
+        requested_by=actor,
+        task=generate_pack,
+        args=[meeting.pk],
+        organization=meeting.campaign.organizer,
+    )
+    record(actor=actor, action="meetings.pack", target=meeting, detail={"job": job.pk})
+    return job
+
+
+_ = AttendeeCategory

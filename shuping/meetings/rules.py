@@ -1,0 +1,113 @@
+"""Pure rules of the meetings app — no Django import; each cites its article.
+
+- `classify_problem`: which Art. 4 dimension a pointed-out problem falls under (seeds rectification, RCT-1).
+- `recusals`: which attendees must not rate whom (回避, MTG-2).
+- `chair_script`: the 主持词 naming each reporter in order (Art. 5: 一述一评 or 集中点评).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+#: Art. 4 (一)–(五) and the year's key tasks: words that place a problem under a dimension. The first match
+#: in this order wins; anything else is "other".
+CATEGORY_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("discipline", ("廉政", "廉洁", "意识形态", "作风", "纪律", "四风", "腐败")),
+    ("political", ("理论学习", "政治", "两个维护", "创新理论", "学习贯彻", "思想")),
+    ("responsibility", ("第一责任人", "主体责任", "责任落实", "亲自", "研究部署", "述职")),
+    ("central_tasks", ("乡村振兴", "发展", "中心任务", "战斗堡垒", "先锋模范", "经济", "产业")),
+    (
+        "key_work",
+        ("支部", "党员", "组织生活", "发展党员", "软弱涣散", "阵地", "群众", "基层治理", "带头人", "村"),
+    ),
+    ("key_tasks", ("重点任务", "年度任务", "专项")),
+)
+
+
+def classify_problem(text: str) -> str:
+    """The ProblemCategory value for a problem's text (Art. 4); "other" when no dimension fits."""
+    for category, words in CATEGORY_KEYWORDS:
+        if any(w in (text or "") for w in words):
+            return category
+    return "other"
+
+
+@dataclass(frozen=True)
+class Recusal:
+    """Attendee `attendee` is also the reporter `assessment`: their slip omits that subject (回避)."""
+
+    attendee: int
+    assessment: int
+
+
+def recusals(
+    attendees: Iterable[tuple[int, int | None]], reporters: Iterable[tuple[int, int | None]]
+) -> list[Recusal]:
+    """attendees: (attendee id, person id); reporters: (assessment id, person id). Attendees who are
+    themselves reporters of the meeting never rate themselves (MTG-2)."""
+    by_person = {person: assessment for assessment, person in reporters if person is not None}
+    return [
+        Recusal(attendee, by_person[person])
+        for attendee, person in attendees
+        if person is not None and person in by_person
+    ]
+
+
+@dataclass(frozen=True)
+class ScriptReporter:
+    name: str
+    organization: str
+    commenters: tuple[str, ...] = ()
+
+
+def chair_script(
+    *,
+    presiding: str,
+    meeting_title: str,
+    on_site: Sequence[ScriptReporter],
+    written: Sequence[ScriptReporter],
+    one_by_one: bool,
+    votes: bool,
+) -> list[str]:
+    """The 主持词, paragraph by paragraph: opening, each reporter called by name in order, commentary
+    (after each report for 一述一评, once at the end for 集中点评), the written reporters, the rating, closing."""
+    lines = [
+        "同志们：",
+        f"现在开会。今天召开{meeting_title}，听取{len(on_site)}位同志现场述职"
+        + (f"，书面述职{len(written)}位" if written else "")
+        + "，并进行点评和民主评议。",
+        "每位同志述职时间一般不超过10分钟。下面，按照会议安排逐一进行述职。",
+    ]
+    for number, r in enumerate(on_site, start=1):
+        lines.append(f"第{_chinese_number(number)}位，请{r.organization}{r.name}同志述职。")
+        if one_by_one:
+            others = "、".join(r.commenters)
+            lines.append(
+                f"（述职后）下面，我对{r.name}同志的述职进行点评。"
+                + (f"请{others}同志结合分工进行点评。" if others else "")
+            )
+    if not one_by_one and on_site:
+        lines.append("述职结束。下面，我对各位同志的述职集中进行点评。")
+    if written:
+        names = "、".join(f"{r.organization}{r.name}" for r in written)
+        lines.append(f"{names}等同志进行书面述职，述职报告已印发各位，点评意见书面反馈。")
+    if votes:
+        lines.append(
+            "下面进行民主评议。请参会同志按照测评表的要求，对述职同志逐一作出评价。评议结束后由监票人、计票人统计。"
+        )
+    lines.append(
+        f"会后，请各位同志认真对照点评指出的问题，逐项制定整改措施，抓好整改落实。散会。（主持人：{presiding}）"
+    )
+    return lines
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 25 → 二十五 (enough for an agenda)."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return (_DIGITS[tens] if tens > 1 else "") + "十" + (_DIGITS[ones] if ones else "")
