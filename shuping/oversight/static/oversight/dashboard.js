@@ -20,7 +20,7 @@
     chart("chart-stages", {
       tooltip: { trigger: "axis" },
       grid: { left: 48, right: 16, top: 24, bottom: 32 },
-      xAxis: { type: "category", data: d.stages },
+      xAxis: { type: "category", data: d.stages, axisLabel: { interval: 0, fontSize: 11 } },
       yAxis: { type: "value", minInterval: 1 },
       series: [{ type: "bar", name: "考核对象", data: d.stage_totals, itemStyle: { color: "#b22222" } }]
     });
