@@ -54,7 +54,7 @@ def test_the_full_province_has_the_expected_shape():
 
 
 @pytest.mark.req("ORG-1", "ORG-3")
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # --reset flushes the database, outside any transaction
 def test_demo_no_serve_builds_a_small_province_and_is_idempotent():
     out = io.StringIO()
     call_command("demo", "--no-serve", "--scale", "small", "--year", "2025", stdout=out)
