@@ -24,12 +24,14 @@ def _mount() -> None:
     from shuping.jobs.api import router as jobs_router
     from shuping.meetings.api import router as meetings_router
     from shuping.orgs.api import router as orgs_router
+    from shuping.reports.api import router as reports_router
     from shuping.oversight.api import router as oversight_router
 
     api.add_router("/", orgs_router)
     api.add_router("/", ballots_router)
     api.add_router("/", campaigns_router)
     api.add_router("/", jobs_router)
+    api.add_router("/", reports_router)
     api.add_router("/", fieldwork_router)
     api.add_router("/", oversight_router)
     api.add_router("/", meetings_router)

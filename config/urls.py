@@ -14,6 +14,8 @@ urlpatterns = [
     path("campaigns/", include("shuping.campaigns.urls")),
     path("ballots/", include("shuping.ballots.urls")),
     path("v/", include("shuping.ballots.urls_vote")),
+    path("reports/", include("shuping.reports.urls")),
+    path("p/", include("shuping.reports.urls_public")),
     path("field/", include("shuping.fieldwork.urls")),
     path("oversight/", include("shuping.oversight.urls")),
     path("meetings/", include("shuping.meetings.urls")),

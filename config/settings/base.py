@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "shuping.demo",
     "shuping.campaigns",
     "shuping.ballots",
+    "shuping.reports",
     "shuping.fieldwork",
     "shuping.oversight",
     "shuping.meetings",
