@@ -1,0 +1,109 @@
+"""Pages: 点评稿 hidden from the assessee and liaison (EVA-9), the meeting-day screen shows no tally unless
+announced on the spot (MTG-4)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from shuping.meetings import commentary, services, voting
+from shuping.meetings.choices import CommenterRole
+
+from .test_meeting import grade_all, phone_vote, prepare
+
+SECRET = "请重点指出其软弱涣散党组织整顿不彻底"
+
+
+def _drafted(scene, world):
+    meeting, _plan, _boxes, slips = prepare(scene, world)
+    drafts = commentary.draft_commentaries(actor=world.organizer_staff, meeting=meeting)
+    target = next(
+        d
+        for d in drafts
+        if d.assessment_id == scene.county.pk and d.commenter.role == CommenterRole.PRESIDING
+    )
+    commentary.save_draft(actor=world.organizer_staff, commentary=target, draft_text=SECRET)
+    return meeting, target, slips
+
+
+@pytest.mark.req("EVA-9", "MTG-3")
+def test_drafts_are_hidden_from_the_assessee_and_liaison(scene, world, client):
+    meeting, target, _slips = _drafted(scene, world)
+    url = reverse("meetings:commentary", args=[meeting.pk, target.pk])
+    for persona in ("assessee", "liaison", "guidance_staff"):
+        client.force_login(world.users[persona])
+        page = client.get(reverse("meetings:detail", args=[meeting.pk]))
+        assert page.status_code == 200
+        assert SECRET not in page.content.decode()
+        assert "点评稿 / 录入" not in page.content.decode()
+        assert client.get(url).status_code == 403
+        api = client.get(f"/api/v1/meetings/{meeting.pk}")
+        assert api.status_code == 200 and SECRET not in api.content.decode()
+    for persona in ("organizer_staff", "department_leader"):
+        client.force_login(world.users[persona])
+        assert SECRET in client.get(url).content.decode()
+
+
+@pytest.mark.req("EVA-9", "MTG-3")
+def test_final_commentary_stays_hidden_from_the_assessee_until_the_decision(scene, world, client):
+    meeting, target, _slips = _drafted(scene, world)
+    services.start_meeting(actor=world.organizer_staff, meeting=meeting)
+    commentary.finalise_commentary(
+        actor=world.organizer_staff,
+        commentary=target,
+        remarks="思路清晰，抓得有力。",
+        direction="持续用力。",
+        problems=[],
+    )
+    client.force_login(world.assessee)
+    assert "思路清晰" not in client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    client.force_login(world.guidance_staff)
+    assert "思路清晰" in client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+
+
+@pytest.mark.req("MTG-4")
+def test_the_day_screen_shows_turnout_but_no_tally_unless_announced(scene, world, client):
+    meeting, _target, slips = _drafted(scene, world)
+    staff = world.organizer_staff
+    client.force_login(staff)
+    assert client.post(reverse("meetings:day", args=[meeting.pk]), {"action": "start"}).status_code == 302
+    client.post(reverse("meetings:day", args=[meeting.pk]), {"action": "open_voting"})
+    main = meeting.boxes.get(venue__is_main=True, recusing_attendee__isnull=True)
+    phone_vote(slips[main.pk][0].code, grade_all(main, "good"))
+    live = client.get(reverse("meetings:day_live", args=[meeting.pk])).content.decode()
+    assert "1 / 7" in live and "陈志远" in live
+    client.post(reverse("meetings:day", args=[meeting.pk]), {"action": "close_voting"})
+    page = client.get(reverse("meetings:day", args=[meeting.pk])).content.decode()
+    assert "测评结果在党委研究前保密" in page and "测评结果（当场公布）" not in page
+    assert voting.voting_state(meeting) == "closed"
+
+
+@pytest.mark.req("MTG-4")
+def test_announcing_on_the_spot_shows_the_count_once_sealed(scene, world, client):
+    staff = world.organizer_staff
+    scene.meeting.announces_on_spot = True
+    scene.meeting.save(update_fields=["announces_on_spot"])
+    meeting, _target, slips = _drafted(scene, world)
+    voting.open_voting(actor=staff, meeting=meeting)
+    main = meeting.boxes.get(venue__is_main=True, recusing_attendee__isnull=True)
+    phone_vote(slips[main.pk][0].code, grade_all(main, "good"))
+    voting.close_voting(actor=staff, meeting=meeting)
+    client.force_login(staff)
+    page = client.get(reverse("meetings:day", args=[meeting.pk])).content.decode()
+    assert "测评结果（当场公布）" in page
+
+
+def test_the_list_and_plan_pages_render(scene, world, client):
+    client.force_login(world.organizer_staff)
+    assert "市委第一会议室" in client.get(reverse("meetings:list")).content.decode()
+    page = client.post(
+        reverse("meetings:create", args=[scene.campaign.pk]),
+        {
+            "form": "committee",
+            "held_on": scene.campaign.meetings_end_on.isoformat(),
+            "venue": "二号会议室",
+            "commentary_mode": "concentrated",
+        },
+    )
+    assert page.status_code == 302
+    assert scene.campaign.meetings.count() == 2
