@@ -5,11 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BoxStatus(models.TextChoices):
-    """草拟 → 演练中 → 草拟 (rehearsal wiped) … → 投票中 → 已封箱."""
+    """草拟 → 演练中 → 草拟 (rehearsal wiped) … → 投票中 → (计票中 →) 已封箱.
+
+    计票中 (counting): phone voting has stopped; paper ballots are still keyed in (BAL-4).
+    """
 
     DRAFT = "draft", _("草拟")
     REHEARSAL = "rehearsal", _("演练中")
     OPEN = "open", _("投票中")
+    COUNTING = "counting", _("计票中")
     CLOSED = "closed", _("已封箱")
 
 
@@ -17,7 +21,8 @@ class BoxStatus(models.TextChoices):
 TRANSITIONS: dict[str, frozenset[str]] = {
     BoxStatus.DRAFT: frozenset({BoxStatus.REHEARSAL, BoxStatus.OPEN}),
     BoxStatus.REHEARSAL: frozenset({BoxStatus.DRAFT}),
-    BoxStatus.OPEN: frozenset({BoxStatus.CLOSED}),
+    BoxStatus.OPEN: frozenset({BoxStatus.COUNTING, BoxStatus.CLOSED}),
+    BoxStatus.COUNTING: frozenset({BoxStatus.CLOSED}),
     BoxStatus.CLOSED: frozenset(),
 }
 
@@ -34,3 +39,11 @@ class ScaleKind(models.TextChoices):
 
     GOOD_TO_POOR = "good_to_poor", _("好 / 较好 / 一般 / 差")
     COMPETENCE = "competence", _("优秀 / 称职 / 基本称职 / 不称职")
+    CUSTOM = "custom", _("自定义等次和分值")
+
+
+class Channel(models.TextChoices):
+    """How a ballot was cast: on a phone (BAL-3) or on paper, keyed in by a clerk (BAL-4)."""
+
+    PHONE = "phone", _("手机")
+    PAPER = "paper", _("纸质")

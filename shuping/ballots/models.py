@@ -14,6 +14,7 @@ nullable `assessment` foreign key ("campaigns.Assessment"); until then subjects 
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -22,12 +23,17 @@ from django.utils.translation import gettext_lazy as _
 
 from shuping.core.errors import ConflictError
 
-from .choices import TRANSITIONS, BoxStatus, Section
+from .choices import TRANSITIONS, BoxStatus, Channel, Section
 from .tally import DEFAULT_SCALE, Grade, Scale
 
 
 def default_scale() -> list[list]:
     return [[g.key, g.label, int(g.score)] for g in DEFAULT_SCALE.grades]
+
+
+def new_public_id() -> str:
+    """A random public id for the box's public pages (/v/<public id>/receipts): reveals nothing."""
+    return secrets.token_hex(6)
 
 
 class BallotBox(models.Model):
@@ -53,6 +59,12 @@ class BallotBox(models.Model):
     opened_at = models.DateTimeField(_("开始投票时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("封箱时间"), null=True, blank=True)
     is_sealed = models.BooleanField(_("已封存"), default=False)
+    #: The id in public URLs (receipt list, BAL-7): random, so box numbers are not enumerable.
+    public_id = models.CharField(_("公开编号"), max_length=16, unique=True, default=new_public_id)
+    #: 签到人数, entered by staff for the reconciliation (BAL-4); later filled from the meeting's sign-in.
+    attendees_signed_in = models.PositiveIntegerField(_("签到人数"), null=True, blank=True)
+    #: MTG-4: the organizer chose, before voting, to announce the result on the spot (当场公布).
+    announces_on_spot = models.BooleanField(_("当场公布结果"), default=False)
 
     class Meta:
         verbose_name = _("测评票箱")
@@ -77,6 +89,11 @@ class BallotBox(models.Model):
     @property
     def accepts_votes(self) -> bool:
         return self.status in (BoxStatus.OPEN, BoxStatus.REHEARSAL)
+
+    @property
+    def accepts_paper(self) -> bool:
+        """Paper ballots are keyed while voting is open and after phone voting stopped (计票中)."""
+        return self.status in (BoxStatus.OPEN, BoxStatus.COUNTING, BoxStatus.REHEARSAL)
 
 
 class BoxSubject(models.Model):
@@ -153,6 +170,8 @@ class Credential(models.Model):
     code_hash = models.CharField(_("凭证摘要"), max_length=64, unique=True)
     is_used = models.BooleanField(_("已使用"), default=False)
     is_rehearsal = models.BooleanField(_("演练凭证"), default=False)
+    #: 作废: a slip not handed out, or handed back unused or damaged (BAL-4); it can never vote.
+    is_voided = models.BooleanField(_("已作废"), default=False)
 
     class Meta:
         verbose_name = _("投票凭证")
@@ -174,6 +193,8 @@ class BallotSession(models.Model):
     credential = models.OneToOneField(Credential, on_delete=models.CASCADE, related_name="session")
     token_hash = models.CharField(max_length=64, unique=True)
     receipt = models.CharField(max_length=16, blank=True)
+    #: The receipt printed on the slip (derived from the code at exchange time, BAL-7), given on acceptance.
+    receipt_due = models.CharField(max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("投票会话")
@@ -204,6 +225,9 @@ class Ballot(models.Model):
     dimension_ratings = models.JSONField(_("分项评价"), default=dict, blank=True)
     opinions = models.JSONField(_("意见建议"), default=dict, blank=True)
     receipt = models.CharField(_("回执码"), max_length=16)
+    channel = models.CharField(_("投票方式"), max_length=8, choices=Channel.choices, default=Channel.PHONE)
+    #: 废票: a paper ballot handed in but invalid as a whole (blank, defaced); its ratings are empty.
+    is_spoiled = models.BooleanField(_("废票"), default=False)
 
     class Meta:
         verbose_name = _("选票")
@@ -214,3 +238,52 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return self.receipt
+
+
+class PaperCheck(models.Model):
+    """A second entry (复核) of one sampled paper ballot, compared with the first (BAL-4).
+
+    Found through the receipt (derived from the slip code the clerk types again), so it adds no link the
+    paper itself does not already carry; it has no timestamp. `differences` names the subjects whose
+    marks differ; `is_resolved` is set when the ballot was corrected or the first entry confirmed.
+    """
+
+    box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="paper_checks")
+    receipt = models.CharField(_("回执码"), max_length=16)
+    differences = models.JSONField(_("不一致项"), default=list, blank=True)
+    is_resolved = models.BooleanField(_("已处理"), default=False)
+
+    class Meta:
+        verbose_name = _("纸质票复核")
+        verbose_name_plural = _("纸质票复核")
+        constraints = [models.UniqueConstraint(fields=["box", "receipt"], name="ballots_papercheck_unique")]
+
+    def __str__(self) -> str:
+        return self.receipt
+
+    @property
+    def is_match(self) -> bool:
+        return not self.differences
+
+
+class TallyCertificate(models.Model):
+    """计票结果报告单: the reconciled figures of a sealed box, certified by staff, signed on paper (BAL-4).
+
+    `figures` is a snapshot of the reconciliation at certification; 监票人 and 计票人 sign the printout.
+    """
+
+    box = models.OneToOneField(BallotBox, on_delete=models.PROTECT, related_name="certificate")
+    figures = models.JSONField(_("清点数字"), default=dict)
+    scrutineers = models.CharField(_("监票人"), max_length=200, blank=True)
+    counters = models.CharField(_("计票人"), max_length=200, blank=True)
+    certified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("确认人")
+    )
+    certified_at = models.DateTimeField(_("确认时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("计票结果报告单")
+        verbose_name_plural = _("计票结果报告单")
+
+    def __str__(self) -> str:
+        return f"计票结果报告单 {self.box_id}"

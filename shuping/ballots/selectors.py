@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from .models import BallotBox, Credential
+from .choices import BoxStatus
+from .models import Ballot, BallotBox, Credential, PaperCheck
 from .permissions import VIEW_ROLES, organization_q
-from .tally import BallotData, Tally, category_groups, tally
+from .tally import BallotData, DimensionBallotData, Tally, category_groups, tally, tally_dimensions
+
+#: How long the live turnout counter is cached (MTG-4): every screen polling a box shares one DB count.
+TURNOUT_CACHE_SECONDS = 2
 
 
 def visible_boxes(user) -> QuerySet[BallotBox]:
@@ -61,14 +66,73 @@ def turnout(box: BallotBox) -> dict:
     }
 
 
+def cached_turnout(box: BallotBox) -> dict:
+    """The live turnout for polling screens (MTG-4): `turnout(box)` cached for a couple of seconds.
+
+    The cache (Redis when REDIS_URL is set, else this process's memory) only spares the database when
+    many screens poll; it holds a copy of the count, never the count itself — the source of truth for
+    integrity stays `Credential.is_used`, and nothing is ever incremented in the cache.
+    """
+    key = f"ballots:turnout:{box.pk}:{box.status}"
+    return cache.get_or_set(key, lambda: turnout(box), TURNOUT_CACHE_SECONDS)
+
+
 def box_tally(box: BallotBox) -> Tally:
     """The tally of a box's counted (non-rehearsal) ballots. Callers check `can_view_tally` and status."""
-    from .models import Ballot
-
     names = dict(box.categories.values_list("id", "name"))
     rows = Ballot.objects.filter(box=box, is_rehearsal=False).values_list("category_id", "ratings")
     subjects = [str(pk) for pk in box.subjects.values_list("id", flat=True)]
     return tally([BallotData(names[c], r) for c, r in rows], subjects=subjects, scale=box.tally_scale)
+
+
+def dimension_report(box: BallotBox, subjects, weights) -> list[dict]:
+    """Per-dimension results (BAL-8): for each dimension, each subject's counts, 好票率 and score."""
+    dimensions = list(box.dimensions.all())
+    if not dimensions:
+        return []
+    names = dict(box.categories.values_list("id", "name"))
+    rows = Ballot.objects.filter(box=box, is_rehearsal=False, is_spoiled=False).values_list(
+        "category_id", "dimension_ratings"
+    )
+    tallies = tally_dimensions(
+        [DimensionBallotData(names[c], marks or {}) for c, marks in rows],
+        subjects=[str(s.pk) for s in subjects],
+        dimensions=[str(d.pk) for d in dimensions],
+        scale=box.tally_scale,
+    )
+    out = []
+    for dimension in dimensions:
+        per_subject = []
+        for subject in subjects:
+            result = tallies[str(dimension.pk)].result(str(subject.pk), category_weights=weights)
+            per_subject.append({"subject": subject, "result": result, "fmt": _formatted(result)})
+        out.append({"dimension": dimension, "rows": per_subject})
+    return out
+
+
+def published_receipts(box: BallotBox) -> list[str] | None:
+    """The receipt list of a sealed box, sorted (BAL-7); None before sealing. No marks, no categories."""
+    if not (box.status == BoxStatus.CLOSED and box.is_sealed):
+        return None
+    return sorted(Ballot.objects.filter(box=box, is_rehearsal=False).values_list("receipt", flat=True))
+
+
+def get_public_box(public_id: str) -> BallotBox:
+    """A box by its random public id, for the public receipt page; 404 if none."""
+    box = BallotBox.objects.filter(public_id=public_id).first()
+    if box is None:
+        raise Http404
+    return box
+
+
+def paper_check_report(box: BallotBox) -> dict:
+    """Second-entry sample (复核): how many were checked, and the mismatches still open."""
+    checks = list(PaperCheck.objects.filter(box=box).order_by("receipt"))
+    return {
+        "sampled": len(checks),
+        "mismatched": [c for c in checks if c.differences],
+        "unresolved": [c for c in checks if not c.is_resolved],
+    }
 
 
 def category_weights(box: BallotBox) -> dict[str, float] | None:
@@ -106,6 +170,7 @@ def tally_report(box: BallotBox) -> dict:
         rows.append({"subject": subject, "overall": overall, "groups": by_group, "fmt": _formatted(overall)})
     return {
         "tally": result,
+        "dimensions": dimension_report(box, subjects, weights),
         "grades": grades,
         "rows": rows,
         "groups": groups,
@@ -121,6 +186,7 @@ def voting_payload(box: BallotBox) -> dict:
         "is_rehearsal": box.status == "rehearsal",
         "requires_every_subject": box.requires_every_subject,
         "has_opinion": box.has_opinion,
+        "receipts_url": f"/v/{box.public_id}/receipts",
         "scale": [[str(k), str(label)] for k, label, _s in box.scale],
         "subjects": [
             {
@@ -152,8 +218,6 @@ def opinions_for(box: BallotBox) -> list[dict]:
 
     Sorted by text, not by ballot, so their order says nothing about who wrote what or when.
     """
-    from .models import Ballot
-
     by_subject: dict[str, list[str]] = {}
     for opinions in Ballot.objects.filter(box=box, is_rehearsal=False).values_list("opinions", flat=True):
         for key, text in (opinions or {}).items():

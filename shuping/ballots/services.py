@@ -23,7 +23,7 @@ from django.utils import timezone
 from shuping.core import crypto
 from shuping.core.errors import ConflictError, DomainError
 
-from .choices import BoxStatus, ScaleKind, Section
+from .choices import BoxStatus, Channel, ScaleKind, Section
 from .models import Ballot, BallotBox, BallotSession, BoxDimension, BoxSubject, Credential, VoterCategory
 from .permissions import can_create_box_for, can_manage_box
 from .tally import COMPETENCE_SCALE, DEFAULT_SCALE
@@ -36,6 +36,8 @@ CODE_LENGTH = 10  # 31**10 ≈ 8e14 codes: guessing one of a few hundred live co
 RECEIPT_ALPHABET = CODE_ALPHABET
 RECEIPT_LENGTH = 8
 SESSION_LABEL = "ballot-session"
+RECEIPT_LABEL = "ballot-receipt"
+MAX_SCALE_GRADES = 9  # one number key per grade on the paper-entry screen
 MAX_SLIPS_PER_CATEGORY = 5000
 MAX_OPINION_CHARS = 1000
 
@@ -94,6 +96,21 @@ class CategoryInput:
 SCALES = {ScaleKind.GOOD_TO_POOR: DEFAULT_SCALE, ScaleKind.COMPETENCE: COMPETENCE_SCALE}
 
 
+def _custom_scale(grades: Sequence[tuple[str, int]]) -> list[list]:
+    """A province's own scale (实施细则): labels best first, each with its score; keys g1, g2 …"""
+    labels = [str(label).strip() for label, _score in grades]
+    if not (2 <= len(grades) <= MAX_SCALE_GRADES):
+        raise DomainError(f"自定义等次应有 2 到 {MAX_SCALE_GRADES} 个。", field="custom_scale")
+    if not all(labels) or len(set(labels)) != len(labels) or any(len(label) > 16 for label in labels):
+        raise DomainError("等次名称不能为空、不能重复，每个不超过 16 字。", field="custom_scale")
+    scores = [int(score) for _label, score in grades]
+    if any(not (0 <= score <= 1000) for score in scores):
+        raise DomainError("等次分值应在 0 到 1000 之间。", field="custom_scale")
+    if scores != sorted(scores, reverse=True):
+        raise DomainError("等次应从好到差排列，分值依次不增。", field="custom_scale")
+    return [[f"g{i + 1}", label, score] for i, (label, score) in enumerate(zip(labels, scores, strict=True))]
+
+
 @transaction.atomic
 def create_box(
     *,
@@ -101,10 +118,16 @@ def create_box(
     organization,
     title: str,
     scale_kind: str = ScaleKind.GOOD_TO_POOR,
+    custom_scale: Sequence[tuple[str, int]] = (),
     requires_every_subject: bool = True,
     has_opinion: bool = True,
+    announces_on_spot: bool = False,
 ) -> BallotBox:
-    """Create a draft box owned by `organization` (the organizer); the actor must be its organizer staff."""
+    """Create a draft box owned by `organization` (the organizer); the actor must be its organizer staff.
+
+    `scale_kind` picks a built-in scale, or `custom` with `custom_scale` = [(label, score), …] best first.
+    `announces_on_spot` (MTG-4) lets the meeting screen show the result once the box is sealed.
+    """
     title = title.strip()
     if not title:
         raise DomainError("请填写票箱名称。", field="title")
@@ -112,18 +135,27 @@ def create_box(
         raise DomainError(
             "您不是该组织的组织部门工作人员，不能为其创建票箱。", field="organization", code="forbidden"
         )
-    if scale_kind not in SCALES:
+    if scale_kind == ScaleKind.CUSTOM:
+        scale = _custom_scale(custom_scale)
+    elif scale_kind in SCALES:
+        scale = [[g.key, g.label, int(g.score)] for g in SCALES[scale_kind].grades]
+    else:
         raise DomainError("请选择评价等次。", field="scale_kind")
-    scale = [[g.key, g.label, int(g.score)] for g in SCALES[scale_kind].grades]
     box = BallotBox.objects.create(
         organization=organization,
         title=title[:200],
         scale=scale,
         requires_every_subject=requires_every_subject,
         has_opinion=has_opinion,
+        announces_on_spot=announces_on_spot,
         created_by=actor,
     )
-    _audit(actor=actor, action="ballots.box_created", box=box, detail={"title": box.title})
+    _audit(
+        actor=actor,
+        action="ballots.box_created",
+        box=box,
+        detail={"title": box.title, "scale": [g[1] for g in scale], "announces_on_spot": announces_on_spot},
+    )
     return box
 
 
@@ -204,6 +236,22 @@ def format_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
+def receipt_for_code(code: str) -> str:
+    """The receipt printed on a slip and given to its ballot (BAL-7): a keyed digest of the code.
+
+    It exists on the paper slip and on the ballot, never beside the credential: the credential row holds a
+    digest under another key, so neither row (nor the data key) leads from one to the other — only the
+    slip in the voter's hand does. 8 characters of the code alphabet (≈ 40 bits).
+    """
+    digest = crypto.hmac_sm3(RECEIPT_LABEL, normalize_code(code).encode("ascii", "ignore"))
+    number = int.from_bytes(digest[:8], "big")
+    chars = []
+    for _ in range(RECEIPT_LENGTH):
+        number, index = divmod(number, len(RECEIPT_ALPHABET))
+        chars.append(RECEIPT_ALPHABET[index])
+    return "".join(chars)
+
+
 @dataclass(frozen=True)
 class Slip:
     """A printed slip: shown once, on the sheet generated with it, and never stored."""
@@ -215,6 +263,10 @@ class Slip:
     @property
     def display_code(self) -> str:
         return format_code(self.code)
+
+    @property
+    def receipt(self) -> str:
+        return receipt_for_code(self.code)
 
 
 @transaction.atomic
@@ -237,6 +289,7 @@ def generate_credentials(
     if not categories or not box.subjects.exists():
         raise DomainError("请先设置测评对象和参评人员类别。", code="not_set_up")
     slips: list[tuple[Slip, VoterCategory]] = []
+    receipts: set[str] = set()
     for category_id, n in counts.items():
         if category_id not in categories:
             raise DomainError("参评人员类别不存在。", field="counts")
@@ -244,7 +297,11 @@ def generate_credentials(
             raise DomainError(f"每类凭证数量应在 0 到 {MAX_SLIPS_PER_CATEGORY} 之间。", field="counts")
         category = categories[category_id]
         for _ in range(int(n)):
-            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            while True:  # receipts are unique per box: redraw the rare code whose receipt repeats
+                code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+                if receipt_for_code(code) not in receipts:
+                    break
+            receipts.add(receipt_for_code(code))
             slips.append((Slip(code, category.name, is_rehearsal), category))
     if not slips:
         raise DomainError("请填写要生成的凭证数量。", field="counts")
@@ -310,6 +367,20 @@ def open_box(*, actor, box: BallotBox) -> BallotBox:
 
 
 @transaction.atomic
+def start_counting(*, actor, box: BallotBox) -> BallotBox:
+    """Stop phone voting; paper ballots are still keyed in (计票中, BAL-4).
+
+    The row lock waits for every phone vote in flight (they hold a share lock), as closing does.
+    """
+    box = BallotBox.objects.select_for_update().get(pk=box.pk)
+    _require_manager(actor, box)
+    box.transition_to(BoxStatus.COUNTING)
+    box.save(update_fields=["status"])
+    _audit(actor=actor, action="ballots.counting_started", box=box)
+    return box
+
+
+@transaction.atomic
 def close_box(*, actor, box: BallotBox) -> BallotBox:
     """Close and seal the box (BAL-6): nothing is accepted afterwards.
 
@@ -346,7 +417,14 @@ def _seal(box: BallotBox) -> tuple[int, int]:
             cursor.execute("PRAGMA secure_delete = ON")
     rows = list(
         Ballot.objects.filter(box=box).values_list(
-            "category_id", "is_rehearsal", "ratings", "dimension_ratings", "opinions", "receipt"
+            "category_id",
+            "is_rehearsal",
+            "ratings",
+            "dimension_ratings",
+            "opinions",
+            "receipt",
+            "channel",
+            "is_spoiled",
         )
     )
     _random.shuffle(rows)
@@ -362,8 +440,19 @@ def _seal(box: BallotBox) -> tuple[int, int]:
                 dimension_ratings=dimension_ratings,
                 opinions=opinions,
                 receipt=receipt,
+                channel=channel,
+                is_spoiled=is_spoiled,
             )
-            for category_id, is_rehearsal, ratings, dimension_ratings, opinions, receipt in rows
+            for (
+                category_id,
+                is_rehearsal,
+                ratings,
+                dimension_ratings,
+                opinions,
+                receipt,
+                channel,
+                is_spoiled,
+            ) in rows
         ),
         batch_size=500,
     )
@@ -401,6 +490,8 @@ def _session_hash(token: str) -> str:
 def _refuse_for_status(box: BallotBox, credential: Credential) -> None:
     if box.status == BoxStatus.CLOSED:
         raise CredentialError("投票已结束，票箱已封箱，不再接受投票。", code="closed")
+    if box.status == BoxStatus.COUNTING:
+        raise CredentialError("手机投票已结束，正在计票，不再接受投票。", code="closed")
     if box.status == BoxStatus.REHEARSAL and not credential.is_rehearsal:
         raise CredentialError("现在是演练时间，正式投票尚未开始，请稍候。", code="not_open")
     if box.status == BoxStatus.OPEN and credential.is_rehearsal:
@@ -426,11 +517,15 @@ def start_session(*, code: str) -> SessionStart:
         raise CredentialError("凭证码无效，请核对凭条后重新输入。", code="unknown", field="code")
     if credential.is_used:
         raise CredentialError("此凭证已投过票，每张凭条只能投票一次。", code="used", field="code")
+    if credential.is_voided:
+        raise CredentialError("此凭条已登记作废，不能投票。", code="used", field="code")
     credential.box.status = _lock_box_for_voting(credential.box_id)
     _refuse_for_status(credential.box, credential)
     token = secrets.token_urlsafe(24)
     BallotSession.objects.filter(credential=credential).delete()
-    BallotSession.objects.create(credential=credential, token_hash=_session_hash(token))
+    BallotSession.objects.create(
+        credential=credential, token_hash=_session_hash(token), receipt_due=receipt_for_code(normalized)
+    )
     return SessionStart(token=token, box=credential.box)
 
 
@@ -541,19 +636,52 @@ def submit_ballot(
     clean_ratings, clean_dimensions, clean_opinions = clean_ballot(
         box, subjects, dimensions, ratings, dimension_ratings, opinions
     )
-    consumed = Credential.objects.filter(pk=credential.pk, is_used=False).update(is_used=True)
-    if consumed != 1:
-        raise CredentialError("此凭证已投过票，每张凭条只能投票一次。", code="used")
-    receipt = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-    Ballot.objects.create(
+    receipt = session.receipt_due or "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    consume_and_store(
         box=box,
-        category_id=credential.category_id,
-        is_rehearsal=credential.is_rehearsal,
+        credential=credential,
         ratings=clean_ratings,
         dimension_ratings=clean_dimensions,
         opinions=clean_opinions,
         receipt=receipt,
+        channel=Channel.PHONE,
     )
     session.receipt = receipt
     session.save(update_fields=["receipt"])
     return receipt
+
+
+def consume_and_store(
+    *,
+    box: BallotBox,
+    credential: Credential,
+    ratings: dict,
+    dimension_ratings: dict,
+    opinions: dict,
+    receipt: str,
+    channel: str,
+    is_spoiled: bool = False,
+) -> None:
+    """THE one consume-and-store step (BAL-5), for phone ballots and paper ballots alike.
+
+    Must run inside the caller's transaction, after the box row was locked for voting
+    (`_lock_box_for_voting`). The conditional UPDATE's affected-row count decides: two racing
+    submissions of one credential (two phones, two clerks, a phone and a clerk) can never both succeed.
+    Writes no log line and no audit event (BAL-6).
+    """
+    consumed = Credential.objects.filter(pk=credential.pk, is_used=False, is_voided=False).update(
+        is_used=True
+    )
+    if consumed != 1:
+        raise CredentialError("此凭证已投过票，每张凭条只能投票一次。", code="used")
+    Ballot.objects.create(
+        box=box,
+        category_id=credential.category_id,
+        is_rehearsal=credential.is_rehearsal,
+        ratings=ratings,
+        dimension_ratings=dimension_ratings,
+        opinions=opinions,
+        receipt=receipt,
+        channel=channel,
+        is_spoiled=is_spoiled,
+    )

@@ -297,3 +297,133 @@ def category_groups(
         label = small[0] if len(small) == 1 else merged_label
         groups.append(CategoryGroup(label, tuple(small), n, n < min_ballots))
     return groups
+
+
+# --- per-dimension ratings (BAL-1 optional 分项评价, BAL-8) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class DimensionBallotData:
+    """One ballot's per-dimension marks: subject → {dimension → grade key (or INVALID_MARK)}."""
+
+    category: str
+    marks: Mapping[str, Mapping[str, str]]
+
+
+def tally_dimensions(
+    ballots: Iterable[DimensionBallotData],
+    *,
+    subjects: Sequence[str],
+    dimensions: Sequence[str],
+    scale: Scale = DEFAULT_SCALE,
+) -> dict[str, Tally]:
+    """One `Tally` per dimension, counted with the same rules as the overall rating.
+
+    A ballot that leaves a dimension blank for every subject abstains on that dimension: it is not an
+    invalid ballot (the overall rating decides validity), so each dimension's tally never marks a whole
+    ballot invalid. Merge boxes dimension by dimension with `Tally.merge`.
+    """
+    rows = list(ballots)
+    no_blank_rule = Rules(blank_ballot_is_invalid=False)
+    return {
+        dimension: tally(
+            (
+                BallotData(
+                    b.category,
+                    {
+                        s: m[dimension]
+                        for s, m in b.marks.items()
+                        if isinstance(m, Mapping) and dimension in m
+                    },
+                )
+                for b in rows
+            ),
+            subjects=subjects,
+            scale=scale,
+            rules=no_blank_rule,
+        )
+        for dimension in dimensions
+    }
+
+
+# --- reconciliation (BAL-4 清点核对) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The counts a 计票结果报告单 certifies and whether they balance.
+
+    issued − voided = handed out (发出), which must equal the attendees signed in (签到人数): every
+    attendee received exactly one slip, and every slip not handed out was recorded as voided (作废).
+    Cast (收回) = phone + paper + spoiled ≤ handed out; the rest were not returned (未投票).
+    Stored ballots must equal the credentials consumed (BAL-5).
+    """
+
+    attendees: int | None
+    issued: int
+    voided: int
+    phone: int
+    paper: int
+    spoiled: int
+    stored: int
+    consumed: int
+    unresolved_checks: int = 0
+
+    @property
+    def handed_out(self) -> int:
+        return self.issued - self.voided
+
+    @property
+    def cast(self) -> int:
+        return self.phone + self.paper + self.spoiled
+
+    @property
+    def valid(self) -> int:
+        return self.phone + self.paper
+
+    @property
+    def not_returned(self) -> int:
+        return self.handed_out - self.cast
+
+    @property
+    def problems(self) -> list[str]:
+        """Each imbalance explained in Chinese, in the order a scrutineer checks them; empty = balanced."""
+        out: list[str] = []
+        if self.attendees is None:
+            out.append("尚未填写签到人数。")
+        elif self.handed_out != self.attendees:
+            diff = self.handed_out - self.attendees
+            more = "多" if diff > 0 else "少"
+            out.append(
+                f"发出凭条 {self.handed_out} 张（生成 {self.issued} 张 − 作废 {self.voided} 张）"
+                f"与签到人数 {self.attendees} 人不符，{more} {abs(diff)} 张：请把未发出或收回未用的凭条"
+                "逐张登记作废，或核对签到人数。"
+            )
+        if self.cast > self.handed_out:
+            out.append(f"收回选票 {self.cast} 张多于发出凭条 {self.handed_out} 张，计票无效，请核查。")
+        if self.stored != self.cast or self.consumed != self.cast:
+            out.append(
+                f"已存选票 {self.stored} 张、已使用凭条 {self.consumed} 张与投票合计 {self.cast} 张不一致，"
+                "请联系系统管理员核查。"
+            )
+        if self.unresolved_checks:
+            out.append(f"抽样复核有 {self.unresolved_checks} 张纸质票两次录入不一致，尚未处理。")
+        return out
+
+    @property
+    def is_balanced(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, int | None]:
+        return {
+            "attendees": self.attendees,
+            "issued": self.issued,
+            "voided": self.voided,
+            "handed_out": self.handed_out,
+            "phone": self.phone,
+            "paper": self.paper,
+            "spoiled": self.spoiled,
+            "cast": self.cast,
+            "valid": self.valid,
+            "not_returned": self.not_returned,
+        }

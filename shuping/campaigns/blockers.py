@@ -82,6 +82,33 @@ def blockers_for(assessment: Any) -> list[str]:
     return blockers_for_many([assessment])[assessment.pk]
 
 
+#: Guards on stepping an assessment back one stage (services.reopen_assessment): (stage left, func).
+_REOPEN_GUARDS: list[tuple[str | None, Blocker]] = []
+
+
+def reopen_guard(stage: str | None) -> Callable[[Blocker], Blocker]:
+    """Register `func(assessment) -> str | None` refusing a step back out of `stage` (None: any stage).
+
+    E.g. the evaluations app refuses to step back out of 反馈 once a decision is recorded (EVA-4: later
+    change only by a recorded re-decision)."""
+
+    def decorator(func: Blocker) -> Blocker:
+        if all(f is not func for _s, f in _REOPEN_GUARDS):
+            _REOPEN_GUARDS.append((stage, func))
+        return func
+
+    return decorator
+
+
+def reopen_refusals(assessment: Any) -> list[str]:
+    return [
+        reason
+        for stage, func in _REOPEN_GUARDS
+        if stage is None or stage == assessment.stage
+        if (reason := func(assessment))
+    ]
+
+
 # --- the campaigns app's own preconditions ----------------------------------------------------------
 
 

@@ -17,7 +17,14 @@ from django.utils import timezone
 
 from .choices import CampaignRole
 from .models import Campaign, CampaignGrant, CampaignNotice, MeetingPlan
-from .services import CampaignConflict, CampaignError, _audit, _schedule_of, grant_campaign_role
+from .services import (
+    CampaignConflict,
+    CampaignError,
+    _audit,
+    _check_editable,
+    _schedule_of,
+    grant_campaign_role,
+)
 
 if TYPE_CHECKING:
     from shuping.accounts.models import User
@@ -35,6 +42,7 @@ def publish_notice(
     source: str = "web",
 ) -> CampaignNotice:
     """Publish the campaign's notice to the levels below; it carries the campaign's current schedule."""
+    _check_editable(campaign)
     if not title.strip():
         raise CampaignError("通知标题不能为空。", field="title")
     notice = CampaignNotice.objects.create(
@@ -62,6 +70,7 @@ def submit_meeting_plan(
     source: str = "web",
 ) -> MeetingPlan:
     """A lower campaign sends its 会议方案 up before the meeting (CMP-7)."""
+    _check_editable(campaign)
     if campaign.source_notice_id is None:
         raise CampaignConflict("本次考核不是依据上级通知开展的，无需向上级报送会议方案。")
     if not venue.strip():

@@ -103,3 +103,13 @@ class FindingSource(models.TextChoices):
     CIRCUIT_INSPECTION = "circuit_inspection", _("巡察")
     AUDIT = "audit", _("审计")
     SUPERVISION = "supervision", _("督查")
+
+
+class CompositeComponent(models.TextChoices):
+    """The weighted components of the composite evaluation (EVA-1); the organizer sets each campaign's
+    weights (settings["weights"], copied from last year — the demo uses 30/40/30 for the first three)."""
+
+    BALLOT = "ballot", _("评议（民主测评）")
+    FIELD = "field", _("实地考核")
+    OBSERVATIONS = "observations", _("平时了解")
+    REPORT = "report", _("述职报告")

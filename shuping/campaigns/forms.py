@@ -6,7 +6,7 @@ from django import forms
 
 from shuping.orgs.choices import AdminLevel, OrgKind
 
-from .choices import AssessmentMethod, Dimension
+from .choices import AdjustmentKind, AssessmentMethod, Dimension, FindingSource
 
 
 class StartForm(forms.Form):
@@ -84,3 +84,43 @@ class MeetingPlanForm(forms.Form):
     )
     venue = forms.CharField(label="地点", max_length=200)
     agenda = forms.CharField(label="议程", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class LiaisonAccountForm(forms.Form):
+    full_name = forms.CharField(label="姓名", max_length=64)
+    username = forms.CharField(
+        label="用户名",
+        max_length=150,
+        help_text="用于登录，字母、数字或 @ . + - _。",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+
+
+class FindingForm(forms.Form):
+    source = forms.ChoiceField(label="来源", choices=FindingSource.choices)
+    fed_back_on = forms.DateField(
+        label="反馈日期",
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 2}))
+    rectification_status = forms.CharField(label="整改情况", max_length=300, required=False)
+
+
+class IndicatorEditForm(forms.Form):
+    text = forms.CharField(label="指标", max_length=500)
+    weight = forms.DecimalField(label="分值", min_value=0, max_value=1000, decimal_places=2)
+    scoring_guidance = forms.CharField(
+        label="评分标准", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    method = forms.ChoiceField(
+        label="考核方式", choices=[("", "—"), *AssessmentMethod.choices], required=False
+    )
+    override_reason = forms.CharField(label="保留理由", max_length=300, required=False)
+
+
+class AdjustmentForm(forms.Form):
+    indicator_set = forms.IntegerField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label="类型", choices=AdjustmentKind.choices)
+    text = forms.CharField(label="事项", max_length=500)
+    max_points = forms.DecimalField(label="最高分值", min_value=0, max_value=1000, decimal_places=2)

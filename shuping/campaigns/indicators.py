@@ -82,7 +82,7 @@ def create_set_from_template(
             scoring_guidance=guidance,
             method=method,
             position=i,
-            lint_warnings=lint_warnings(text),
+            lint_warnings=lint_for(text, guidance, method),
         )
         for i, (dimension, text, weight, guidance, method) in enumerate(template["indicators"])
     )
@@ -152,7 +152,7 @@ def add_indicator(
     method: str = "",
     source: str = "web",
 ) -> Indicator:
-    """Add an indicator; the formalism lint runs at once and its warnings are stored (CMP-6)."""
+    """Add an indicator; the formalism lint (text, guidance, method) runs at once, warnings stored (CMP-6)."""
     if indicator_set.campaign_id:
         _check_editable(indicator_set.campaign)
     if dimension not in Dimension.values:
@@ -171,7 +171,7 @@ def add_indicator(
         scoring_guidance=scoring_guidance.strip(),
         method=method,
         position=position,
-        lint_warnings=lint_warnings(text),
+        lint_warnings=lint_for(text, scoring_guidance, method),
     )
     _audit(actor, "campaigns.indicator.add", indicator, source, flagged=bool(indicator.lint_warnings))
     return indicator
@@ -204,7 +204,13 @@ def override_lint(*, actor: User | None, indicator: Indicator, reason: str, sour
     """Keep a flagged indicator anyway, with the reason stored (CMP-6)."""
     if not reason.strip():
         raise CampaignError("保留被提示的指标须说明理由。", field="reason")
-    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    indicator = (
+        Indicator.objects.select_for_update(of=("self",))
+        .select_related("indicator_set__campaign")
+        .get(pk=indicator.pk)
+    )
+    if indicator.indicator_set.campaign_id:
+        _check_editable(indicator.indicator_set.campaign)
     if not indicator.lint_warnings:
         raise CampaignError("该指标没有形式主义提示，无需说明理由。", field="reason")
     indicator.lint_override_reason = reason.strip()
@@ -219,6 +225,8 @@ def add_adjustment(
     *, actor: User | None, indicator_set: IndicatorSet, kind: str, text: str, max_points, source: str = "web"
 ) -> Adjustment:
     """Add a 加减分 item (CMP-4)."""
+    if indicator_set.campaign_id:
+        _check_editable(indicator_set.campaign)
     if kind not in AdjustmentKind.values:
         raise CampaignError("加减分类型不是允许的取值。", field="kind")
     if not text.strip():
@@ -232,3 +240,104 @@ def add_adjustment(
     )
     _audit(actor, "campaigns.adjustment.add", adjustment, source, kind=kind)
     return adjustment
+
+
+@transaction.atomic
+def update_indicator(
+    *,
+    actor: User | None,
+    indicator: Indicator,
+    text: str | None = None,
+    weight: Decimal | int | str | None = None,
+    scoring_guidance: str | None = None,
+    method: str | None = None,
+    override_reason: str = "",
+    source: str = "web",
+) -> Indicator:
+    """Edit an indicator's text, weight, scoring guidance or method (CMP-4); only given fields change.
+
+    The formalism lint runs again on the text and the guidance (CMP-6): when the warnings change, an
+    earlier override no longer holds and is cleared, unless `override_reason` keeps the indicator anyway.
+    """
+    indicator = (
+        Indicator.objects.select_for_update(of=("self",))
+        .select_related("indicator_set__campaign")
+        .get(pk=indicator.pk)
+    )
+    if indicator.indicator_set.campaign_id:
+        _check_editable(indicator.indicator_set.campaign)
+    before = {f: getattr(indicator, f) for f in ("text", "weight", "scoring_guidance", "method")}
+    if text is not None:
+        text = " ".join(text.split())
+        if not text:
+            raise CampaignError("指标内容不能为空。", field="text")
+        indicator.text = text
+    if weight is not None:
+        indicator.weight = _decimal(weight, "weight")
+    if scoring_guidance is not None:
+        indicator.scoring_guidance = scoring_guidance.strip()
+    if method is not None:
+        if method and method not in AssessmentMethod.values:
+            raise CampaignError("考核方式不是允许的取值。", field="method")
+        indicator.method = method
+    warnings = lint_for(indicator.text, indicator.scoring_guidance, indicator.method)
+    if warnings != indicator.lint_warnings:
+        indicator.lint_warnings = warnings
+        indicator.lint_override_reason = ""
+        indicator.lint_overridden_by = None
+    if override_reason.strip() and indicator.lint_warnings:
+        indicator.lint_override_reason = override_reason.strip()
+        indicator.lint_overridden_by = actor if getattr(actor, "pk", None) else None
+    indicator.save()
+    changed = {f: str(getattr(indicator, f)) for f, old in before.items() if getattr(indicator, f) != old}
+    _audit(
+        actor,
+        "campaigns.indicator.update",
+        indicator,
+        source,
+        changed=changed,
+        flagged=bool(indicator.lint_warnings),
+        override=indicator.lint_override_reason,
+    )
+    return indicator
+
+
+def lint_for(text: str, scoring_guidance: str = "", method: str = "") -> list[dict[str, str]]:
+    """The lint on an indicator as a whole (CMP-6): its text, its scoring guidance, and a paper-only
+    method (听取汇报 / 查阅资料, which Art. 6 says not to use where a visit would do)."""
+    warnings = lint_warnings(text)
+    seen = {w["code"] for w in warnings}
+    if scoring_guidance.strip():
+        for w in lint_warnings(scoring_guidance):
+            if w["code"] not in seen:
+                warnings.append({**w, "evidence": "评分标准：" + w["evidence"]})
+                seen.add(w["code"])
+    if (
+        method in (AssessmentMethod.REPORT_HEARING, AssessmentMethod.DOCUMENT_REVIEW)
+        and lint.PAPER not in seen
+    ):
+        label = str(AssessmentMethod(method).label)
+        warnings.append(
+            {
+                "code": lint.PAPER,
+                "reason": "考核方式为听汇报或查资料（第六条：可以通过现场查看、走访党员群众作出评价的，"
+                "一般不以这种方式考核），建议改为实地查看或走访党员群众。",
+                "evidence": "考核方式：" + label,
+                "citation": lint.CITATION,
+            }
+        )
+    return warnings
+
+
+@transaction.atomic
+def remove_adjustment(*, actor: User | None, adjustment: Adjustment, source: str = "web") -> None:
+    """Remove a 加减分 item (CMP-4)."""
+    adjustment = (
+        Adjustment.objects.select_for_update(of=("self",))
+        .select_related("indicator_set__campaign")
+        .get(pk=adjustment.pk)
+    )
+    if adjustment.indicator_set.campaign_id:
+        _check_editable(adjustment.indicator_set.campaign)
+    _audit(actor, "campaigns.adjustment.remove", adjustment, source, text=adjustment.text[:100])
+    adjustment.delete()

@@ -262,3 +262,83 @@ def assignable_guidance_staff(campaign: Campaign):
         organization=campaign.organizer, role__in=(Role.ORGANIZER_STAFF, Role.DEPARTMENT_LEADER)
     ).values("user_id")
     return User.objects.filter(pk__in=ids).order_by("username")
+
+
+# --- people (SEC-1) -----------------------------------------------------------------------------------
+
+
+def campaign_grants(campaign: Campaign):
+    """The campaign's own grants (CampaignGrant), for the 人员与权限 panel."""
+    from .models import CampaignGrant
+
+    return (
+        CampaignGrant.objects.filter(campaign=campaign)
+        .select_related("user", "granted_by")
+        .order_by("role", "user__username")
+    )
+
+
+def organizer_role_holders(campaign: Campaign) -> QuerySet[RoleGrant]:
+    """Who holds a role on the whole campaign through a grant on the organizer itself (read-only here:
+    those grants are managed with the organization, not per campaign)."""
+    return (
+        RoleGrant.objects.filter(organization=campaign.organizer_id, role__in=ORGANIZER_ROLES)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
+
+
+def grantable_users(campaign: Campaign, query: str, *, limit: int = 20):
+    """Users the organizer staff may grant a campaign role to: active, not an administrator (三员分立),
+    holding some role on the organizer or an organization below it — never the whole user table.
+    Matched by name or username."""
+    from shuping.accounts.models import User
+
+    query = query.strip()
+    if not query:
+        return User.objects.none()
+    in_subtree = RoleGrant.objects.filter(
+        subtree_q(campaign.organizer.path, field="organization__path")
+    ).values("user_id")
+    return (
+        User.objects.filter(pk__in=in_subtree, is_active=True, admin_role="")
+        .filter(Q(username__icontains=query) | Q(full_name__icontains=query))
+        .order_by("username")[:limit]
+    )
+
+
+def grantable_user(campaign: Campaign, user_id) -> object | None:
+    """One user by id, only if `grantable_users` could have offered them (else None)."""
+    from shuping.accounts.models import User
+
+    try:
+        pk = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    in_subtree = RoleGrant.objects.filter(
+        subtree_q(campaign.organizer.path, field="organization__path")
+    ).values("user_id")
+    return User.objects.filter(pk=pk, pk__in=in_subtree, is_active=True, admin_role="").first()
+
+
+def liaison_candidates(assessment: Assessment):
+    """Whom to offer as liaison: its own staff (users granted a role on the assessee's organization other
+    than guidance from above), and whoever was
+    liaison for that organization in earlier campaigns (nothing typed twice) — minus the current ones."""
+    from shuping.accounts.models import User
+
+    # Guidance staff hold grants on the organizations they guide but work for the level above.
+    on_org = (
+        RoleGrant.objects.filter(organization_id=assessment.organization_id)
+        .exclude(role=Role.GUIDANCE_STAFF)
+        .values("user_id")
+    )
+    earlier = Assessment.liaisons.through.objects.filter(
+        assessment__organization_id=assessment.organization_id
+    ).values("user_id")
+    current = assessment.liaisons.through.objects.filter(assessment=assessment).values("user_id")
+    return (
+        User.objects.filter(Q(pk__in=on_org) | Q(pk__in=earlier), is_active=True, admin_role="")
+        .exclude(pk__in=current)
+        .order_by("username")
+    )

@@ -137,6 +137,7 @@ def update_schedule(
     if unknown:
         raise TypeError(f"unknown schedule fields: {sorted(unknown)}")
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _check_editable(campaign)
     schedule = rules.with_overrides(_schedule_of(campaign), **dates)
     problems = schedule.problems()
     if problems:
@@ -163,14 +164,25 @@ def update_settings(
     weights: dict[str, int] | None = None,
     source: str = "web",
 ) -> Campaign:
-    """Set what the regulation leaves open (Art. 6 “一定比例”, weights): per campaign, copied next year."""
+    """Set what the regulation leaves open (Art. 6 “一定比例”, weights): per campaign, copied next year.
+
+    `weights` are the composite's component weights (EVA-1), keyed by `choices.CompositeComponent`
+    (ballot, field, observations, report); they sum to 100, or `{}` clears them.
+    """
+    from .choices import CompositeComponent
+
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _check_editable(campaign)
     settings = dict(campaign.settings)
     if lower_grades_min_percent is not None:
         if not 0 <= lower_grades_min_percent <= 100:
             raise CampaignError("“较好及以下等次”比例应在 0 到 100 之间。", field="lower_grades_min_percent")
         settings["lower_grades_min_percent"] = lower_grades_min_percent
     if weights is not None:
+        unknown = set(weights) - set(CompositeComponent.values)
+        if unknown:
+            raise CampaignError("权重项不是允许的取值：" + "、".join(sorted(unknown)), field="weights")
+        weights = {k: int(v) for k, v in weights.items()}
         if any(v < 0 for v in weights.values()) or (weights and sum(weights.values()) != 100):
             raise CampaignError("各项权重应为非负整数，合计 100。", field="weights")
         settings["weights"] = dict(weights)
@@ -444,6 +456,86 @@ def transition_assessment(
     return assessment
 
 
+@transaction.atomic
+def reopen_assessment(
+    *, actor: User | None, assessment: Assessment, reason: str, source: str = "web"
+) -> Assessment:
+    """Step an assessment back one stage to correct a mistaken move (CMP-1), with the reason audited.
+
+    Never more than one step; refused at the first stage, in a closed campaign, or when another app's
+    reopen guard objects (e.g. a decision already recorded, EVA-4): see `blockers.reopen_guard`.
+    """
+    from .blockers import reopen_refusals
+    from .choices import STAGE_ORDER, stage_index
+
+    assessment = _locked(assessment)
+    _check_editable(assessment.campaign)
+    reason = reason.strip()
+    if not reason:
+        raise CampaignError("退回上一阶段须填写理由。", field="reason")
+    index = stage_index(assessment.stage)
+    if index == 0:
+        raise CampaignConflict("已是第一个阶段，不能再退回。", field="stage")
+    refusals = reopen_refusals(assessment)
+    if refusals:
+        raise StageBlocked("暂不能退回：" + "".join(refusals), reasons=refusals, field="stage")
+    current, previous = assessment.stage, STAGE_ORDER[index - 1]
+    # The one backward move: not a transition (ALLOWED_TRANSITIONS are forward only), so set directly.
+    assessment.stage = previous
+    assessment.stage_changed_at = timezone.now()
+    assessment.save(update_fields=["stage", "stage_changed_at"])
+    _audit(
+        actor,
+        "campaigns.assessment.reopen",
+        assessment,
+        source,
+        from_stage=current,
+        to_stage=previous,
+        reason=reason,
+    )
+    return assessment
+
+
+def close_refusals(campaign: Campaign) -> list[str]:
+    """Why the campaign cannot be closed yet (Chinese): every included assessee must be at 整改."""
+    if campaign.status == CampaignStatus.CLOSED:
+        return ["本年度述职评议考核已结束。"]
+    if not campaign.is_scope_confirmed:
+        return ["考核对象名单尚未确认。"]
+    pending = list(
+        campaign.assessments.filter(is_excluded=False)
+        .exclude(stage=Stage.RECTIFICATION)
+        .values_list("organization_name", flat=True)[:6]
+    )
+    if pending:
+        more = "等" if len(pending) > 5 else ""
+        return [f"以下考核对象尚未进入“整改”阶段：{'、'.join(pending[:5])}{more}。"]
+    return []
+
+
+@transaction.atomic
+def close_campaign(*, actor: User | None, campaign: Campaign, source: str = "web") -> Campaign:
+    """End the year's campaign (CMP-1) once every included assessee is at 整改 (excluded ones don't count).
+
+    Afterwards the campaign is read-only: every write service refuses it (`_check_editable`) and stages
+    no longer move (the `campaign_closed` blocker). Rectification itself goes on in its own app.
+    """
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    refusals = close_refusals(campaign)
+    if refusals:
+        raise CampaignConflict("暂不能结束本次考核：" + "".join(refusals), code="not_ready")
+    campaign.status = CampaignStatus.CLOSED
+    campaign.save(update_fields=["status"])
+    _audit(
+        actor,
+        "campaigns.campaign.close",
+        campaign,
+        source,
+        assessees=campaign.assessments.filter(is_excluded=False).count(),
+    )
+    return campaign
+
+
 # --- roles (SEC-1) -------------------------------------------------------------------------------------
 
 
@@ -456,6 +548,7 @@ def grant_campaign_role(
         raise CampaignError("角色不是允许的取值（联络员请在考核对象上指定）。", field="role")
     if getattr(user, "admin_role", ""):
         raise CampaignError("系统、安全、审计管理员不能担任考核工作角色（三员分立）。", field="user")
+    _check_editable(campaign)
     grant, _created = CampaignGrant.objects.get_or_create(
         campaign=campaign,
         user=user,
@@ -471,6 +564,12 @@ def add_liaison(*, actor: User | None, assessment: Assessment, user: User, sourc
     """Name a liaison (联络员) of the assessee's organization who drafts on the assessee's behalf (SEC-1)."""
     if getattr(user, "admin_role", ""):
         raise CampaignError("系统、安全、审计管理员不能担任联络员（三员分立）。", field="user")
+    assessment = _locked(assessment)
+    _check_editable(assessment.campaign)
+    if assessment.is_excluded:
+        raise CampaignConflict("该考核对象已移出名单，不能指定联络员。")
+    if assessment.liaisons.filter(pk=user.pk).exists():
+        raise CampaignConflict(f"{user.display_name}已是联络员。", field="user", code="duplicate")
     assessment.liaisons.add(user)
     _audit(actor, "campaigns.assessment.liaison", assessment, source, user=user.pk)
     return assessment

@@ -17,9 +17,18 @@ from shuping.orgs.models import Organization
 
 from . import cascade, findings, indicators, permissions, rules, selectors, services
 from .blockers import blockers_for_many
-from .choices import ALLOWED_TRANSITIONS, CampaignRole, ReportingMode, Stage
-from .forms import IndicatorForm, MeetingPlanForm, NoticeForm, ScheduleForm, StartForm, TemplateForm
+from .choices import ALLOWED_TRANSITIONS, STAGE_ORDER, CampaignRole, CampaignStatus, ReportingMode, Stage
+from .forms import (
+    FindingForm,
+    IndicatorForm,
+    MeetingPlanForm,
+    NoticeForm,
+    ScheduleForm,
+    StartForm,
+    TemplateForm,
+)
 from .models import Assessment, Indicator
+from .views_manage import liaison_context, people_context
 
 WIZARD_STEPS = (("year", "年度"), ("scope", "考核对象"), ("indicators", "考核指标"), ("schedule", "时间安排"))
 
@@ -315,6 +324,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notice_form": NoticeForm(),
             "plan_form": MeetingPlanForm(),
             "role_labels": [CampaignRole(r).label for r in roles],
+            "can_edit": can_manage and campaign.status != CampaignStatus.CLOSED,
+            "close_refusals": services.close_refusals(campaign) if can_manage else [],
+            **(people_context(request, campaign) if can_manage else {}),
         },
     )
 
@@ -399,31 +411,37 @@ def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def assessment_context(request: HttpRequest, assessment) -> dict:
+    """What the assessment page shows; the liaison views reuse it to render the page in place."""
+    campaign = assessment.campaign
+    reasons = blockers_for_many([assessment])[assessment.pk]
+    nxt = sorted(ALLOWED_TRANSITIONS[assessment.stage])
+    can_manage = permissions.can_manage_campaign(request.user, campaign)
+    return {
+        **liaison_context(assessment),
+        "campaign": campaign,
+        "blockers": reasons,
+        "next_stage": Stage(nxt[0]) if nxt else None,
+        "previous_stage": Stage(STAGE_ORDER[STAGE_ORDER.index(assessment.stage) - 1])
+        if assessment.stage != STAGE_ORDER[0]
+        else None,
+        "can_manage": can_manage,
+        "can_edit": can_manage and campaign.status != CampaignStatus.CLOSED,
+        "can_see_results": permissions.can_see_results(request.user, assessment),
+        "findings": list(assessment.findings.all()),
+        "finding_form": FindingForm(),
+        "carry_over": findings.carry_over_for([assessment])[assessment.pk],
+        "stages": Stage.choices,
+        "stage_index": list(Stage.values).index(assessment.stage),
+    }
+
+
 @scoped(
     "经 selectors.get_assessment_for 取考核对象：考核的组织单位及本次考核的角色、本人（考核对象）或其联络员，否则 404；研究前的结果只对组织部门工作人员和部门领导显示（EVA-9）"
 )
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.get_assessment_for(request.user, pk)
-    campaign = assessment.campaign
-    reasons = blockers_for_many([assessment])[assessment.pk]
-    nxt = sorted(ALLOWED_TRANSITIONS[assessment.stage])
-    return render(
-        request,
-        "campaigns/assessment.html",
-        {
-            "assessment": assessment,
-            "campaign": campaign,
-            "blockers": reasons,
-            "next_stage": Stage(nxt[0]) if nxt else None,
-            "can_manage": permissions.can_manage_campaign(request.user, campaign),
-            "can_see_results": permissions.can_see_results(request.user, assessment),
-            "findings": list(assessment.findings.all()),
-            "carry_over": findings.carry_over_for([assessment])[assessment.pk],
-            "liaisons": list(assessment.liaisons.all()),
-            "stages": Stage.choices,
-            "stage_index": list(Stage.values).index(assessment.stage),
-        },
-    )
+    return render(request, "campaigns/assessment.html", assessment_context(request, assessment))
 
 
 @require_POST

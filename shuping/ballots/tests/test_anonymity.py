@@ -89,6 +89,8 @@ def test_no_column_of_a_ballot_can_hold_a_credential_a_session_a_time_or_a_seque
         "dimension_ratings",
         "opinions",
         "receipt",
+        "channel",  # phone or paper (BAL-4): a count per channel is certified; it names no one
+        "is_spoiled",
     }
     assert isinstance(fields["id"], models.UUIDField)  # random key, no sequence
     assert not [

@@ -175,3 +175,69 @@ def test_default_scale_is_good_to_poor_with_common_scores():
         ("一般", 60),
         ("差", 0),
     ]
+
+
+# --- per-dimension ratings (BAL-8) -------------------------------------------------------------------
+
+from shuping.ballots.tally import DimensionBallotData, Reconciliation, tally_dimensions  # noqa: E402
+
+DIMENSION_TABLE = [
+    # (ballots as (category, {subject: {dimension: mark}}), dimension, subject, counts, top rate, score)
+    ([("A", {"s1": {"d1": "good"}}), ("A", {"s1": {"d1": "poor"}})], "d1", "s1", [1, 0, 0, 1], "1/2", 50),
+    ([("A", {"s1": {"d1": "good", "d2": "average"}})], "d2", "s1", [0, 0, 1, 0], "0", 60),
+    # a ballot silent on a dimension abstains there; it is never an invalid ballot
+    ([("A", {"s1": {"d1": "good"}}), ("A", {})], "d1", "s1", [1, 0, 0, 0], "1", 100),
+    # an unreadable mark is invalid for that cell only
+    ([("A", {"s1": {"d1": "!"}}), ("B", {"s1": {"d1": "fairly_good"}})], "d1", "s1", [0, 1, 0, 0], "0", 80),
+    ([("A", {"s2": {"d1": "good"}})], "d1", "s1", [0, 0, 0, 0], None, None),
+]
+
+
+@pytest.mark.req("BAL-8")
+@pytest.mark.parametrize(("ballots", "dimension", "subject", "counts", "top", "score"), DIMENSION_TABLE)
+def test_per_dimension_tally_table(ballots, dimension, subject, counts, top, score):
+    tallies = tally_dimensions(
+        [DimensionBallotData(c, m) for c, m in ballots], subjects=["s1", "s2"], dimensions=["d1", "d2"]
+    )
+    result = tallies[dimension].result(subject)
+    assert list(result.grade_counts.values()) == counts
+    assert (None if result.top_rate is None else str(result.top_rate)) == top
+    assert result.score == score
+    assert tallies[dimension].invalid_ballots == 0
+
+
+RECONCILIATION_TABLE = [
+    # attendees, issued, voided, phone, paper, spoiled, stored, consumed, unresolved → problems (substrings)
+    (10, 12, 2, 4, 5, 1, 10, 10, 0, []),
+    (None, 12, 2, 4, 5, 1, 10, 10, 0, ["尚未填写签到人数"]),
+    (9, 12, 2, 4, 5, 0, 9, 9, 0, ["发出凭条 10 张（生成 12 张 − 作废 2 张）与签到人数 9 人不符，多 1 张"]),
+    (11, 12, 2, 4, 5, 0, 9, 9, 0, ["少 1 张"]),
+    (10, 12, 2, 4, 5, 1, 9, 10, 0, ["已存选票 9 张"]),
+    (10, 12, 2, 4, 5, 1, 10, 10, 2, ["2 张纸质票两次录入不一致"]),
+]
+
+
+@pytest.mark.req("BAL-4")
+@pytest.mark.parametrize(
+    (
+        "attendees",
+        "issued",
+        "voided",
+        "phone",
+        "paper",
+        "spoiled",
+        "stored",
+        "consumed",
+        "unresolved",
+        "problems",
+    ),
+    RECONCILIATION_TABLE,
+)
+def test_reconciliation_table(
+    attendees, issued, voided, phone, paper, spoiled, stored, consumed, unresolved, problems
+):
+    r = Reconciliation(attendees, issued, voided, phone, paper, spoiled, stored, consumed, unresolved)
+    assert r.is_balanced == (not problems)
+    assert len(r.problems) == len(problems)
+    for found, expected in zip(r.problems, problems, strict=True):
+        assert expected in found
