@@ -33,8 +33,31 @@ class BoxForm(forms.Form):
     scale_kind = forms.ChoiceField(
         label="评价等次", choices=ScaleKind.choices, initial=ScaleKind.GOOD_TO_POOR
     )
+    custom_scale = forms.CharField(
+        label="自定义等次（选“自定义等次和分值”时填写；每行一个，从好到差：名称｜分值）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "满意｜100\n基本满意｜70\n不满意｜0"}),
+    )
     requires_every_subject = forms.BooleanField(label="须对每位对象作出评价", required=False, initial=True)
     has_opinion = forms.BooleanField(label="征求文字意见建议", required=False, initial=True)
+    announces_on_spot = forms.BooleanField(
+        label="封箱后在会场大屏当场公布结果（不选则研究审定前保密）", required=False, initial=False
+    )
+
+    def clean_custom_scale(self) -> list[tuple[str, int]]:
+        out = []
+        for number, line in enumerate(self.cleaned_data["custom_scale"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [*_split(line), ""]
+            try:
+                score = int(parts[1])
+            except ValueError:
+                raise forms.ValidationError(f"第 {number} 行：分值应为整数，如“好｜100”。") from None
+            out.append((parts[0], score))
+        if self.data.get(self.add_prefix("scale_kind")) == ScaleKind.CUSTOM and not out:
+            raise forms.ValidationError("请填写自定义等次，每行一个：名称｜分值。")
+        return out
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,6 +119,7 @@ class SlipsForm(forms.Form):
     """One count field per voter category, plus the rehearsal switch."""
 
     is_rehearsal = forms.BooleanField(label="演练凭证（只能在演练中使用，演练结束即作废）", required=False)
+    as_html = forms.BooleanField(label="改为网页打印（不生成 PDF）", required=False)
 
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)

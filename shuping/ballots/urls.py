@@ -1,8 +1,8 @@
-"""Organizer pages for ballot boxes at /ballots/ (BAL-1, BAL-2, BAL-6, BAL-8)."""
+"""Organizer pages for ballot boxes at /ballots/ (BAL-1, BAL-2, BAL-4, BAL-6, BAL-8, MTG-4)."""
 
 from django.urls import path
 
-from . import views
+from . import views, views_counting
 
 app_name = "ballots"
 urlpatterns = [
@@ -14,4 +14,10 @@ urlpatterns = [
     path("<int:pk>/transition/", views.box_transition, name="transition"),
     path("<int:pk>/turnout/", views.box_turnout, name="turnout"),
     path("<int:pk>/tally/", views.box_tally, name="tally"),
+    path("<int:pk>/paper/", views_counting.paper_entry, name="paper"),
+    path("<int:pk>/paper/submit", views_counting.paper_submit, name="paper_submit"),
+    path("<int:pk>/reconcile/", views_counting.reconcile, name="reconcile"),
+    path("<int:pk>/certificate.<str:fmt>", views_counting.certificate_file, name="certificate"),
+    path("<int:pk>/screen/", views_counting.screen, name="screen"),
+    path("<int:pk>/screen/live", views_counting.screen_live, name="screen_live"),
 ]

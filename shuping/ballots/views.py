@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
 
-from . import permissions, selectors, services
+from . import permissions, printing, selectors, services, services_counting
 from .choices import BoxStatus
 from .forms import BoxForm, SetupForm, SlipsForm
 from .slips import qr_svg
@@ -27,6 +27,19 @@ ACTIONS = {
     "rehearse": (services.start_rehearsal, "演练已开始：只有演练凭证可以投票。"),
     "end_rehearsal": (services.end_rehearsal, "演练已结束，演练票已全部清除。"),
     "open": (services.open_box, "投票已开始。"),
+    "count": (services.start_counting, "手机投票已结束，请录入纸质票，录完后封箱。"),
+    "announce": (
+        lambda *, actor, box: services_counting.set_announcement(
+            actor=actor, box=box, announces_on_spot=True
+        ),
+        "已设为封箱后在会场大屏当场公布结果。",
+    ),
+    "no_announce": (
+        lambda *, actor, box: services_counting.set_announcement(
+            actor=actor, box=box, announces_on_spot=False
+        ),
+        "已设为不当场公布结果（研究审定前保密）。",
+    ),
     "close": (services.close_box, "票箱已封箱：不再接受投票，选票已按随机顺序重写封存。"),
 }
 
@@ -127,10 +140,19 @@ def box_slips(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             vote_url = request.build_absolute_uri(reverse("vote:page"))
-            sheet = [{"slip": slip, "qr": qr_svg(f"{vote_url}#{slip.code}")} for slip in slips]
-            response = render(
-                request, "ballots/slip_sheet.html", {"box": box, "sheet": sheet, "vote_url": vote_url}
-            )
+            receipts_url = request.build_absolute_uri(reverse("vote:receipts", args=[box.public_id]))
+            if form.cleaned_data.get("as_html"):
+                sheet = [{"slip": slip, "qr": qr_svg(f"{vote_url}#{slip.code}")} for slip in slips]
+                response = render(
+                    request,
+                    "ballots/slip_sheet.html",
+                    {"box": box, "sheet": sheet, "vote_url": vote_url, "receipts_url": receipts_url},
+                )
+            else:
+                pdf = printing.slips_pdf(box=box, slips=slips, vote_url=vote_url, receipts_url=receipts_url)
+                response = HttpResponse(pdf, content_type="application/pdf")
+                response["Content-Disposition"] = f'attachment; filename="slips-{box.pk}.pdf"'
+
             response["Cache-Control"] = "no-store"
             response["Referrer-Policy"] = "no-referrer"
             return response

@@ -51,8 +51,9 @@ def test_organizer_staff_create_set_up_and_print_slips(world, login):
     assert response.status_code == 302
     assert list(box.subjects.values_list("name", "section")) == [("张三", "on_site"), ("李四", "written")]
     ids = dict(box.categories.values_list("name", "id"))
-    response = client.post(
-        f"/ballots/{box.pk}/slips/", {f"count_{ids['市级领导']}": 3, f"count_{ids['部门负责人']}": 4}
+    response = client.post(  # the HTML print page, kept as a fallback to the PDF sheet
+        f"/ballots/{box.pk}/slips/",
+        {f"count_{ids['市级领导']}": 3, f"count_{ids['部门负责人']}": 4, "as_html": "on"},
     )
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "no-referrer"
