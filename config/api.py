@@ -20,6 +20,7 @@ install_error_handlers(api)
 def _mount() -> None:
     from shuping.ballots.api import router as ballots_router
     from shuping.campaigns.api import router as campaigns_router
+    from shuping.evaluations.api import router as evaluations_router
     from shuping.fieldwork.api import router as fieldwork_router
     from shuping.jobs.api import router as jobs_router
     from shuping.meetings.api import router as meetings_router
@@ -35,6 +36,7 @@ def _mount() -> None:
     api.add_router("/", fieldwork_router)
     api.add_router("/", oversight_router)
     api.add_router("/", meetings_router)
+    api.add_router("/", evaluations_router)
 
 
 _mount()

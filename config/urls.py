@@ -19,6 +19,7 @@ urlpatterns = [
     path("field/", include("shuping.fieldwork.urls")),
     path("oversight/", include("shuping.oversight.urls")),
     path("meetings/", include("shuping.meetings.urls")),
+    path("evaluations/", include("shuping.evaluations.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

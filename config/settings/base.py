@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "shuping.reports",
     "shuping.fieldwork",
     "shuping.oversight",
+    "shuping.evaluations",
     "shuping.meetings",
 ]
 

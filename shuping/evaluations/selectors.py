@@ -1,0 +1,257 @@
+"""Reads for the evaluation pages, the API and documents — always scoped to the user (SEC-2, EVA-9).
+
+Confidentiality (EVA-9): until the committee's 研究 (the assessment is past the 研究 stage), composites,
+tallies, proposed grades and drafts are visible only to the campaign's organizer staff and the
+department's leaders (campaign roles from `campaigns.selectors.campaign_roles`: a RoleGrant on the
+organizer itself or a CampaignGrant). Never to the assessee, their liaison, or their own organization
+department — scope follows the organizer, not the assessee's subtree. After 研究 the assessee and whoever
+may see the assessment read its final grade and opinion.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from shuping.accounts.choices import Role
+from shuping.campaigns import selectors as campaign_selectors
+from shuping.campaigns.choices import CampaignRole, Stage
+from shuping.campaigns.models import Assessment, Campaign
+
+from . import quota, scoring
+from .models import DecisionStep, Evaluation, EvaluationConfig
+
+RESULT_ROLES = (Role.ORGANIZER_STAFF, Role.DEPARTMENT_LEADER)
+RESULT_CAMPAIGN_ROLES = (CampaignRole.ORGANIZER_STAFF, CampaignRole.DEPARTMENT_LEADER)
+#: Art. 6 综合评价意见及等次经党委（党组）研究后，向被评议考核人反馈: results open past 研究.
+DECIDED_STAGES = (Stage.FEEDBACK, Stage.RECTIFICATION)
+DEFAULT_WEIGHTS = {"ballot": 30, "field": 40, "observations": 30}
+DEFAULT_LOWER_PERCENT = 15
+DEFAULT_GROUPS = {
+    "township_committee": "乡镇（街道）",
+    "local_committee": "地方党委",
+    "village_committee": "村（社区）",
+}
+OTHER_GROUP = "机关和企事业单位"
+
+
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and not getattr(user, "admin_role", "")
+
+
+def _result_campaigns_q(user, prefix: str) -> Q:
+    """Q reaching Campaign through `prefix`: campaigns where the user is organizer staff or leader."""
+    organizer_ids = list(
+        campaign_selectors.user_grants(user)
+        .filter(role__in=RESULT_ROLES)
+        .values_list("organization_id", flat=True)
+    )
+    q = Q(**{f"{prefix}grants__user": user, f"{prefix}grants__role__in": RESULT_CAMPAIGN_ROLES})
+    if organizer_ids:
+        q |= Q(**{f"{prefix}organizer_id__in": organizer_ids})
+    return q
+
+
+def is_result_reader(user, campaign: Campaign) -> bool:
+    """Organizer staff or department leader of this campaign (EVA-9's inner circle)."""
+    return bool(campaign_selectors.campaign_roles(user, campaign) & set(RESULT_CAMPAIGN_ROLES))
+
+
+def evaluations_visible_to(user) -> QuerySet[Evaluation]:
+    """Staff and leaders: every evaluation of their campaigns. Others: decided ones of assessments they see."""
+    if not _signed_in(user):
+        return Evaluation.objects.none()
+    decided = Q(
+        assessment__in=campaign_selectors.assessments_visible_to(user).values("pk"),
+        assessment__stage__in=DECIDED_STAGES,
+    )
+    ids = Evaluation.objects.filter(_result_campaigns_q(user, "campaign__") | decided).values("pk")
+    return Evaluation.objects.filter(pk__in=ids)
+
+
+def evaluations_for_list(user) -> QuerySet[Evaluation]:
+    """The API list: constant query count (PERF-5)."""
+    return (
+        evaluations_visible_to(user)
+        .select_related("assessment", "campaign")
+        .order_by("-campaign__year", "campaign_id", "assessment__organization_path")
+    )
+
+
+def get_evaluation_for(user, pk: int) -> Evaluation:
+    evaluation = (
+        evaluations_visible_to(user).select_related("assessment__campaign__organizer").filter(pk=pk).first()
+    )
+    if evaluation is None:
+        raise Http404
+    return evaluation
+
+
+def evaluation_of(assessment: Assessment) -> Evaluation | None:
+    return Evaluation.objects.filter(assessment=assessment).first()
+
+
+def can_read_results(user, assessment: Assessment) -> bool:
+    """EVA-9 for one assessment the user can already see (scoping is `get_assessment_for`)."""
+    if is_result_reader(user, assessment.campaign):
+        return True
+    return assessment.stage in DECIDED_STAGES
+
+
+# --- rules -------------------------------------------------------------------------------------------
+
+
+def config_for(campaign: Campaign) -> EvaluationConfig:
+    """The stored rules, or (not saved) the ones last year's campaign would pass on, or the defaults."""
+    config = EvaluationConfig.objects.filter(campaign=campaign).first()
+    if config is not None:
+        return config
+    previous = (
+        EvaluationConfig.objects.filter(
+            campaign__organizer_id=campaign.organizer_id, campaign__year__lt=campaign.year
+        )
+        .order_by("-campaign__year")
+        .first()
+    )
+    fields = {}
+    if previous is not None:
+        fields = {
+            f.name: getattr(previous, f.name)
+            for f in EvaluationConfig._meta.concrete_fields
+            if f.name not in ("id", "campaign", "copied_from")
+        }
+    return EvaluationConfig(campaign=campaign, copied_from=previous, **fields)
+
+
+def weights_of(campaign: Campaign) -> tuple[dict[str, int], bool]:
+    """(weights, whether they are the organizer's own) — campaigns' settings hold them (copied yearly)."""
+    weights = (campaign.settings or {}).get("weights") or {}
+    if weights:
+        return {k: int(v) for k, v in weights.items()}, True
+    return dict(DEFAULT_WEIGHTS), False
+
+
+def lower_percent_of(campaign: Campaign) -> tuple[Fraction, bool]:
+    value = (campaign.settings or {}).get("lower_grades_min_percent")
+    if value is None:
+        return Fraction(DEFAULT_LOWER_PERCENT), False
+    return Fraction(value), True
+
+
+def scoring_rules(campaign: Campaign, config: EvaluationConfig | None = None) -> scoring.Rules:
+    config = config or config_for(campaign)
+    weights, _own = weights_of(campaign)
+    return scoring.Rules(
+        weights=weights,
+        bands=tuple((str(g), Fraction(str(f))) for g, f in config.bands),
+        vetoes=tuple(
+            scoring.Veto(v["flag"], v["cap"], v.get("label") or v["flag"]) for v in config.vetoes or ()
+        ),
+        ballot_thresholds=tuple(
+            scoring.BallotThreshold(
+                Fraction(str(t["min_percent"])), t.get("rules_out", scoring.TOP), t.get("measure", "top_rate")
+            )
+            for t in config.ballot_thresholds or ()
+        ),
+        adjustment_cap=None if config.adjustment_cap is None else Fraction(str(config.adjustment_cap)),
+    )
+
+
+def quota_rule(campaign: Campaign, config: EvaluationConfig | None = None) -> quota.QuotaRule:
+    config = config or config_for(campaign)
+    lower, _own = lower_percent_of(campaign)
+    return quota.QuotaRule(
+        lower_min_percent=lower,
+        top_max_percent=None if config.top_max_percent is None else Fraction(str(config.top_max_percent)),
+        rounding=config.rounding,
+        pool_below=config.pool_below,
+    )
+
+
+def group_of(assessment: Assessment, config: EvaluationConfig) -> str:
+    groups = config.groups or {}
+    kind = assessment.organization_kind
+    return groups.get(kind) or DEFAULT_GROUPS.get(kind) or OTHER_GROUP
+
+
+# --- the calibration screen ---------------------------------------------------------------------------
+
+
+def campaign_evaluations(campaign: Campaign) -> list[Evaluation]:
+    """Every evaluation of the campaign's assessees in scope, in tree order (one query)."""
+    return list(
+        Evaluation.objects.filter(campaign=campaign, assessment__is_excluded=False)
+        .select_related("assessment")
+        .order_by("assessment__organization_path")
+    )
+
+
+def quota_entries(evaluations: list[Evaluation], config: EvaluationConfig, *, override: dict | None = None):
+    override = override or {}
+    return [
+        quota.Entry(
+            key=e.pk,
+            group=group_of(e.assessment, config),
+            grade=override.get(e.pk, e.grade) or None,
+            is_graded=e.assessment.is_graded,
+        )
+        for e in evaluations
+    ]
+
+
+def calibration(campaign: Campaign) -> dict:
+    """Everything the calibration screen shows: rows, groups against the rule, disagreements (EVA-2)."""
+    config = config_for(campaign)
+    evaluations = campaign_evaluations(campaign)
+    rule = quota_rule(campaign, config)
+    groups = quota.check_quota(quota_entries(evaluations, config), rule)
+    group_by_key = {key: g.name for g in groups for key in g.members}
+    table = {e.pk: {n: (v or {}).get("score") for n, v in (e.components or {}).items()} for e in evaluations}
+    table = {
+        k: {n: (Fraction(s) if s is not None else None) for n, s in row.items()} for k, row in table.items()
+    }
+    flagged: dict[int, str] = {}
+    for g in groups:
+        sub = {k: table[k] for k in g.members if k in table}
+        for d in quota.disagreements(
+            sub, labels=scoring.COMPONENT_LABELS, min_spread_percent=config.disagreement_percent
+        ):
+            flagged[d.key] = d.line
+    weights, own_weights = weights_of(campaign)
+    lower, own_lower = lower_percent_of(campaign)
+    rows = [
+        {
+            "evaluation": e,
+            "assessment": e.assessment,
+            "group": group_by_key.get(e.pk, "只述职不定等次"),
+            "scores": {n: (e.components or {}).get(n, {}).get("score_text", "—") for n in weights},
+            "disagreement": flagged.get(e.pk, ""),
+        }
+        for e in evaluations
+    ]
+    return {
+        "config": config,
+        "rule": rule,
+        "groups": groups,
+        "rows": rows,
+        "weights": weights,
+        "own_weights": own_weights,
+        "lower_percent": lower,
+        "own_lower": own_lower,
+        "is_broken": any(g.is_broken for g in groups),
+    }
+
+
+def decision_steps(campaign: Campaign) -> QuerySet[DecisionStep]:
+    return (
+        DecisionStep.objects.filter(campaign=campaign)
+        .select_related("entered_by")
+        .prefetch_related("recusals", "evaluations__assessment")
+        .order_by("held_on", "pk")
+    )
+
+
+def assessments_without_evaluation(campaign: Campaign) -> QuerySet[Assessment]:
+    return campaign.assessments.filter(is_excluded=False, evaluation__isnull=True)

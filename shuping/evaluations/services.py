@@ -1,0 +1,636 @@
+"""Writes for 综合评价与研究 (EVA-1 … EVA-4): every page, API call, job and the demo calls these.
+
+Keyword-only, atomic, preconditions checked before anything is written, `EvaluationError` /
+`EvaluationConflict` with a Chinese message, and the audit event in the same transaction. Steps entered
+for a meeting record the meeting in `on_behalf_of` (代录, SEC-4).
+
+Rules enforced here (Art. 6 经党委（党组）研究; EVA-4):
+- no one proposes, calibrates or decides on a set containing their own assessment;
+- the chain is section draft → 部务会 → 常委会 / 党组会, each with date and 会议纪要 reference;
+- approval is refused while a quota group touched by the set is broken, unless a written reason is given
+  for that group; approval locks the set, moves the assessees on through 研究 to 反馈, and keeps history;
+- a locked evaluation changes only through a recorded re-decision (a new step with its reason).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from shuping.audit.services import record
+from shuping.campaigns import services as campaign_services
+from shuping.campaigns.choices import Stage
+from shuping.campaigns.models import Assessment, Campaign
+from shuping.core.errors import ConflictError, DomainError
+
+from . import providers, quota, scoring, selectors
+from .choices import STEP_FLOW, EvaluationStatus, Grade, RecusalReason, StepKind, VersionKind
+from .models import BallotLink, DecisionStep, Evaluation, EvaluationConfig, GradeVersion, Recusal
+
+if TYPE_CHECKING:
+    from shuping.accounts.models import User
+
+
+class EvaluationError(DomainError):
+    """A user-caused error in the evaluations app."""
+
+
+class EvaluationConflict(ConflictError):
+    """The evaluation is not in a state that allows the action (e.g. locked by the committee's 研究)."""
+
+
+def _audit(actor, action: str, target, source: str, on_behalf_of: str = "", **detail: Any) -> None:
+    record(actor=actor, action=action, target=target, source=source, on_behalf_of=on_behalf_of, detail=detail)
+
+
+def _user(actor) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _refuse_own(actor, assessment_ids: Iterable[int], what: str) -> None:
+    """EVA-4: no one calibrates or decides on their own grade."""
+    if _user(actor) is None:
+        return
+    if Assessment.objects.filter(pk__in=list(assessment_ids), person__user=actor).exists():
+        raise EvaluationConflict(f"本人的考核等次在{what}范围内，应当回避，不能办理。", code="own_grade")
+
+
+def _check_grade(grade: str) -> None:
+    if grade not in Grade.values:
+        raise EvaluationError("等次应为“好”“较好”“一般”“差”之一（第六条）。", field="grade")
+
+
+def _locked(evaluation: Evaluation) -> Evaluation:
+    return (
+        Evaluation.objects.select_for_update().select_related("assessment", "campaign").get(pk=evaluation.pk)
+    )
+
+
+def _version(evaluation: Evaluation, *, kind: str, grade: str, reason: str, actor, step=None) -> GradeVersion:
+    evaluation.version += 1
+    return GradeVersion.objects.create(
+        evaluation=evaluation,
+        number=evaluation.version,
+        kind=kind,
+        grade=grade,
+        suggested_grade=evaluation.suggested_grade,
+        reason=reason,
+        step=step,
+        created_by=_user(actor),
+    )
+
+
+# --- rules and rows ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_config(
+    *, actor: User | None, campaign: Campaign, source: str = "web", **fields: Any
+) -> EvaluationConfig:
+    """Store the campaign's composite and quota rules (EVA-1, EVA-2), starting from last year's."""
+    allowed = {f.name for f in EvaluationConfig._meta.concrete_fields} - {"id", "campaign", "copied_from"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown settings: {sorted(unknown)}")
+    config = selectors.config_for(campaign)
+    for name, value in fields.items():
+        setattr(config, name, value)
+    if config.rounding not in quota.ROUNDINGS:
+        raise EvaluationError("取整规则应为向上取整、四舍五入或向下取整。", field="rounding")
+    if config.top_max_percent is not None and not 0 <= config.top_max_percent <= 100:
+        raise EvaluationError("“好”等次上限应在 0 到 100 之间。", field="top_max_percent")
+    try:
+        selectors.scoring_rules(campaign, config)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise EvaluationError("分数段、否决规则或测评门槛设置不正确。", field="rules") from exc
+    config.save()
+    _audit(actor, "evaluations.config.save", campaign, source, fields=sorted(fields))
+    return config
+
+
+@transaction.atomic
+def start_evaluations(*, actor: User | None, campaign: Campaign, source: str = "web") -> list[Evaluation]:
+    """Open an evaluation for every assessee in scope that has none (and store the year's rules)."""
+    config = selectors.config_for(campaign)
+    if config.pk is None:
+        config.save()
+    missing = list(selectors.assessments_without_evaluation(campaign))
+    Evaluation.objects.bulk_create([Evaluation(assessment=a, campaign=campaign) for a in missing])
+    if missing:
+        _audit(actor, "evaluations.start", campaign, source, opened=len(missing))
+    return selectors.campaign_evaluations(campaign)
+
+
+@transaction.atomic
+def compute_composites(*, actor: User | None, campaign: Campaign, source: str = "web") -> list[Evaluation]:
+    """Recompute every unlocked evaluation's composite from the registered providers (EVA-1).
+
+    The snapshot (components, score, suggested grade, explanation lines, rules that fired) is stored, so the
+    calibration screen reads it in a constant number of queries and the proposal keeps what it was based on.
+    """
+    evaluations = [
+        e for e in start_evaluations(actor=actor, campaign=campaign, source=source) if not e.is_locked
+    ]
+    rules = selectors.scoring_rules(campaign)
+    values = providers.collect([e.assessment for e in evaluations])
+    now = timezone.now()
+    for e in evaluations:
+        found = values.get(e.assessment_id, {})
+        components = [
+            scoring.Component(name, found[name].score if name in found else None, providers.label_of(name))
+            for name in rules.weights
+        ]
+        components += [
+            scoring.Component(name, v.score, providers.label_of(name))
+            for name, v in found.items()
+            if name not in rules.weights
+        ]
+        flags = frozenset(e.flags or {}) | frozenset(f for v in found.values() for f in v.flags)
+        ballot = found.get("ballot")
+        facts = scoring.Facts(
+            flags=flags,
+            top_rate=ballot.top_rate if ballot else None,
+            top_two_rate=ballot.top_two_rate if ballot else None,
+            adjustment_points=sum((Fraction(v.adjustment_points) for v in found.values()), Fraction(0)),
+        )
+        result = scoring.compose(components, facts, rules)
+        lines = [line for v in found.values() for line in v.lines] + list(result.lines)
+        for name, note in (e.flags or {}).items():
+            lines.insert(0, f"组织部门记录：{note or name}。")
+        e.components = {
+            c.name: {
+                "label": c.title,
+                "score": None if c.score is None else str(Fraction(c.score)),
+                "score_text": scoring.fmt(c.score),
+                "weight": str(rules.weights.get(c.name, 0)),
+                "lines": list(found[c.name].lines) if c.name in found else [],
+            }
+            for c in components
+        }
+        if ballot is not None:
+            e.components["ballot"]["top_rate"] = scoring.pct(ballot.top_rate)
+            e.components["ballot"]["top_two_rate"] = scoring.pct(ballot.top_two_rate)
+        e.composite_score = None if result.score is None else Decimal(scoring.fmt(result.score, 2))
+        e.suggested_grade = result.suggested_grade or ""
+        e.explanation = lines
+        e.fired_rules = list(result.fired)
+        e.computed_at = now
+    Evaluation.objects.bulk_update(
+        evaluations,
+        ["components", "composite_score", "suggested_grade", "explanation", "fired_rules", "computed_at"],
+    )
+    _audit(actor, "evaluations.compute", campaign, source, evaluations=len(evaluations))
+    return evaluations
+
+
+@transaction.atomic
+def set_flag(
+    *,
+    actor: User | None,
+    evaluation: Evaluation,
+    flag: str,
+    note: str,
+    is_set: bool = True,
+    source: str = "web",
+) -> Evaluation:
+    """Record (or clear) a fact a declared veto looks at, e.g. a serious incident, with a note (EVA-1)."""
+    evaluation = _locked(evaluation)
+    if evaluation.is_locked:
+        raise EvaluationConflict("已经党委（党组）研究确定，不能修改。")
+    _refuse_own(actor, [evaluation.assessment_id], "本次综合评价")
+    known = {v["flag"] for v in selectors.config_for(evaluation.campaign).vetoes or ()}
+    if flag not in known:
+        raise EvaluationError("不是本年度设定的否决情形。", field="flag")
+    if is_set and not note.strip():
+        raise EvaluationError("请写明情况。", field="note")
+    flags = dict(evaluation.flags or {})
+    if is_set:
+        flags[flag] = note.strip()
+    else:
+        flags.pop(flag, None)
+    evaluation.flags = flags
+    evaluation.save(update_fields=["flags"])
+    _audit(actor, "evaluations.flag", evaluation, source, flag=flag, is_set=is_set)
+    return evaluation
+
+
+@transaction.atomic
+def propose_grade(
+    *, actor: User | None, evaluation: Evaluation, grade: str, reason: str = "", source: str = "web"
+) -> Evaluation:
+    """The organizer proposes a grade (EVA-2). Differing from the suggestion needs a written reason; both
+    grades are kept (the proposal records the suggestion it departed from)."""
+    _check_grade(grade)
+    evaluation = _locked(evaluation)
+    if evaluation.is_locked:
+        raise EvaluationConflict("已经党委（党组）研究确定，只能通过重新研究改变等次。", code="locked")
+    if not evaluation.assessment.is_graded:
+        raise EvaluationError("该考核对象只述职不定等次。", field="grade")
+    _refuse_own(actor, [evaluation.assessment_id], "本次综合评价")
+    reason = reason.strip()
+    if evaluation.suggested_grade and grade != evaluation.suggested_grade and not reason:
+        raise EvaluationError(
+            f"拟定等次“{grade}”与建议等次“{evaluation.suggested_grade}”不同，须写明理由。", field="reason"
+        )
+    if evaluation.status != EvaluationStatus.OPEN:
+        # A change after the section draft sends the evaluation back to the start of the chain.
+        evaluation.transition_to(EvaluationStatus.OPEN)
+    evaluation.proposed_grade = grade
+    evaluation.suggested_at_proposal = evaluation.suggested_grade
+    evaluation.override_reason = reason if grade != evaluation.suggested_grade else ""
+    evaluation.proposed_by = _user(actor)
+    evaluation.proposed_at = timezone.now()
+    _version(evaluation, kind=VersionKind.PROPOSAL, grade=grade, reason=reason, actor=actor)
+    evaluation.save()
+    _audit(
+        actor,
+        "evaluations.propose",
+        evaluation,
+        source,
+        grade=grade,
+        suggested=evaluation.suggested_grade,
+        is_override=evaluation.is_override,
+    )
+    return evaluation
+
+
+def _clean_problems(problems: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    out = []
+    for p in problems:
+        text = str(p.get("text", "")).strip()
+        if text:
+            out.append({"text": text[:1000], "source": str(p.get("source", "organizer"))[:32] or "organizer"})
+    return out
+
+
+@transaction.atomic
+def update_opinion(
+    *,
+    actor: User | None,
+    evaluation: Evaluation,
+    achievements: str,
+    problems: Sequence[Mapping[str, Any]],
+    source: str = "web",
+) -> Evaluation:
+    """Edit the opinion (EVA-3): achievements affirmed and problems pointed out, each problem with its
+    source so it can flow to the rectification list (RCT-1)."""
+    evaluation = _locked(evaluation)
+    if evaluation.is_locked:
+        raise EvaluationConflict("已经党委（党组）研究确定，不能修改综合评价意见。", code="locked")
+    _refuse_own(actor, [evaluation.assessment_id], "本次综合评价")
+    evaluation.achievements = achievements.strip()
+    evaluation.problems = _clean_problems(problems)
+    evaluation.opinion_updated_at = timezone.now()
+    evaluation.save(update_fields=["achievements", "problems", "opinion_updated_at"])
+    _audit(actor, "evaluations.opinion", evaluation, source, problems=len(evaluation.problems))
+    return evaluation
+
+
+@transaction.atomic
+def draft_opinion(*, actor: User | None, evaluation: Evaluation, source: str = "web") -> Evaluation:
+    """Draft the opinion from the sources (EVA-3): providers' problems and achievements, and the
+    inspection findings attached to the assessee (CMP-5). Existing problems are kept; nothing is doubled."""
+    evaluation = _locked(evaluation)
+    if evaluation.is_locked:
+        raise EvaluationConflict("已经党委（党组）研究确定，不能修改综合评价意见。", code="locked")
+    found = providers.collect([evaluation.assessment])[evaluation.assessment_id]
+    problems = list(evaluation.problems or [])
+    seen = {p["text"] for p in problems}
+    for v in found.values():
+        for p in v.problems:
+            if p.text not in seen:
+                problems.append({"text": p.text, "source": p.source})
+                seen.add(p.text)
+    for finding in evaluation.assessment.findings.all():
+        if finding.description not in seen:
+            problems.append({"text": finding.description, "source": f"finding:{finding.source}"})
+            seen.add(finding.description)
+    achievements = evaluation.achievements or "\n".join(a for v in found.values() for a in v.achievements)
+    return update_opinion(
+        actor=actor, evaluation=evaluation, achievements=achievements, problems=problems, source=source
+    )
+
+
+# --- the decision chain (EVA-4) -----------------------------------------------------------------------
+
+
+def _quota_check(campaign: Campaign, members: Sequence[Evaluation], overrides: dict[int, str]):
+    config = selectors.config_for(campaign)
+    everyone = selectors.campaign_evaluations(campaign)
+    groups = quota.check_quota(
+        selectors.quota_entries(everyone, config, override=overrides), selectors.quota_rule(campaign, config)
+    )
+    keys = {e.pk for e in members}
+    touched = [g for g in groups if keys & set(g.members)]
+    return touched
+
+
+def _snapshot(groups) -> list[dict]:
+    return [
+        {
+            "name": g.name,
+            "total": g.total,
+            "lower_required": g.lower_required,
+            "lower_actual": g.lower_actual,
+            "top_allowed": g.top_allowed,
+            "top_actual": g.top_actual,
+            "must_move": g.must_move,
+            "is_broken": g.is_broken,
+        }
+        for g in groups
+    ]
+
+
+def _clean_recusals(recusals: Iterable[Mapping[str, Any]]) -> list[dict]:
+    out = []
+    for r in recusals:
+        name = str(r.get("name", "")).strip()
+        if not name:
+            continue
+        reason = r.get("reason") or RecusalReason.OWN_GRADE
+        if reason not in RecusalReason.values:
+            raise EvaluationError("回避情形不是允许的取值。", field="recusals")
+        out.append(
+            {
+                "name": name[:64],
+                "reason": reason,
+                "detail": str(r.get("detail", ""))[:200],
+                "user": r.get("user"),
+            }
+        )
+    return out
+
+
+@transaction.atomic
+def record_step(
+    *,
+    actor: User | None,
+    campaign: Campaign,
+    kind: str,
+    evaluations: Sequence[Evaluation],
+    held_on: date,
+    minutes_reference: str,
+    body: str = "",
+    on_behalf_of: str = "",
+    recusals: Iterable[Mapping[str, Any]] = (),
+    quota_reasons: Mapping[str, str] | None = None,
+    note: str = "",
+    source: str = "web",
+) -> DecisionStep:
+    """Record one step of the chain for a set of evaluations (EVA-4), entered by staff.
+
+    section draft: every graded assessee needs a proposed grade; the assessees enter 研究.
+    部务会: after the section draft. 常委会 / 党组会 (approval): after 部务会; refused while a quota group the
+    set touches is broken without a written reason for it; locks the set, fixes the final grades (a new
+    version each) and moves the assessees on to 反馈 (Art. 6: 经党委（党组）研究后，向被评议考核人反馈).
+    """
+    if kind not in STEP_FLOW:
+        raise EvaluationError("研究环节不是允许的取值。", field="kind")
+    if not minutes_reference.strip():
+        raise EvaluationError("请填写会议纪要（或科室拟定文稿）的文号或编号。", field="minutes_reference")
+    if held_on is None:
+        raise EvaluationError("请填写日期。", field="held_on")
+    ids = sorted({e.pk for e in evaluations})
+    if not ids:
+        raise EvaluationError("请至少选择一名考核对象。", field="evaluations")
+    members = list(
+        Evaluation.objects.select_for_update()
+        .filter(pk__in=ids, campaign=campaign)
+        .select_related("assessment", "campaign")
+        .order_by("pk")
+    )
+    if len(members) != len(ids):
+        raise EvaluationError("所选考核对象不属于本次考核。", field="evaluations")
+    _refuse_own(actor, [e.assessment_id for e in members], "本次研究")
+    recusal_rows = _clean_recusals(recusals)
+    if _user(actor) is not None and any(r.get("user") == actor.pk for r in recusal_rows):
+        raise EvaluationConflict("录入人已登记回避，不能录入本环节。", code="recused")
+    before, after = STEP_FLOW[kind]
+    wrong = [e.assessment.organization_name for e in members if e.status != before]
+    if wrong:
+        raise EvaluationConflict(
+            f"以下考核对象尚未完成上一环节（应为“{EvaluationStatus(before).label}”）："
+            + "、".join(wrong[:5]),
+            code="order",
+        )
+    not_ready = [
+        e.assessment.organization_name
+        for e in members
+        if e.assessment.stage not in (Stage.EVALUATION, Stage.DECISION)
+    ]
+    if not_ready:
+        raise EvaluationConflict(
+            "以下考核对象尚未进入综合评价阶段：" + "、".join(not_ready[:5]), code="stage"
+        )
+    unproposed = [
+        e.assessment.organization_name for e in members if e.assessment.is_graded and not e.proposed_grade
+    ]
+    if unproposed:
+        raise EvaluationError(
+            "以下考核对象尚未提出拟定等次：" + "、".join(unproposed[:5]), field="evaluations"
+        )
+    reasons = {str(k): str(v).strip() for k, v in (quota_reasons or {}).items() if str(v).strip()}
+    touched = _quota_check(campaign, members, {e.pk: e.proposed_grade for e in members})
+    if kind == StepKind.COMMITTEE:
+        unexplained = [
+            g for g in touched if g.is_broken and not (reasons.get(g.name) or reasons.get("__all__"))
+        ]
+        if unexplained:
+            text = "；".join(f"{g.name}须调整 {g.must_move} 人" for g in unexplained)
+            raise EvaluationConflict(
+                f"“较好”及以下等次比例未达到要求（第六条）：{text}。请调整等次，或逐组写明理由后再确定。",
+                field="quota_reasons",
+                code="quota",
+            )
+    step = DecisionStep.objects.create(
+        campaign=campaign,
+        kind=kind,
+        body=body.strip(),
+        held_on=held_on,
+        minutes_reference=minutes_reference.strip(),
+        note=note.strip(),
+        quota_reasons={
+            g.name: reasons.get(g.name) or reasons["__all__"]
+            for g in touched
+            if g.name in reasons or "__all__" in reasons
+        },
+        quota_snapshot=_snapshot(touched),
+        entered_by=actor,
+        on_behalf_of=on_behalf_of.strip(),
+    )
+    step.evaluations.set(members)
+    Recusal.objects.bulk_create(
+        [
+            Recusal(step=step, name=r["name"], reason=r["reason"], detail=r["detail"], user_id=r.get("user"))
+            for r in recusal_rows
+        ]
+    )
+    now = timezone.now()
+    for e in members:
+        e.transition_to(after)
+        if kind == StepKind.COMMITTEE:
+            e.is_locked = True
+            e.decided_at = now
+            if e.assessment.is_graded:
+                e.final_grade = e.proposed_grade
+                _version(
+                    e, kind=VersionKind.APPROVAL, grade=e.final_grade, reason=note, actor=actor, step=step
+                )
+        e.save()
+    for e in members:
+        _advance(actor, e.assessment, kind, source)
+    _audit(
+        actor,
+        f"evaluations.step.{kind}",
+        campaign,
+        source,
+        on_behalf_of=on_behalf_of.strip() or body.strip(),
+        step=step.pk,
+        evaluations=ids,
+        minutes=step.minutes_reference,
+        recusals=len(recusal_rows),
+        quota_broken=[g.name for g in touched if g.is_broken],
+    )
+    return step
+
+
+def _advance(actor, assessment: Assessment, kind: str, source: str) -> None:
+    """Section draft: 综合评价 → 研究. Approval: on through 研究 to 反馈 (campaigns' stage service, which
+    checks every registered blocker)."""
+    if kind == StepKind.SECTION_DRAFT:
+        wanted = {Stage.EVALUATION: Stage.DECISION}
+    elif kind == StepKind.COMMITTEE:
+        wanted = {Stage.EVALUATION: Stage.DECISION, Stage.DECISION: Stage.FEEDBACK}
+    else:
+        return
+    stage = Assessment.objects.only("stage").get(pk=assessment.pk).stage
+    while stage in wanted:
+        moved = campaign_services.transition_assessment(
+            actor=actor, assessment=assessment, to_stage=wanted[stage], source=source
+        )
+        stage = moved.stage
+
+
+@transaction.atomic
+def redecide(
+    *,
+    actor: User | None,
+    evaluation: Evaluation,
+    grade: str,
+    held_on: date,
+    minutes_reference: str,
+    reason: str,
+    body: str = "",
+    on_behalf_of: str = "",
+    quota_reasons: Mapping[str, str] | None = None,
+    source: str = "web",
+) -> DecisionStep:
+    """Change a decided grade (EVA-4): only by a recorded re-decision — a new step with its date, minutes
+    reference and reason; the earlier grades stay in the history."""
+    _check_grade(grade)
+    evaluation = _locked(evaluation)
+    if not evaluation.is_locked:
+        raise EvaluationConflict("尚未经党委（党组）研究确定，请直接修改拟定等次。", code="not_locked")
+    if not reason.strip():
+        raise EvaluationError("重新研究须写明理由。", field="reason")
+    if not minutes_reference.strip():
+        raise EvaluationError("请填写会议纪要的文号或编号。", field="minutes_reference")
+    _refuse_own(actor, [evaluation.assessment_id], "本次研究")
+    touched = _quota_check(evaluation.campaign, [evaluation], {evaluation.pk: grade})
+    reasons = {str(k): str(v).strip() for k, v in (quota_reasons or {}).items() if str(v).strip()}
+    unexplained = [g for g in touched if g.is_broken and not (reasons.get(g.name) or reasons.get("__all__"))]
+    if unexplained:
+        raise EvaluationConflict(
+            "改变后“较好”及以下等次比例未达到要求（第六条），请写明理由。",
+            field="quota_reasons",
+            code="quota",
+        )
+    step = DecisionStep.objects.create(
+        campaign=evaluation.campaign,
+        kind=StepKind.REDECISION,
+        body=body.strip(),
+        held_on=held_on,
+        minutes_reference=minutes_reference.strip(),
+        note=reason.strip(),
+        quota_reasons={
+            g.name: reasons.get(g.name) or reasons["__all__"]
+            for g in touched
+            if g.name in reasons or "__all__" in reasons
+        },
+        quota_snapshot=_snapshot(touched),
+        entered_by=actor,
+        on_behalf_of=on_behalf_of.strip(),
+    )
+    step.evaluations.set([evaluation])
+    previous = evaluation.final_grade
+    evaluation.final_grade = grade
+    evaluation.proposed_grade = grade
+    _version(
+        evaluation, kind=VersionKind.REDECISION, grade=grade, reason=reason.strip(), actor=actor, step=step
+    )
+    evaluation.save()
+    _audit(
+        actor,
+        "evaluations.redecide",
+        evaluation,
+        source,
+        on_behalf_of=on_behalf_of.strip() or body.strip(),
+        step=step.pk,
+        previous=previous,
+        grade=grade,
+    )
+    return step
+
+
+# --- ballot links --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def link_ballot_subject(
+    *, actor: User | None, assessment: Assessment, subject, source: str = "web"
+) -> BallotLink:
+    """Say which ballot subject rates this assessee (one per box); the box must be the organizer's."""
+    if subject.box.organization_id != assessment.campaign.organizer_id:
+        raise EvaluationError("该测评票箱不属于本次考核的组织单位。", field="subject")
+    link, _created = BallotLink.objects.get_or_create(
+        assessment=assessment, subject=subject, defaults={"linked_by": _user(actor)}
+    )
+    _audit(actor, "evaluations.ballot_link", assessment, source, subject=subject.pk, box=subject.box_id)
+    return link
+
+
+@transaction.atomic
+def link_ballot_subjects_by_name(*, actor: User | None, campaign: Campaign, source: str = "web") -> int:
+    """Link every assessee to the subjects of the organizer's boxes bearing the secretary's name, where the
+    name is unique in that box. Returns how many links were made (the screen lists them for checking)."""
+    from shuping.ballots.models import BoxSubject
+
+    assessments = list(campaign.assessments.filter(is_excluded=False).exclude(person_name=""))
+    by_name: dict[str, list[Assessment]] = {}
+    for a in assessments:
+        by_name.setdefault(a.person_name, []).append(a)
+    subjects = BoxSubject.objects.filter(
+        box__organization_id=campaign.organizer_id, name__in=list(by_name)
+    ).select_related("box")
+    per_box: dict[tuple[int, str], list] = {}
+    for s in subjects:
+        per_box.setdefault((s.box_id, s.name), []).append(s)
+    existing = set(
+        BallotLink.objects.filter(assessment__campaign=campaign).values_list("assessment_id", "subject_id")
+    )
+    made = []
+    for (_box, name), found in per_box.items():
+        if len(found) != 1 or len(by_name[name]) != 1:
+            continue  # ambiguous: left to the organizer
+        a = by_name[name][0]
+        if (a.pk, found[0].pk) not in existing:
+            made.append(BallotLink(assessment=a, subject=found[0], linked_by=_user(actor)))
+    BallotLink.objects.bulk_create(made)
+    _audit(actor, "evaluations.ballot_link.by_name", campaign, source, links=len(made))
+    return len(made)
