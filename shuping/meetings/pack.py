@@ -7,11 +7,14 @@ and PDF in GB/T 9704 layout through shuping.documents, zipped.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import io
+import json
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -27,6 +30,44 @@ from .models import Meeting
 
 if TYPE_CHECKING:
     from shuping.accounts.models import User
+
+
+TYPST_ROOT = Path(__file__).resolve().parents[1]  # shuping/: reaches documents/typst/common.typ
+PLAIN_TEMPLATE = Path(__file__).resolve().parent / "typst" / "plain_document.typ"
+
+
+@functools.lru_cache(maxsize=4)
+def _plain_compiler(fonts):
+    import typst
+
+    return typst.Compiler(
+        str(PLAIN_TEMPLATE),
+        root=str(TYPST_ROOT),
+        font_paths=typst.Fonts(
+            include_system_fonts=False, include_embedded_fonts=True, font_paths=list(fonts.dirs)
+        ),
+        ignore_system_fonts=True,
+    )
+
+
+def render_plain_pdf(document: OfficialDocument, *, subtitle: str = "", signed: bool = False) -> bytes:
+    """A working paper (no 版头) as PDF, with the documents base's page, fonts, headings and tables."""
+    import typst
+
+    from shuping.documents.content import document_data
+    from shuping.documents.fonts import configured_fonts
+    from shuping.documents.render import DocumentRenderError
+
+    fonts = configured_fonts()
+    payload = json.dumps(
+        {**document_data(document), "subtitle": subtitle, "signed": signed, "fonts": fonts.template_data()},
+        ensure_ascii=False,
+    )
+    try:
+        pdf = _plain_compiler(fonts).compile(sys_inputs={"data": payload}, format="pdf")
+    except typst.TypstError as error:
+        raise DocumentRenderError(f"plain_document.typ: {error.message} {error.hints}") from error
+    return pdf
 
 
 @dataclass(frozen=True)
@@ -59,7 +100,7 @@ def _doc(
 
 
 def _agenda(meeting: Meeting):
-    items = list(meeting.agenda.select_related("assessment").order_by("-mode", "position"))
+    items = list(meeting.agenda.select_related("assessment__organization").order_by("-mode", "position"))
     return [i for i in items if i.is_on_site], [i for i in items if not i.is_on_site]
 
 
@@ -154,12 +195,23 @@ def meeting_plan(meeting: Meeting) -> OfficialDocument:
 
 def agenda_and_script(meeting: Meeting) -> OfficialDocument:
     on_site, written = _agenda(meeting)
-    commenters = [c.name for c in meeting.commenters.exclude(role="presiding")]
+    # Committee members and guidance staff comment on the reporters their portfolio touches (their 点评稿).
+    by_reporter: dict[int, list[str]] = {}
+    for c in (
+        meeting.commentaries.exclude(commenter__role="presiding")
+        .select_related("commenter")
+        .order_by("commenter__position")
+    ):
+        by_reporter.setdefault(c.assessment_id, []).append(c.commenter.name)
     lines = rules.chair_script(
         presiding=meeting.presiding_name,
         meeting_title=meeting.title,
         on_site=[
-            rules.ScriptReporter(i.assessment.person_name, i.assessment.organization_name, tuple(commenters))
+            rules.ScriptReporter(
+                i.assessment.person_name,
+                i.assessment.organization_name,
+                tuple(by_reporter.get(i.assessment_id, ())),
+            )
             for i in on_site
         ],
         written=[
@@ -194,34 +246,31 @@ def sign_in_sheet(meeting: Meeting) -> OfficialDocument:
 
 
 def paper_ballot(meeting: Meeting) -> OfficialDocument:
+    """The ballot on paper: reporters × the campaign's grades, boxes to tick, the slip code to copy."""
     on_site, written = _agenda(meeting)
     grades = list(meeting.campaign.settings.get("grade_scale") or ["好", "较好", "一般", "差"])
-    header = ("序号", "党组织", "姓名", *grades)
+    header = ("序号", "述职人", *grades)
+
+    def rows(items):
+        return tuple(
+            (
+                str(n),
+                f"{i.assessment.organization.short_name or i.assessment.organization_name} {i.assessment.person_name}",
+                *["□"] * len(grades),
+            )
+            for n, i in enumerate(items, 1)
+        )
+
     body: list = [
         Paragraph(
-            "说明：请在每位述职人员对应的评价等次栏内划“√”，每人只能选一个等次；多选或不选视为对该人弃权。述职人员本人回避，不对自己作出评价。本表不记名，投票后投入票箱。"
+            "说明：请在每位述职人员对应的评价等次栏内划“√”，每人只能选一个等次；多选或不选视为对该人弃权。"
+            "述职人员本人回避，不对自己作出评价。本表不记名，投票后投入票箱。"
         ),
         Heading("一、现场述职人员", 1),
-        Table(
-            tuple(
-                (str(n), i.assessment.organization_name, i.assessment.person_name, *["□"] * len(grades))
-                for n, i in enumerate(on_site, 1)
-            )
-            or (("", "", "", *[""] * len(grades)),),
-            header=header,
-        ),
+        Table(rows(on_site) or (("", "", *[""] * len(grades)),), header=header),
     ]
     if written:
-        body += [
-            Heading("二、书面述职人员", 1),
-            Table(
-                tuple(
-                    (str(n), i.assessment.organization_name, i.assessment.person_name, *["□"] * len(grades))
-                    for n, i in enumerate(written, 1)
-                ),
-                header=header,
-            ),
-        ]
+        body += [Heading("二、书面述职人员", 1), Table(rows(written), header=header)]
     body.append(Paragraph("凭条码：＿＿＿＿＿＿＿＿＿＿（纸质票录入时核对）"))
     return _doc(
         meeting,
@@ -317,26 +366,36 @@ def certificate_files(meeting: Meeting) -> list[PackFile]:
     return out
 
 
-BUILDERS: tuple[tuple[str, Callable[[Meeting], OfficialDocument]], ...] = (
-    ("01-工作通知", notice),
-    ("02-会议方案", meeting_plan),
-    ("03-议程及主持词", agenda_and_script),
-    ("04-签到表", sign_in_sheet),
-    ("05-测评表", paper_ballot),
-    ("06-材料汇编", lambda m: compilation(m)[0]),
+#: (file stem, builder, is a 文件 with 版头, signed with issuer and date).
+BUILDERS: tuple[tuple[str, Callable[[Meeting], OfficialDocument], bool, bool], ...] = (
+    ("01-工作通知", notice, True, True),
+    ("02-会议方案", meeting_plan, False, True),
+    ("03-议程及主持词", agenda_and_script, False, False),
+    ("04-签到表", sign_in_sheet, False, False),
+    ("05-测评表", paper_ballot, False, False),
+    ("06-材料汇编", lambda m: compilation(m)[0], False, False),
 )
+
+
+def _subtitle(meeting: Meeting) -> str:
+    return f"（{chinese_date(meeting.held_on)}　{meeting.venue}）"
 
 
 def build_pack(meeting: Meeting, progress: Callable[[int, int, str], None] | None = None) -> list[PackFile]:
     """Every document of the pack as .docx and PDF (rendering writes nothing)."""
     total = len(BUILDERS) + 1
     files: list[PackFile] = []
-    for n, (name, builder) in enumerate(BUILDERS, start=1):
+    for n, (name, builder, is_official, signed) in enumerate(BUILDERS, start=1):
         if progress:
             progress(n - 1, total, f"正在生成{name[3:]}")
         doc = builder(meeting)
         files.append(PackFile(f"{name}.docx", documents.render_document_docx(doc)))
-        files.append(PackFile(f"{name}.pdf", documents.render_document_pdf(doc)))
+        pdf = (
+            documents.render_document_pdf(doc)
+            if is_official
+            else render_plain_pdf(doc, subtitle=_subtitle(meeting), signed=signed)
+        )
+        files.append(PackFile(f"{name}.pdf", pdf))
     if progress:
         progress(total - 1, total, "正在生成计票结果报告单")
     files += certificate_files(meeting)

@@ -79,7 +79,7 @@ def grade_all(meeting_box: MeetingBox, grade: str) -> dict[str, str]:
 @pytest.mark.req("MTG-1", "MTG-2", "MTG-3", "MTG-4", "MTG-5")
 def test_a_full_meeting_plan_slips_reports_phone_and_paper_votes_commentary_and_certified_count(scene, world):
     staff = world.organizer_staff
-    meeting, plan, boxes, slips = prepare(scene, world)
+    meeting, plan, _boxes, slips = prepare(scene, world)
     meeting.refresh_from_db()
     assert meeting.plan == plan  # the plan went up and the meeting supersedes it
     main, sub, recusal = (

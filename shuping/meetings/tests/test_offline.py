@@ -27,7 +27,7 @@ def _results(pack, secret, grade="good"):
 
 @pytest.mark.req("MTG-6")
 def test_the_pack_carries_hashes_only_and_the_results_join_the_count(scene, world):
-    meeting, sub, pack, secret = _exported(scene, world)
+    meeting, _sub, pack, secret = _exported(scene, world)
     text = json.dumps(pack)
     assert len(pack["payload"]["credentials"]) == 2
     assert all(len(c["hash"]) == 64 for c in pack["payload"]["credentials"])

@@ -1,0 +1,76 @@
+"""The document pack (MTG-5, EVA-8): one job, every document as .docx and PDF, filled from the campaign."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from shuping.jobs.choices import JobStatus
+from shuping.jobs.runtime import run_job_in_foreground
+from shuping.meetings import commentary, pack, voting
+
+from .test_meeting import grade_all, phone_vote, prepare
+
+EXPECTED = ("01-工作通知", "02-会议方案", "03-议程及主持词", "04-签到表", "05-测评表", "06-材料汇编")
+
+
+def _docx_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+@pytest.mark.req("MTG-5", "EVA-8")
+def test_one_click_builds_the_pack_as_a_job_with_every_document_filled(scene, world, tmp_path):
+    staff = world.organizer_staff
+    meeting, _plan, _boxes, slips = prepare(scene, world)
+    commentary.draft_commentaries(actor=staff, meeting=meeting)
+    voting.open_voting(actor=staff, meeting=meeting)
+    for mb in meeting.boxes.all():
+        for slip in slips[mb.pk]:
+            phone_vote(slip.code, grade_all(mb, "good"))
+    voting.close_voting(actor=staff, meeting=meeting)
+    if voting._counting() is not None:
+        voting.certify(actor=staff, meeting=meeting, scrutineers="张三", counters="李四")
+
+    job = run_job_in_foreground(
+        kind="meetings.pack",
+        title="会议材料",
+        task=pack.generate_pack,
+        args=[meeting.pk],
+        requested_by=staff,
+        out=io.StringIO(),
+    )
+    assert job.status == JobStatus.SUCCEEDED, job.message
+    with job.result_file.open("rb") as handle:
+        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    names = archive.namelist()
+    for stem in EXPECTED:
+        assert f"{stem}.docx" in names and f"{stem}.pdf" in names
+        assert archive.read(f"{stem}.pdf").startswith(b"%PDF-")
+    assert any(n.startswith("07-计票结果报告单") for n in names)
+    script = _docx_text(archive.read("03-议程及主持词.docx"))
+    # The chair's script names each on-site reporter in order, then the written ones.
+    assert script.index("请中共乙县委员会陈志远同志述职") < script.index("请中共丁县委员会林海同志述职")
+    assert "周文" in script and "马建国" in script
+    ballot = _docx_text(archive.read("05-测评表.docx"))
+    assert "书面述职人员" in ballot and "□" in ballot and "林海" in ballot
+    sign_in = _docx_text(archive.read("04-签到表.docx"))
+    assert "王伟" in sign_in and "丁县分会场" in sign_in
+    compilation = _docx_text(archive.read("06-材料汇编.docx"))
+    assert "尚未报送述职报告" in compilation and "周文" in compilation
+    out = os.environ.get("SHUPING_PACK_PNG_DIR")
+    if out:  # for looking at every page: SHUPING_PACK_PNG_DIR=/tmp/pack pytest …
+        for name in names:
+            if name.endswith(".pdf"):
+                target = Path(out) / name
+                target.write_bytes(archive.read(name))
+                subprocess.run(
+                    ["pdftoppm", "-png", "-r", "60", str(target), str(target.with_suffix(""))], check=False
+                )
