@@ -106,10 +106,12 @@ class FindingSource(models.TextChoices):
 
 
 class CompositeComponent(models.TextChoices):
-    """The weighted components of the composite evaluation (EVA-1); the organizer sets each campaign's
-    weights (settings["weights"], copied from last year — the demo uses 30/40/30 for the first three)."""
+    """The weighted components of the composite evaluation (EVA-1), the keys of settings["weights"] —
+    the same keys shuping.evaluations.scoring reads. The organizer sets each campaign's weights, copied
+    from last year (the demo uses 30/40/30 for ballot/field/observations)."""
 
-    BALLOT = "ballot", _("评议（民主测评）")
+    BALLOT = "ballot", _("民主评议")
     FIELD = "field", _("实地考核")
     OBSERVATIONS = "observations", _("平时了解")
-    REPORT = "report", _("述职报告")
+    REPORT = "report", _("述职报告质量")
+    COMMENTARY = "commentary", _("点评指出问题")

@@ -6,7 +6,7 @@ from django import forms
 
 from shuping.orgs.choices import AdminLevel, OrgKind
 
-from .choices import AdjustmentKind, AssessmentMethod, Dimension, FindingSource
+from .choices import AdjustmentKind, AssessmentMethod, CompositeComponent, Dimension, FindingSource
 
 
 class StartForm(forms.Form):
@@ -48,6 +48,24 @@ class ScheduleForm(forms.Form):
         required=False,
         help_text="《办法》第六条：评价为“较好”或以下等次的应占一定比例。比例由本级确定，次年沿用。",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # EVA-1: the composite's weights, per campaign and copied from last year (blank = not weighted).
+        for key, label in CompositeComponent.choices:
+            self.fields[f"weight_{key}"] = forms.IntegerField(
+                label=label,
+                min_value=0,
+                max_value=100,
+                required=False,
+                widget=forms.NumberInput(attrs={"class": "short"}),
+            )
+
+    def schedule_fields(self):
+        return [f for f in self if not f.name.startswith("weight_")]
+
+    def weight_fields(self):
+        return [f for f in self if f.name.startswith("weight_")]
 
 
 class IndicatorForm(forms.Form):

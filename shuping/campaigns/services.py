@@ -7,6 +7,7 @@ Indicator sets are in `indicators.py`, carry-over findings in `findings.py`, the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,9 @@ class StageBlocked(CampaignConflict):
     def __init__(self, message: str, *, reasons: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.reasons = reasons or []
+
+
+_KEY = re.compile(r"[a-z_]{1,32}")
 
 
 def _audit(actor, action: str, target, source: str, **detail: Any) -> None:
@@ -167,7 +171,7 @@ def update_settings(
     """Set what the regulation leaves open (Art. 6 “一定比例”, weights): per campaign, copied next year.
 
     `weights` are the composite's component weights (EVA-1), keyed by `choices.CompositeComponent`
-    (ballot, field, observations, report); they sum to 100, or `{}` clears them.
+    (ballot, field, observations, report, commentary); they sum to 100, or `{}` clears them.
     """
     from .choices import CompositeComponent
 
@@ -179,7 +183,8 @@ def update_settings(
             raise CampaignError("“较好及以下等次”比例应在 0 到 100 之间。", field="lower_grades_min_percent")
         settings["lower_grades_min_percent"] = lower_grades_min_percent
     if weights is not None:
-        unknown = set(weights) - set(CompositeComponent.values)
+        # Other apps may register components of their own (evaluations providers): any short key.
+        unknown = {k for k in weights if k not in CompositeComponent.values and not _KEY.fullmatch(k)}
         if unknown:
             raise CampaignError("权重项不是允许的取值：" + "、".join(sorted(unknown)), field="weights")
         weights = {k: int(v) for k, v in weights.items()}

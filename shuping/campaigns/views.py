@@ -17,9 +17,21 @@ from shuping.orgs.models import Organization
 
 from . import cascade, findings, indicators, permissions, rules, selectors, services
 from .blockers import blockers_for_many
-from .choices import ALLOWED_TRANSITIONS, STAGE_ORDER, CampaignRole, CampaignStatus, ReportingMode, Stage
+from .choices import (
+    ALLOWED_TRANSITIONS,
+    STAGE_ORDER,
+    AdjustmentKind,
+    AssessmentMethod,
+    CampaignRole,
+    CampaignStatus,
+    CompositeComponent,
+    ReportingMode,
+    Stage,
+)
 from .forms import (
+    AdjustmentForm,
     FindingForm,
+    IndicatorEditForm,
     IndicatorForm,
     MeetingPlanForm,
     NoticeForm,
@@ -27,7 +39,7 @@ from .forms import (
     StartForm,
     TemplateForm,
 )
-from .models import Assessment, Indicator
+from .models import Adjustment, Assessment, Indicator
 from .views_manage import liaison_context, people_context
 
 WIZARD_STEPS = (("year", "年度"), ("scope", "考核对象"), ("indicators", "考核指标"), ("schedule", "时间安排"))
@@ -191,7 +203,10 @@ def wizard_indicators(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "lint":
-            result = indicators.lint_warnings(request.POST.get("text", ""))
+            post = request.POST
+            result = indicators.lint_for(
+                post.get("text", ""), post.get("scoring_guidance", ""), post.get("method", "")
+            )
             return render(
                 request,
                 "campaigns/wizard_indicators.html#lint",
@@ -213,6 +228,9 @@ def wizard_indicators(request: HttpRequest, pk: int) -> HttpResponse:
             "sets": sets,
             "form": IndicatorForm(),
             "template_form": TemplateForm(),
+            "adjustment_kinds": AdjustmentKind.choices,
+            "methods": AssessmentMethod.choices,
+            "can_edit": campaign.status != CampaignStatus.CLOSED,
             "steps": WIZARD_STEPS,
             "step": "indicators",
         },
@@ -245,6 +263,50 @@ def _indicator_action(request: HttpRequest, campaign, action: str) -> None:
         )
         if indicator.lint_warnings:
             messages.warning(request, "新指标有形式主义提示（《办法》第六条），请修改或说明保留理由。")
+    elif action == "edit":
+        indicator = Indicator.objects.filter(
+            indicator_set__campaign=campaign, pk=post.get("indicator") or 0
+        ).first()
+        if indicator is None:
+            raise DomainError("未找到该指标。")
+        form = IndicatorEditForm(post)
+        if not form.is_valid():
+            raise DomainError("请填写指标内容和分值（0 到 1000）。")
+        d = form.cleaned_data
+        indicator = indicators.update_indicator(
+            actor=user,
+            indicator=indicator,
+            text=d["text"],
+            weight=d["weight"],
+            scoring_guidance=d["scoring_guidance"],
+            method=d["method"],
+            override_reason=d["override_reason"],
+        )
+        if indicator.has_open_warning:
+            messages.warning(request, "修改后的指标有形式主义提示（《办法》第六条），请修改或说明保留理由。")
+        else:
+            messages.success(request, "指标已保存。")
+    elif action == "adjustment_add":
+        form = AdjustmentForm(post)
+        if not form.is_valid():
+            raise DomainError("请填写加减分事项和最高分值。")
+        indicator_set = campaign.indicator_sets.filter(pk=form.cleaned_data["indicator_set"]).first()
+        if indicator_set is None:
+            raise DomainError("未找到该指标体系。")
+        indicators.add_adjustment(
+            actor=user,
+            indicator_set=indicator_set,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+            max_points=form.cleaned_data["max_points"],
+        )
+    elif action == "adjustment_remove":
+        adjustment = Adjustment.objects.filter(
+            indicator_set__campaign=campaign, pk=post.get("adjustment") or 0
+        ).first()
+        if adjustment is None:
+            raise DomainError("未找到该加减分项。")
+        indicators.remove_adjustment(actor=user, adjustment=adjustment)
     elif action in ("override", "remove"):
         indicator = Indicator.objects.filter(
             indicator_set__campaign=campaign, pk=post.get("indicator") or 0
@@ -266,20 +328,32 @@ def wizard_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     initial = {name: getattr(campaign, name) for name in rules.Schedule.__dataclass_fields__}
     initial["lower_grades_min_percent"] = campaign.settings.get("lower_grades_min_percent")
+    weights = campaign.settings.get("weights") or {}
+    for key in CompositeComponent.values:
+        initial[f"weight_{key}"] = weights.get(key)
     form = ScheduleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         percent = data.pop("lower_grades_min_percent")
+        given = {key: data.pop(f"weight_{key}") for key in CompositeComponent.values}
+        new_weights = (
+            {**weights, **{k: v or 0 for k, v in given.items()}}
+            if any(v is not None for v in given.values())
+            else None
+        )
         try:
             services.update_schedule(actor=request.user, campaign=campaign, **data)
-            if percent is not None:
+            if percent is not None or new_weights is not None:
                 services.update_settings(
-                    actor=request.user, campaign=campaign, lower_grades_min_percent=percent
+                    actor=request.user,
+                    campaign=campaign,
+                    lower_grades_min_percent=percent,
+                    weights=new_weights,
                 )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "时间安排已保存。")
+            messages.success(request, "时间安排和考核设置已保存。")
             return redirect("campaigns:detail", pk=pk)
     return render(
         request,
