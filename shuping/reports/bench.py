@@ -188,7 +188,8 @@ def corpus(
 
 
 def detect(texts: list[str]) -> list[similarity.Match]:
-    documents = [(i, similarity.fingerprints(t)) for i, t in enumerate(texts)]
+    sample = similarity.sample_for(len(texts))
+    documents = [(i, similarity.fingerprints(t, sample=sample)) for i, t in enumerate(texts)]
     return similarity.find_near_copies(documents)
 
 
@@ -216,8 +217,9 @@ def run(*, log: Callable[[str], None], size: int | None = None, rounds: int | No
     log("检测：指纹 + 倒排索引（全部报告）……")
     t0 = time.perf_counter()
     documents = []
+    density = similarity.sample_for(count)
     for i, text in enumerate(texts):
-        documents.append((i, similarity.fingerprints(text)))
+        documents.append((i, similarity.fingerprints(text, sample=density)))
         if (i + 1) % 10_000 == 0:
             log(f"  指纹 {i + 1}/{count}")
     matches = similarity.find_near_copies(documents)

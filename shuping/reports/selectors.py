@@ -100,7 +100,8 @@ def near_copies(campaign: Campaign) -> list[NearCopy]:
     """Near-copy pairs touching this campaign's reports (REP-2), found through `similarity`."""
     entries = _corpus(campaign)
     by_pk = {e.report.pk: e for e in entries}
-    documents = [(e.report.pk, similarity.fingerprints(e.report.full_text)) for e in entries]
+    sample = similarity.sample_for(len(entries))
+    documents = [(e.report.pk, similarity.fingerprints(e.report.full_text, sample=sample)) for e in entries]
 
     def allowed(a: int, b: int) -> bool:
         return by_pk[a].is_current or by_pk[b].is_current

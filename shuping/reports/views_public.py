@@ -16,8 +16,10 @@ from .forms import OpinionForm
 
 
 def _headers(response: HttpResponse) -> HttpResponse:
-    # The token is the key to the page: it never leaks through Referer, nor is a copy kept by a proxy.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is the key to the page: it never leaks to another site through Referer, nor is a copy
+    # kept by a proxy. Not "no-referrer": Chromium then sends `Origin: null` and the CSRF check refuses the
+    # opinion form (seen in the REP-3 journey).
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
