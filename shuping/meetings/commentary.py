@@ -81,7 +81,7 @@ def draft_commentaries(*, actor: User | None, meeting: Meeting, source: str = "w
     commenters.sort(key=lambda c: c.role != CommenterRole.PRESIDING)  # the matrix gives the first one all
     if not commenters or commenters[0].role != CommenterRole.PRESIDING:
         raise MeetingError("会议尚无主持会议的书记，不能起草点评稿。", field="presiding")
-    agenda = list(meeting.agenda.select_related("assessment__campaign").order_by("-mode", "position"))
+    agenda = list(meeting.agenda.select_related("assessment__campaign").order_by("mode", "position"))
     if not agenda:
         raise MeetingError("请先确定述职人，再起草点评稿。", field="agenda")
     existing = {(c.assessment_id, c.commenter_id): c for c in meeting.commentaries.all()}

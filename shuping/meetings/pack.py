@@ -100,7 +100,7 @@ def _doc(
 
 
 def _agenda(meeting: Meeting):
-    items = list(meeting.agenda.select_related("assessment__organization").order_by("-mode", "position"))
+    items = list(meeting.agenda.select_related("assessment__organization").order_by("mode", "position"))
     return [i for i in items if i.is_on_site], [i for i in items if not i.is_on_site]
 
 

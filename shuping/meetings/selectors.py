@@ -56,7 +56,7 @@ def agenda_of(meeting: Meeting) -> list[AgendaItem]:
     """Reporters: on-site in speaking order, then written ones."""
     return list(
         meeting.agenda.select_related("assessment__person", "assessment__campaign").order_by(
-            "-mode", "position", "pk"
+            "mode", "position", "pk"
         )
     )
 

@@ -221,7 +221,7 @@ def send_plan_up(*, actor: User | None, meeting: Meeting, source: str = "web"):
     """
     meeting = _locked(meeting)
     _require_planned(meeting, "报送会议方案")
-    agenda = list(meeting.agenda.select_related("assessment").order_by("-mode", "position"))
+    agenda = list(meeting.agenda.select_related("assessment").order_by("mode", "position"))
     if not agenda:
         raise MeetingError("请先确定述职人，再报送会议方案。", field="agenda")
     lines = [

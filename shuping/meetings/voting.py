@@ -51,7 +51,7 @@ def set_up_ballots(*, actor: User | None, meeting: Meeting, source: str = "web")
     meeting = Meeting.objects.select_for_update().select_related("campaign__organizer").get(pk=meeting.pk)
     if meeting.boxes.exists():
         raise MeetingConflict("本次会议的测评票箱已建立。", code="boxes_exist")
-    agenda = list(meeting.agenda.select_related("assessment").order_by("-mode", "position"))
+    agenda = list(meeting.agenda.select_related("assessment").order_by("mode", "position"))
     if not agenda:
         raise MeetingError("请先确定述职人，再建立测评票箱。", field="agenda")
     groups = list(meeting.attendee_groups.filter(is_voting=True, headcount__gt=0).select_related("venue"))
@@ -135,6 +135,11 @@ def issue_slips(*, actor: User | None, meeting: Meeting, source: str = "web") ->
     groups = {
         (g.venue_id, _category_label(g.category)): g for g in meeting.attendee_groups.filter(is_voting=True)
     }
+    if any(mb.box.credentials.filter(is_rehearsal=False).exists() for mb in boxes):
+        # A second batch would hand out more slips than attendees (BAL-4 reconciliation would not balance).
+        raise MeetingConflict(
+            "本次会议的凭条已经生成；如需补发，请在票箱页面单独生成并登记作废。", code="slips_exist"
+        )
     out = []
     for mb in boxes:
         counts = {}
@@ -252,7 +257,7 @@ def consolidated_tally(meeting: Meeting) -> Tally | None:
     offline results file (MTG-6). Callers decide whether the user may see it (EVA-9, MTG-4)."""
     merged: Tally | None = None
     subjects = [
-        str(a) for a in meeting.agenda.order_by("-mode", "position").values_list("assessment_id", flat=True)
+        str(a) for a in meeting.agenda.order_by("mode", "position").values_list("assessment_id", flat=True)
     ]
     for mb in meeting.boxes.select_related("box"):
         one = _remapped(ballot_selectors.box_tally(mb.box), mb.subject_assessments)
