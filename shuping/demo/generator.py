@@ -540,6 +540,11 @@ def _personas(first_prefecture: str, first_county: str) -> list[Persona]:
             "SF-JG",
             True,
         ),
+        # The field team's leader: no standing grant; the demo's field plan grants FIELD_ASSESSOR on the
+        # provincial campaign (campaign roles, SEC-1).
+        Persona(
+            "kaohe", "示范省委第一考核组 组长 郑", "实地考核组组长（省委第一考核组）", "Demo-Kaohe-Zuzhang"
+        ),
         Persona("xitong", "系统管理员", "系统管理员", "Demo-Xitong-Admin", admin_role="system"),
         Persona("anquan", "安全管理员", "安全管理员", "Demo-Anquan-Admin", admin_role="security"),
         Persona("shenji", "审计管理员", "审计管理员", "Demo-Shenji-Admin", admin_role="audit"),

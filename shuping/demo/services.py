@@ -150,13 +150,21 @@ def _write_personas(demo: Demo) -> None:
 
 
 def _write_campaigns(demo: Demo) -> None:
-    """The province's open campaign and the cascade below it (CMP-1, CMP-7), run by its organizer staff."""
+    """The province's open campaign, the cascade below it (CMP-1, CMP-7) and its first field assessments."""
     from shuping.accounts.models import User
     from shuping.campaigns.demo import build_demo_campaigns
+    from shuping.fieldwork.demo import build_demo_fieldwork
 
     province = Organization.objects.get(code=ROOT_CODE)
-    staff = next(p.username for p in demo.personas if p.role == "organizer_staff" and p.org_code == ROOT_CODE)
-    build_demo_campaigns(province=province, year=demo.year, actor=User.objects.get(username=staff))
+    staff_name = next(
+        p.username for p in demo.personas if p.role == "organizer_staff" and p.org_code == ROOT_CODE
+    )
+    staff = User.objects.get(username=staff_name)
+    campaigns = build_demo_campaigns(province=province, year=demo.year, actor=staff)
+    # Completed field assessments for part of the provincial campaign (FLD-1 … FLD-5).
+    build_demo_fieldwork(
+        campaign=campaigns["province"], leader=User.objects.get(username="kaohe"), actor=staff
+    )
 
 
 def _audit(demo: Demo) -> None:
