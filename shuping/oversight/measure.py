@@ -60,9 +60,9 @@ def reference_dashboard(org_id: int, path: str, year: int, today: date) -> dict[
         cur.execute(
             """SELECT c.year, count(DISTINCT c.id), count(a.id) FILTER (WHERE NOT a.is_excluded),
                       count(a.id) FILTER (WHERE NOT a.is_excluded AND a.stage IN ('feedback', 'rectification'))
-               FROM campaigns_campaign c JOIN orgs_organization o ON o.id = c.organizer_id
-               LEFT JOIN campaigns_assessment a ON a.campaign_id = c.id
-               WHERE o.path LIKE %s GROUP BY c.year ORDER BY c.year""",
+               FROM campaigns_campaign c LEFT JOIN campaigns_assessment a ON a.campaign_id = c.id
+               WHERE (SELECT o.path FROM orgs_organization o WHERE o.id = c.organizer_id) LIKE %s
+               GROUP BY c.year ORDER BY c.year""",
             [like],
         )
         out["trend"] = cur.fetchall()
@@ -72,13 +72,14 @@ def reference_dashboard(org_id: int, path: str, year: int, today: date) -> dict[
         )
         out["children"] = cur.fetchall()
         cur.execute(
-            """SELECT substr(o.path, 1, %s), count(*),
+            """SELECT substr(c.organizer_path, 1, %s), count(*),
                       count(*) FILTER (WHERE c.status = 'draft'), count(*) FILTER (WHERE c.status = 'open'),
                       count(*) FILTER (WHERE c.status = 'closed'),
                       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM campaigns_meetingplan m WHERE m.campaign_id = c.id))
-               FROM campaigns_campaign c JOIN orgs_organization o ON o.id = c.organizer_id
-               WHERE o.path LIKE %s AND c.year = %s GROUP BY 1 ORDER BY 1""",
-            [width, like, year],
+               FROM (SELECT c.*, (SELECT o.path FROM orgs_organization o WHERE o.id = c.organizer_id)
+                     AS organizer_path FROM campaigns_campaign c WHERE c.year = %s) c
+               WHERE c.organizer_path LIKE %s GROUP BY 1 ORDER BY 1""",
+            [width, year, like],
         )
         out["campaigns"] = cur.fetchall()
         cur.execute(
