@@ -39,7 +39,7 @@ from shuping.campaigns.choices import (
     stage_index,
 )
 from shuping.campaigns.models import Assessment, Campaign, MeetingPlan
-from shuping.orgs.models import SEGMENT_WIDTH, MaterializedPathField, Organization, subtree_q, subtrees_q
+from shuping.orgs.models import SEGMENT_WIDTH, MaterializedPathField, Organization, subtrees_q
 from shuping.orgs.selectors import grant_scope
 
 from .choices import ReportStatus

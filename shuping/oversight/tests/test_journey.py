@@ -33,7 +33,12 @@ def _session_cookie(user, live_server):
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.save()
     host = live_server.url.split("//", 1)[1].split(":")[0]
-    return {"name": django_settings.SESSION_COOKIE_NAME, "value": store.session_key, "domain": host, "path": "/"}
+    return {
+        "name": django_settings.SESSION_COOKIE_NAME,
+        "value": store.session_key,
+        "domain": host,
+        "path": "/",
+    }
 
 
 @pytest.mark.journey
