@@ -219,6 +219,9 @@ def disagreements(
     labels = labels or {}
     per_component = {c: ranks({k: row.get(c) for k, row in table.items()}) for c in components}
     sizes = {c: len(r) for c, r in per_component.items()}
+    ties = {
+        c: {rank: list(r.values()).count(rank) for rank in set(r.values())} for c, r in per_component.items()
+    }
     out = []
     for key in table:
         standing: dict[str, tuple[int, int]] = {}
@@ -227,11 +230,16 @@ def disagreements(
             if key in per_component[c] and sizes[c] > 1:
                 rank = per_component[c][key]
                 standing[c] = (rank, sizes[c])
-                positions.append(Fraction(rank - 1, sizes[c] - 1))
+                # Ties take the middle of the places they share, so a tie never reads as first place.
+                tied = ties[c][per_component[c][key]]
+                positions.append(Fraction(2 * rank + tied - 3, 2 * (sizes[c] - 1)))
         if len(positions) < 2:
             continue
         spread = max(positions) - min(positions)
         if spread * 100 > Fraction(min_spread_percent):
-            text = "，".join(f"{labels.get(c, c)}第 {r}/{n} 名" for c, (r, n) in standing.items())
+            text = "，".join(
+                f"{labels.get(c, c)}{'并列' if ties[c][r] > 1 else ''}第 {r}/{n} 名"
+                for c, (r, n) in standing.items()
+            )
             out.append(Disagreement(key, standing, spread, f"各来源排名差异较大：{text}。"))
     return out

@@ -139,3 +139,8 @@ def test_disagreement_flags_sources_that_rank_an_assessee_far_apart():
     flagged = {d.key: d for d in q.disagreements(table, labels={"ballot": "民主评议", "field": "实地考核"})}
     assert "a" in flagged and "第 1/3 名" in flagged["a"].line and "第 3/3 名" in flagged["a"].line
     assert "b" not in flagged
+
+
+def test_ties_do_not_read_as_first_place():
+    table = {k: {"ballot": b, "field": 90} for k, b in (("a", 99), ("b", 90), ("c", 80), ("d", 70))}
+    assert q.disagreements(table) == []
