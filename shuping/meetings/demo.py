@@ -1,0 +1,127 @@
+"""Demo meetings (issue 8, item 8): one held 述职评议会 with commentary and counted votes, one still to come.
+
+Called by the demo generator after `build_demo_campaigns`; everything goes through the same services as
+the pages and the ballot engine's own services (phones vote through start_session / submit_ballot).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from django.db import transaction
+
+from shuping.ballots import services as ballot_services
+from shuping.campaigns.models import Campaign
+
+from . import commentary, services, voting
+from .choices import AttendeeCategory, CommenterRole
+from .commentary import ProblemInput
+from .models import Meeting
+
+GRADES = ("good", "good", "good", "fairly_good", "fairly_good", "average")
+
+
+def _attendance(meeting: Meeting, actor: Any, sizes: dict[str, int]) -> None:
+    venue = meeting.venues.get(is_main=True)
+    for category, headcount in sizes.items():
+        services.set_attendance(
+            actor=actor, meeting=meeting, venue=venue, category=category, headcount=headcount, source="system"
+        )
+
+
+@transaction.atomic
+def build_demo_meetings(
+    *, campaign: Campaign, actor: Any, per_meeting: int = 3, seed: int = 2024
+) -> dict[str, Meeting | None]:
+    """Create a held meeting and a planned one for `campaign` and return {"held": …, "planned": …}.
+
+    `actor` must be organizer staff of the campaign's organizer (the ballot engine checks it). The held
+    meeting hears the first `per_meeting` assessees with a secretary (on-site first, written listed),
+    has its plan sent up when the campaign came from an upper notice, slips issued to every voting
+    attendee, every slip voted on a phone (grades drawn with `seed`), voting closed and sealed, the count
+    certified when ballot engine II is present, and the presiding secretary's commentary final on every
+    reporter (代录). The planned meeting takes the next `per_meeting` assessees, attendance recorded, 点评稿
+    drafted. Either is None when the campaign has too few assessees.
+    """
+    rng = random.Random(seed)
+    assessments = list(
+        campaign.assessments.filter(is_excluded=False, person__isnull=False).order_by("organization_path")
+    )
+    out: dict[str, Meeting | None] = {"held": None, "planned": None}
+    batches = [assessments[:per_meeting], assessments[per_meeting : 2 * per_meeting]]
+    if not batches[0]:
+        return out
+    held = services.create_meeting(
+        actor=actor,
+        campaign=campaign,
+        held_on=campaign.meetings_start_on,
+        venue="常委会议室",
+        source="system",
+    )
+    services.set_agenda(actor=actor, meeting=held, assessments=batches[0], source="system")
+    _attendance(
+        held,
+        actor,
+        {
+            AttendeeCategory.COMMITTEE_MEMBER: 9,
+            AttendeeCategory.PARTY_CONGRESS: 6,
+            AttendeeCategory.GRASSROOTS: 5,
+            AttendeeCategory.GUIDANCE: 2,
+        },
+    )
+    services.add_commenter(
+        actor=actor,
+        meeting=held,
+        role=CommenterRole.MEMBER,
+        name="组织部长",
+        portfolio="组织工作",
+        keywords=["党员", "支部", "组织"],
+        source="system",
+    )
+    if campaign.source_notice_id:
+        services.send_plan_up(actor=actor, meeting=held, source="system")
+    voting.set_up_ballots(actor=actor, meeting=held, source="system")
+    issued = voting.issue_slips(actor=actor, meeting=held, source="system")
+    commentary.draft_commentaries(actor=actor, meeting=held, source="system")
+    services.start_meeting(actor=actor, meeting=held, source="system")
+    voting.open_voting(actor=actor, meeting=held, source="system")
+    for box_slips in issued:
+        subjects = list(box_slips.meeting_box.subject_assessments)
+        for slip in box_slips.slips:
+            session = ballot_services.start_session(code=slip.code)
+            ballot_services.submit_ballot(
+                token=session.token, ratings={s: rng.choice(GRADES) for s in subjects}
+            )
+    voting.close_voting(actor=actor, meeting=held, source="system")
+    services.end_meeting(actor=actor, meeting=held, source="system")
+    for item in held.commentaries.filter(commenter__role=CommenterRole.PRESIDING).select_related(
+        "assessment"
+    ):
+        commentary.finalise_commentary(
+            actor=actor,
+            commentary=item,
+            remarks=f"{item.assessment.person_name}同志抓基层党建工作思路清晰，履行第一责任人职责比较到位。",
+            direction="聚焦基层组织建设薄弱环节，以钉钉子精神抓好整改落实。",
+            problems=[
+                ProblemInput("软弱涣散党组织整顿转化不够彻底"),
+                ProblemInput("党员教育管理存在宽松软现象"),
+            ],
+            source="system",
+        )
+    if voting._counting() is not None:
+        voting.certify(actor=actor, meeting=held, scrutineers="监票人（演示）", counters="计票人（演示）")
+    out["held"] = Meeting.objects.get(pk=held.pk)
+    if batches[1]:
+        planned = services.create_meeting(
+            actor=actor,
+            campaign=campaign,
+            held_on=campaign.meetings_end_on,
+            venue="第二会议室",
+            source="system",
+        )
+        services.set_agenda(actor=actor, meeting=planned, assessments=batches[1], source="system")
+        _attendance(planned, actor, {AttendeeCategory.COMMITTEE_MEMBER: 9, AttendeeCategory.GRASSROOTS: 6})
+        commentary.draft_commentaries(actor=actor, meeting=planned, source="system")
+        out["planned"] = planned
+    return out
