@@ -353,7 +353,7 @@ def wizard_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "时间安排和考核设置已保存。")
+            messages.success(request, "时间安排已保存。")
             return redirect("campaigns:detail", pk=pk)
     return render(
         request,
@@ -492,7 +492,7 @@ def assessment_context(request: HttpRequest, assessment) -> dict:
     nxt = sorted(ALLOWED_TRANSITIONS[assessment.stage])
     can_manage = permissions.can_manage_campaign(request.user, campaign)
     return {
-        **liaison_context(assessment),
+        **liaison_context(assessment, can_manage=can_manage),
         "campaign": campaign,
         "blockers": reasons,
         "next_stage": Stage(nxt[0]) if nxt else None,

@@ -94,8 +94,9 @@ def _people_action(request: HttpRequest, campaign) -> None:
 # --- 联络员 ------------------------------------------------------------------------------------------
 
 
-def liaison_context(assessment, *, form=None, created=None, password: str = "") -> dict:
+def liaison_context(assessment, *, can_manage: bool, form=None, created=None, password: str = "") -> dict:
     return {
+        "can_manage": can_manage,
         "assessment": assessment,
         "liaisons": list(assessment.liaisons.all()),
         "candidates": list(selectors.liaison_candidates(assessment)),
@@ -146,7 +147,7 @@ def assessment_liaisons(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx and not password:
         return redirect("campaigns:assessment", pk=pk)
     assessment = selectors.get_assessment_for(request.user, pk)
-    context = liaison_context(assessment, form=form, created=created, password=password)
+    context = liaison_context(assessment, can_manage=True, form=form, created=created, password=password)
     if request.htmx:
         return render(request, "campaigns/_liaisons.html", context)
     # Without htmx the new account's initial password is shown on the assessment page itself, once.
