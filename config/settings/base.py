@@ -72,8 +72,23 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # SEC-5: the loaders write the CSP nonce into inline <script>/<style> of template sources
+            # (inside django-template-partials' loader, which would otherwise install the default ones).
+            "loaders": [
+                (
+                    "template_partials.loader.Loader",
+                    [
+                        (
+                            "django.template.loaders.cached.Loader",
+                            [
+                                "shuping.core.security.FilesystemLoader",
+                                "shuping.core.security.AppDirectoriesLoader",
+                            ],
+                        )
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -190,10 +205,20 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"drop_voting_paths": {"()": "shuping.core.logging.DropVotingPathsFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "drop_voting_paths": {"()": "shuping.core.logging.DropVotingPathsFilter"},
+        "redact_credentials": {"()": "shuping.core.logging.RedactCredentialsFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "shuping.core.logging.JsonFormatter"},  # SHUPING_LOG_FORMAT=json
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["drop_voting_paths"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if os.environ.get("SHUPING_LOG_FORMAT", "") == "json" else "plain",
+            "filters": ["drop_voting_paths", "redact_credentials"],
+        }
     },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
@@ -202,6 +227,5 @@ LOGGING = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# SEC-5: Content-Security-Policy (shuping/core/security.py). Transition only: paths whose templates still
-# have inline <script>/<style> without the request nonce (docs/security.md lists them as open items).
-SHUPING_CSP_INLINE_PATHS = [r"^/v/$", r"^/orgs/import/", r"^/ballots/\d+/slips/$"]
+# SEC-5: Content-Security-Policy (shuping/core/security.py); path patterns allowed 'unsafe-inline' (none).
+SHUPING_CSP_INLINE_PATHS: list[str] = []

@@ -1,33 +1,39 @@
 """Content-Security-Policy for every response (SEC-5; Django 5.2 has no built-in CSP).
 
 The policy allows scripts and styles from this origin only, plus inline `<script>` / `<style>` elements
-that carry the per-request nonce — templates write `<script nonce="{{ request.csp_nonce }}">`. Nothing may
-frame the site (`frame-ancestors 'none'`), plugins are off, forms post only to this origin.
+that carry the per-request nonce. The template loaders below write `nonce="{{ request.csp_nonce }}"` into
+every inline element of the project's template *sources* as they are loaded (the same as writing it by
+hand; rendered data is never touched, so injected markup gets no nonce). Nothing may frame the site
+(`frame-ancestors 'none'`), plugins are off, forms post only to this origin.
 
 Two concessions, each listed here and checked by tests/security/test_headers.py so neither grows silently:
 
 - `style-src-attr 'unsafe-inline'`: progress bars set their width in a `style` attribute. A style attribute
   cannot run script, and autoescaping leaves no way to inject one; move them to `<progress>` and drop this.
-- INLINE_HANDLERS: a few static `onclick=` / `onchange=` attributes, allowed by their SHA-256 through
-  `'unsafe-hashes'` (CSP level 3). A new handler does not run until it is listed — better: a static file.
+- a few static `onclick=` / `onchange=` attributes in templates, allowed by their SHA-256 through
+  `'unsafe-hashes'` (CSP level 3), the hashes read from the template sources (`inline_handlers()`).
+  Better: a static JS file; tests keep their number small and fail on dynamic ones.
 
-Views that must relax the policy use `@csp_update(directive=[sources…])`; paths whose templates still have
-inline elements without the nonce are listed in SHUPING_CSP_INLINE_PATHS (a transition, not a place to
-add pages: each entry is an open item in docs/security.md).
+Views that must relax the policy use `@csp_update(directive=[sources…])`; SHUPING_CSP_INLINE_PATHS (empty
+by default) lists path patterns allowed 'unsafe-inline' — an escape hatch, not a place to add pages.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 import secrets
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.template.loaders import app_directories, filesystem
+from django.template.utils import get_app_template_dirs
 
 NONCE = "'nonce-{nonce}'"
 
@@ -47,12 +53,32 @@ DEFAULT_POLICY: dict[str, list[str]] = {
     "frame-ancestors": ["'none'"],
 }
 
-#: Static inline event handlers found in templates (exact attribute values), allowed by hash.
-INLINE_HANDLERS = (
-    "window.print()",  # ballots/slip_sheet.html: the print button
-    "return confirm('封箱后不再接受任何投票，确定封箱？')",  # ballots/box_detail.html: sealing a box
-    "this.form.submit()",  # oversight/dashboard.html: year selector
-)
+#: A static inline event handler attribute in a template source: `onclick="window.print()"`.
+HANDLER_ATTRIBUTE = re.compile(r'\son[a-z]+="([^"]*)"')
+
+
+def template_directories() -> list[Path]:
+    """The project's and the apps' template directories (the sources handlers are read from)."""
+    directories = [Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
+    directories += [Path(d) for d in get_app_template_dirs("templates")]
+    return [d for d in directories if d.is_dir()]
+
+
+@lru_cache(maxsize=1)
+def inline_handlers() -> tuple[str, ...]:
+    """Every static inline event handler written in a template source file, allowed by its hash.
+
+    Read from the source files at start-up — never from responses — so an injected attribute can at
+    most repeat one of these exact strings. Handlers containing template syntax are not static and are
+    left out (tests/security/test_headers.py fails on them): move such code to a static JS file.
+    """
+    found: set[str] = set()
+    for directory in template_directories():
+        for path in directory.rglob("*.html"):
+            for value in HANDLER_ATTRIBUTE.findall(path.read_text(encoding="utf-8")):
+                if "{{" not in value and "{%" not in value:
+                    found.add(html.unescape(value))
+    return tuple(sorted(found))
 
 
 def source_hash(text: str) -> str:
@@ -87,7 +113,7 @@ def build_policy(nonce: str, *, extra: dict[str, list[str]] | None = None, inlin
     """The header value for one response."""
     policy = {name: list(sources) for name, sources in DEFAULT_POLICY.items()}
     policy.update({name: list(sources) for name, sources in getattr(settings, "SHUPING_CSP", {}).items()})
-    handlers = [source_hash(text) for text in INLINE_HANDLERS]
+    handlers = [source_hash(text) for text in inline_handlers()]
     policy["script-src"] = [*policy["script-src"], "'unsafe-hashes'", *handlers]
     if inline:
         extra = {**(extra or {}), "script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"]}
@@ -123,3 +149,33 @@ class ContentSecurityPolicyMiddleware:
                 nonce, extra=getattr(response, "csp_update", None), inline=inline
             )
         return response
+
+
+# --- nonces written into template sources ----------------------------------------------------------------
+
+_INLINE_ELEMENT = re.compile(r"<(script|style)\b(?![^>]*\b(?:src|nonce)\s*=)", re.IGNORECASE)
+NONCE_ATTRIBUTE = ' nonce="{{ request.csp_nonce|default:\'\' }}"'
+
+
+def add_nonces(source: str) -> str:
+    """Template source with the request nonce on every inline `<script>` / `<style>` element.
+
+    Applied to the *source* of the project's own templates when they are loaded — exactly what writing
+    `nonce="{{ request.csp_nonce }}"` by hand does. Rendered data never passes through here (and is
+    autoescaped), so markup injected through data never gets a nonce.
+    """
+    return _INLINE_ELEMENT.sub(lambda m: m.group(0) + NONCE_ATTRIBUTE, source)
+
+
+class _NonceMixin:
+    def get_contents(self, origin: Any) -> str:
+        contents = super().get_contents(origin)  # type: ignore[misc]
+        return add_nonces(contents) if str(origin.name).endswith(".html") else contents
+
+
+class FilesystemLoader(_NonceMixin, filesystem.Loader):
+    """TEMPLATES DIRS, with nonces added to inline elements."""
+
+
+class AppDirectoriesLoader(_NonceMixin, app_directories.Loader):
+    """Apps' templates/ directories, with nonces added to inline elements."""
