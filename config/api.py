@@ -27,6 +27,7 @@ def _mount() -> None:
     from shuping.orgs.api import router as orgs_router
     from shuping.reports.api import router as reports_router
     from shuping.oversight.api import router as oversight_router
+    from shuping.rectification.api import router as rectification_router
 
     api.add_router("/", orgs_router)
     api.add_router("/", ballots_router)
@@ -37,6 +38,7 @@ def _mount() -> None:
     api.add_router("/", oversight_router)
     api.add_router("/", meetings_router)
     api.add_router("/", evaluations_router)
+    api.add_router("/", rectification_router)
 
 
 _mount()

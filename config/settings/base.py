@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "shuping.oversight",
     "shuping.evaluations",
     "shuping.meetings",
+    "shuping.rectification",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,100 @@
+"""Exports (RCT-3 progress circular as Excel and PDF, RCT-7 unit evaluations as Excel).
+
+Every text cell goes through `neutralise` (formula injection: = + - @ tab CR get a leading apostrophe).
+The PDF is an official document (通报) through shuping.documents.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from shuping.orgs.tabular import neutralise
+
+CIRCULAR_HEADER = ("党组织", "书记", "清单状态", "整改事项", "已销号", "已报完成", "逾期", "完成率（%）")
+
+
+def _xlsx(title: str, header: tuple[str, ...], rows: list[tuple]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append(list(header))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([neutralise(v) for v in row])
+    for column, width in zip("ABCDEFGH", (30, 12, 14, 10, 10, 10, 8, 12), strict=False):
+        ws.column_dimensions[column].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def circular_xlsx(rows: list[dict]) -> bytes:
+    return _xlsx(
+        "整改进度通报",
+        CIRCULAR_HEADER,
+        [
+            (
+                r["organization"],
+                r["person"],
+                r["status"],
+                r["total"],
+                r["closed"],
+                r["done_reported"],
+                r["overdue"],
+                r["completion"],
+            )
+            for r in rows
+        ],
+    )
+
+
+def units_xlsx(units) -> bytes:
+    return _xlsx(
+        "单位年度党建工作评价",
+        ("年度", "单位", "书记述职评议考核等次", "说明"),
+        [(u.year, u.organization_name, u.secretary_grade, u.note) for u in units],
+    )
+
+
+def circular_document(campaign, rows: list[dict], on: date):
+    """The circular as an official document (通报, Art. 7: 及时通报整改情况)."""
+    from shuping.documents.content import OfficialDocument, Paragraph, Table
+
+    total = sum(r["total"] for r in rows)
+    closed = sum(r["closed"] for r in rows)
+    overdue = sum(r["overdue"] for r in rows)
+    organizer = campaign.organizer.name
+    return OfficialDocument(
+        title=f"关于{campaign.year}年度述职评议考核整改落实情况的通报",
+        document_number="",
+        addressee="各有关党组织：",
+        body=(
+            Paragraph(
+                f"截至{on.year}年{on.month}月{on.day}日，{len(rows)}个党组织共列出整改事项{total}项，"
+                f"已销号{closed}项，逾期未完成{overdue}项。现将各单位整改进度通报如下。"
+            ),
+            Table(
+                header=("党组织", "书记", "事项", "已销号", "逾期", "完成率"),
+                rows=tuple(
+                    (
+                        r["organization"],
+                        r["person"],
+                        str(r["total"]),
+                        str(r["closed"]),
+                        str(r["overdue"]),
+                        f"{r['completion']}%",
+                    )
+                    for r in rows
+                )
+                or (("—", "—", "0", "0", "0", "0%"),),
+            ),
+            Paragraph("请逾期单位抓紧整改，按期报告整改进展。"),
+        ),
+        issuer=f"{organizer}组织部",
+        issued_on=on,
+    )

@@ -1,0 +1,116 @@
+"""Adapters to other apps, and the registry of problem SOURCES (RCT-1).
+
+Adapters — the one place this app reads the evaluations app's results:
+  - `approved_grade(assessment)`: the grade fixed by the committee's 研究 (EVA-4), or None while undecided;
+  - `approved_on(assessment)`: the date of that approval (the committee step's meeting date);
+  - `feedback_released_on(assessment)`: the date results were fed back (EVA-5, issue 11 — not built yet:
+    None until it lands). The list's period counts from feedback when it exists, else from approval.
+
+Problem sources: each kind registers `func(assessments) -> {assessment pk: [Problem, …]}`; a Problem
+carries its source kind, the source's own reference and the text. One assessment may see the same problem
+from several sources; the drafting service folds identical texts into one item with several sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # choices.SourceKind
+    reference: str  # e.g. "campaigns.InspectionFinding:12"
+    text: str
+
+
+ProblemProvider = Callable[[Sequence[Any]], dict[int, list[Problem]]]
+_PROVIDERS: dict[str, ProblemProvider] = {}
+
+
+def register_problem_source(name: str) -> Callable[[ProblemProvider], ProblemProvider]:
+    """Register a batch provider of problems under `name` (idempotent; last registration wins)."""
+
+    def decorator(func: ProblemProvider) -> ProblemProvider:
+        _PROVIDERS[name] = func
+        return func
+
+    return decorator
+
+
+def unregister(name: str) -> None:
+    _PROVIDERS.pop(name, None)
+
+
+def problems_for(assessments: Sequence[Any]) -> dict[int, list[Problem]]:
+    """{assessment pk: problems from every registered source}, a few queries for a whole batch."""
+    out: dict[int, list[Problem]] = {a.pk: [] for a in assessments}
+    for name in sorted(_PROVIDERS):
+        for pk, problems in _PROVIDERS[name](assessments).items():
+            out.setdefault(pk, []).extend(problems)
+    return out
+
+
+# --- adapters to evaluations ------------------------------------------------------------------------
+
+
+def _evaluation(assessment) -> Any | None:
+    from shuping.evaluations.models import Evaluation
+
+    cached = assessment.__dict__.get("_rct_evaluation", "unset")
+    if cached != "unset":
+        return cached
+    evaluation = Evaluation.objects.filter(assessment_id=assessment.pk).first()
+    assessment.__dict__["_rct_evaluation"] = evaluation
+    return evaluation
+
+
+def approved_grade(assessment) -> str | None:
+    """The grade decided by the committee (EVA-4), None while not approved or report-only."""
+    from shuping.evaluations.choices import EvaluationStatus
+
+    e = _evaluation(assessment)
+    if e is None or e.status != EvaluationStatus.APPROVED or not e.final_grade:
+        return None
+    return e.final_grade
+
+
+def approved_on(assessment) -> date | None:
+    """The date of the committee's 研究 that approved the grade (its step's meeting date)."""
+    from shuping.evaluations.choices import StepKind
+    from shuping.evaluations.models import DecisionStep
+
+    e = _evaluation(assessment)
+    if e is None or not e.is_locked:
+        return None
+    held = (
+        DecisionStep.objects.filter(evaluations=e, kind__in=[StepKind.COMMITTEE, StepKind.REDECISION])
+        .order_by("-held_on")
+        .values_list("held_on", flat=True)
+        .first()
+    )
+    if held:
+        return held
+    return e.decided_at.date() if e.decided_at else None
+
+
+def feedback_released_on(assessment) -> date | None:
+    """EVA-5 feedback date; the feedback app (issue 11) is not built yet, so None until it lands.
+
+    Wire it here when it does: e.g. `Feedback.objects.filter(assessment=…).values_list("released_on")`."""
+    try:
+        from shuping.evaluations import feedback  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    getter = getattr(feedback, "feedback_released_on", None)
+    return getter(assessment) if getter else None
+
+
+def period_start(assessment) -> tuple[date | None, str]:
+    """(date the list's period counts from, "feedback" | "approval") — RCT-1."""
+    fed_back = feedback_released_on(assessment)
+    if fed_back:
+        return fed_back, "feedback"
+    return approved_on(assessment), "approval"

@@ -1,0 +1,262 @@
+"""Pages of 整改 (RCT-1 … RCT-7): my lists, one assessee's list (phone-first), one item, the organizer's board
+with 销号 and circular. Thin: parse, call a service or selector, render. Out of scope → 404 (selectors);
+not allowed → 403 (permissions)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_GET
+
+from shuping.campaigns import selectors as campaign_selectors
+from shuping.core.access import scoped, signed_in
+from shuping.core.errors import DomainError
+
+from . import consequences, permissions, rules, selectors, services, sources
+from .choices import ItemStatus, ListStatus
+from .models import RectificationItem
+
+
+@signed_in(
+    "只列出本人可见的整改清单（rectification.selectors.lists_visible_to，按考核的组织单位和本人角色限定）"
+)
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "rectification/index.html",
+        {"lists": selectors.my_lists(request.user), "notices": selectors.notices_for(request.user)},
+    )
+
+
+def _list_action(request: HttpRequest, assessment, rectification_list) -> None:
+    action = request.POST.get("action", "")
+    user = request.user
+    if action == "start":
+        services.start_list(actor=user, assessment=assessment)
+        messages.success(request, "已建立整改清单，已从指出的问题中列出整改事项。")
+    elif rectification_list is None:
+        raise Http404
+    elif action == "add_item":
+        services.add_item(
+            actor=user,
+            rectification_list=rectification_list,
+            problem=request.POST.get("problem", ""),
+            measures=request.POST.get("measures", ""),
+            responsible=request.POST.get("responsible", ""),
+            deadline=parse_date(request.POST.get("deadline", "") or ""),
+        )
+        messages.success(request, "已添加整改事项。")
+    elif action == "submit":
+        services.submit_list(actor=user, rectification_list=rectification_list)
+        messages.success(request, "已报备上级组织部门。")
+    elif action == "confirm":
+        services.confirm_list(actor=user, rectification_list=rectification_list)
+        messages.success(request, "已确认整改清单。")
+    elif action == "return":
+        services.return_list(
+            actor=user, rectification_list=rectification_list, remarks=request.POST.get("remarks", "")
+        )
+        messages.success(request, "已退回修改。")
+    elif action == "admonition":
+        consequences.record_admonition(
+            actor=user,
+            assessment=assessment,
+            conducted_by=request.POST.get("conducted_by", ""),
+            held_on=parse_date(request.POST.get("held_on", "") or ""),
+            record_text=request.POST.get("record", ""),
+        )
+        messages.success(request, "已录入约谈提醒。")
+    elif action == "referral":
+        consequences.refer_for_accountability(
+            actor=user,
+            assessment=assessment,
+            referred_to=request.POST.get("referred_to", ""),
+            reason=request.POST.get("reason", ""),
+            referred_on=parse_date(request.POST.get("referred_on", "") or ""),
+        )
+        messages.success(request, "已录入追责问责移交；整改事项不因问责而关闭（第七条）。")
+    else:
+        messages.error(request, "未知操作。")
+
+
+@scoped(
+    "经 campaigns.selectors.get_assessment_for 取考核对象（404）；研究确定前不显示；起草、报备限本人和联络员，确认、退回、约谈、问责限组织部门工作人员（403）"
+)
+def assessment_list(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = campaign_selectors.get_assessment_for(request.user, pk)
+    can_manage = permissions.can_manage_rectification(request.user, assessment.campaign)
+    can_draft = permissions.can_draft_list(request.user, assessment)
+    rectification_list = selectors.list_of(assessment)
+    if rectification_list is None and not (
+        can_manage or can_draft or permissions.can_read_campaign(request.user, assessment.campaign)
+    ):
+        raise Http404
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        drafter_actions = {"start", "add_item", "submit"}
+        if not (can_manage or (can_draft and action in drafter_actions)):
+            raise PermissionDenied
+        try:
+            _list_action(request, assessment, rectification_list)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("rectification:list", pk=assessment.pk)
+    items = list(selectors.list_detail(rectification_list)) if rectification_list else []
+    context = {
+        "assessment": assessment,
+        "campaign": assessment.campaign,
+        "rlist": rectification_list,
+        "items": items,
+        "can_manage": can_manage,
+        "can_draft": can_draft,
+        "is_editable": rectification_list is not None
+        and rectification_list.status in (ListStatus.DRAFT, ListStatus.RETURNED),
+        "grade": sources.approved_grade(assessment),
+        "needs_admonition": rules.needs_admonition(sources.approved_grade(assessment)),
+        "overdue_count": sum(1 for i in items if i.is_overdue),
+        "closed_count": sum(1 for i in items if i.status == ItemStatus.CLOSED),
+        "today": selectors.today(),
+        **selectors.consequences_of(assessment),
+    }
+    return render(request, "rectification/list.html", context)
+
+
+def _item_action(request: HttpRequest, obj: RectificationItem) -> None:
+    action = request.POST.get("action", "")
+    user = request.user
+    if action in ("progress", "done"):
+        services.add_progress(
+            actor=user,
+            item=obj,
+            text=request.POST.get("text", ""),
+            evidence=request.FILES.get("evidence"),
+            marks_done=action == "done",
+        )
+        messages.success(request, "已报告完成，等待上级销号。" if action == "done" else "已记录进展。")
+    elif action == "close":
+        services.close_items(actor=user, items=[obj], note=request.POST.get("note", ""))
+        messages.success(request, "已销号，并已向各问题来源通报。")
+    elif action == "send_back":
+        services.send_back_item(actor=user, item=obj, reason=request.POST.get("reason", ""))
+        messages.success(request, "已退回。")
+    elif action == "update":
+        services.update_item(
+            actor=user,
+            item=obj,
+            problem=request.POST.get("problem", ""),
+            measures=request.POST.get("measures", ""),
+            responsible=request.POST.get("responsible", ""),
+            deadline=parse_date(request.POST.get("deadline", "") or ""),
+        )
+        messages.success(request, "已保存。")
+    else:
+        messages.error(request, "未知操作。")
+
+
+@scoped(
+    "经 rectification.selectors.get_item_for 取事项（404）；报告进展、报完成限本人和联络员，销号、退回限上级组织部门工作人员且不得为本人（403，RCT-2）"
+)
+def item(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = selectors.get_item_for(request.user, pk)
+    assessment = obj.rectification_list.assessment
+    can_draft = permissions.can_draft_list(request.user, assessment)
+    can_close = permissions.can_close_item(request.user, obj)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if not (
+            (can_draft and action in {"progress", "done", "update"})
+            or (can_close and action in {"close", "send_back"})
+        ):
+            raise PermissionDenied
+        try:
+            _item_action(request, obj)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("rectification:item", pk=obj.pk)
+    return render(
+        request,
+        "rectification/item.html",
+        {
+            "item": obj,
+            "assessment": assessment,
+            "rlist": obj.rectification_list,
+            "updates": obj.updates.select_related("author").order_by("created_at", "pk"),
+            "can_draft": can_draft,
+            "can_close": can_close,
+            "is_editable": obj.rectification_list.status in (ListStatus.DRAFT, ListStatus.RETURNED),
+            "can_report": obj.rectification_list.status == ListStatus.CONFIRMED
+            and obj.status != ItemStatus.CLOSED,
+        },
+    )
+
+
+@require_GET
+@scoped("经 rectification.selectors.get_update_for 取佐证材料（只限可见该事项的用户，否则 404）")
+def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    update = selectors.get_update_for(request.user, pk)
+    return FileResponse(
+        update.evidence.open("rb"), as_attachment=True, filename=update.evidence_name or "evidence"
+    )
+
+
+def _board_action(request: HttpRequest, campaign) -> None:
+    action = request.POST.get("action", "")
+    ids = [int(x) for x in request.POST.getlist("items") if x.isdigit()]
+    items = list(RectificationItem.objects.filter(pk__in=ids, rectification_list__campaign=campaign))
+    if action == "close":
+        batch = services.close_items(actor=request.user, items=items, note=request.POST.get("note", ""))
+        messages.success(request, f"已销号 {len(batch.population)} 项，并已向各问题来源通报。")
+    elif action == "sample":
+        raw = request.POST.get("size", "") or "0"
+        batch = services.close_by_sampling(
+            actor=request.user,
+            items=items,
+            size=int(raw) if raw.isdigit() else 0,
+            note=request.POST.get("note", ""),
+        )
+        messages.success(
+            request,
+            f"抽查 {len(batch.sampled)} 项（随机种子 {batch.seed}），已销号 {len(batch.population)} 项。",
+        )
+    elif action == "settings":
+        raw = request.POST.get("days", "")
+        services.set_rectification_settings(
+            actor=request.user, campaign=campaign, days=int(raw) if raw.isdigit() else 0
+        )
+        messages.success(request, "已保存整改期限设置。")
+    else:
+        messages.error(request, "未知操作。")
+
+
+@scoped(
+    "经 campaigns.selectors.get_campaign_for 取考核（404）；整改进度只对在该考核中有角色的人员显示（组织部门、领导、指导人员，否则 403）；销号、设置限组织部门工作人员（403）"
+)
+def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = campaign_selectors.get_campaign_for(request.user, pk)
+    if not permissions.can_read_campaign(request.user, campaign):
+        raise PermissionDenied
+    can_manage = permissions.can_manage_rectification(request.user, campaign)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        try:
+            _board_action(request, campaign)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("rectification:campaign", pk=campaign.pk)
+    return render(
+        request,
+        "rectification/campaign.html",
+        {
+            "campaign": campaign,
+            "rows": selectors.circular_rows(campaign),
+            "closable": selectors.closable_items(campaign),
+            "restrictions": selectors.restrictions(campaign),
+            "units": selectors.unit_evaluations(campaign),
+            "can_manage": can_manage,
+            "days": services.list_days(campaign),
+        },
+    )
