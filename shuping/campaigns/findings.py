@@ -126,7 +126,10 @@ def import_findings(
         code: a
         for a, code in (
             (a, a.organization.code)
-            for a in campaign.assessments.filter(is_excluded=False).select_related("organization")
+            # A predecessor (second reporter) shares the organization code; findings go to the post's own row.
+            for a in campaign.assessments.filter(is_excluded=False, is_predecessor=False).select_related(
+                "organization"
+            )
         )
     }
     errors: list[RowError] = []

@@ -137,6 +137,9 @@ class Assessment(models.Model):
     tenure_flags = models.JSONField(_("任职提示"), default=list, blank=True)
     tenure_note = models.CharField(_("任职说明"), max_length=300, blank=True)
     is_tenure_decided = models.BooleanField(_("任职情况已处理"), default=True)
+    # ORG-3 / CMP-2: when the post changed hands mid-year, the predecessor may report as a second reporter
+    # for the same organization (report-only suggested); the successor's row stays the organization's own.
+    is_predecessor = models.BooleanField(_("前任书记"), default=False)
     stage = models.CharField(_("阶段"), max_length=16, choices=Stage.choices, default=Stage.REPORT)
     stage_changed_at = models.DateTimeField(_("阶段变更时间"), null=True, blank=True)
     liaisons = models.ManyToManyField(
@@ -150,7 +153,14 @@ class Assessment(models.Model):
         ordering = ["campaign", "organization_path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "organization"], name="campaigns_assessment_unique_org"
+                fields=["campaign", "organization"],
+                condition=Q(is_predecessor=False),
+                name="campaigns_assessment_unique_org",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "organization", "person"],
+                condition=Q(is_predecessor=True),
+                name="campaigns_assessment_unique_predecessor",
             ),
         ]
         indexes = [models.Index(fields=["person", "campaign"], name="campaigns_assess_person_idx")]

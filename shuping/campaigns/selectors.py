@@ -342,3 +342,39 @@ def liaison_candidates(assessment: Assessment):
         .exclude(pk__in=current)
         .order_by("username")
     )
+
+
+def predecessor_offers(campaign: Campaign, assessments) -> dict[int, list[Secretaryship]]:
+    """{assessment pk: predecessors to offer as a second reporter} for posts that changed hands in the
+    assessed year (ORG-3, CMP-2): other persons' secretaryships of the same organization overlapping the
+    year, not already in this campaign for that organization. One query for the whole scope table."""
+    from datetime import date
+
+    from shuping.orgs.rules import MID_YEAR_CHANGE
+
+    changed = [a for a in assessments if MID_YEAR_CHANGE in (a.tenure_flags or []) and not a.is_predecessor]
+    if not changed:
+        return {}
+    first, last = date(campaign.year, 1, 1), date(campaign.year, 12, 31)
+    present = {(a.organization_id, a.person_id) for a in assessments if not a.is_excluded}
+    rows = (
+        Secretaryship.objects.filter(organization_id__in=[a.organization_id for a in changed])
+        .filter(started_on__lte=last)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+        .select_related("person")
+        .order_by("started_on")
+    )
+    by_org: dict[int, list[Secretaryship]] = {}
+    for s in rows:
+        by_org.setdefault(s.organization_id, []).append(s)
+    out: dict[int, list[Secretaryship]] = {}
+    for a in changed:
+        offers = [
+            s
+            for s in by_org.get(a.organization_id, [])
+            if s.person_id != a.person_id and (a.organization_id, s.person_id) not in present
+        ]
+        # One offer per person (consecutive rows of one person are one run).
+        seen: set[int] = set()
+        out[a.pk] = [s for s in offers if not (s.person_id in seen or seen.add(s.person_id))]
+    return out

@@ -320,6 +320,72 @@ def add_assessment(
     return assessment
 
 
+@transaction.atomic
+def add_predecessor(
+    *,
+    actor: User | None,
+    assessment: Assessment,
+    secretaryship,
+    reason: str = "",
+    source: str = "web",
+) -> Assessment:
+    """Add the predecessor of a post that changed hands mid-year as a second reporter (ORG-3, CMP-2).
+
+    The new assessment is the same organization's, report-only (只述职不定等次) and written by default —
+    the organizer may switch either afterwards; the reason is recorded.
+    """
+    from datetime import date as _date
+
+    assessment = _locked(assessment)
+    campaign = assessment.campaign
+    _check_editable(campaign)
+    first, last = _date(campaign.year, 1, 1), _date(campaign.year, 12, 31)
+    if (
+        secretaryship.organization_id != assessment.organization_id
+        or secretaryship.started_on > last
+        or (secretaryship.ended_on is not None and secretaryship.ended_on < first)
+    ):
+        raise CampaignError("只能增列本年度在该党组织任过书记的前任。", field="secretaryship")
+    if secretaryship.person_id == assessment.person_id:
+        raise CampaignError("该书记已是本党组织的述职人。", field="secretaryship")
+    if campaign.assessments.filter(
+        organization_id=assessment.organization_id, person_id=secretaryship.person_id
+    ).exists():
+        raise CampaignConflict("该前任已在考核名单中。", field="secretaryship", code="duplicate")
+    name = secretaryship.person.name
+    predecessor = Assessment.objects.create(
+        campaign=campaign,
+        organization_id=assessment.organization_id,
+        organization_name=assessment.organization_name,
+        organization_path=assessment.organization_path,
+        organization_kind=assessment.organization_kind,
+        organization_level=assessment.organization_level,
+        person=secretaryship.person,
+        person_name=name,
+        secretaryship=secretaryship,
+        is_graded=False,
+        reporting_mode=ReportingMode.WRITTEN,
+        rule_code="predecessor",
+        rule_text="年中调整的前任书记（建议只述职不定等次）",
+        paragraph=assessment.paragraph,
+        is_added_by_organizer=True,
+        edit_reason=reason.strip() or "年中调整，前任书记就任职期间工作述职",
+        tenure_flags=["mid_year_change"],
+        is_tenure_decided=True,
+        is_predecessor=True,
+    )
+    _audit(
+        actor,
+        "campaigns.assessment.add_predecessor",
+        predecessor,
+        source,
+        successor=assessment.pk,
+        tenure=secretaryship.pk,
+        reason=reason.strip(),
+    )
+    return predecessor
+
+
 def _locked(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().select_related("campaign").get(pk=assessment.pk)
 

@@ -114,6 +114,9 @@ def _scope_context(request: HttpRequest, campaign) -> dict:
         )
         optional = [p for p in proposals if p.is_optional and p.org.key not in included]
     twice = selectors.graded_twice_person_ids(campaign)
+    offers = selectors.predecessor_offers(campaign, assessments)
+    for a in assessments:
+        a.predecessor_offers = offers.get(a.pk, [])
     return {
         "campaign": campaign,
         "assessments": assessments,
@@ -188,6 +191,19 @@ def _scope_action(request: HttpRequest, campaign, action: str) -> None:
         services.add_assessment(
             actor=user, campaign=campaign, organization=org, reason=post.get("reason", "")
         )
+    elif action == "predecessor":
+        from shuping.orgs.models import Secretaryship
+
+        assessment = _assessment_of(campaign, post.get("assessment", ""))
+        secretaryship = Secretaryship.objects.filter(
+            pk=post.get("secretaryship") or 0, organization_id=assessment.organization_id
+        ).first()
+        if secretaryship is None:
+            raise DomainError("未找到该前任书记的任职记录。", field="secretaryship")
+        services.add_predecessor(
+            actor=user, assessment=assessment, secretaryship=secretaryship, reason=post.get("reason", "")
+        )
+        messages.success(request, f"已增列前任书记{secretaryship.person.name}为述职人（只述职不定等次）。")
     elif action == "confirm":
         services.confirm_scope(actor=user, campaign=campaign)
         messages.success(request, "考核对象名单已确认。")
