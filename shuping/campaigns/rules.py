@@ -283,3 +283,29 @@ def default_schedule(
 
 def with_overrides(schedule: Schedule, **dates: date) -> Schedule:
     return replace(schedule, **dates)
+
+
+# --- month calendar of lower meetings (CMP-7) ----------------------------------------------------------
+
+
+def parse_month(text: str) -> tuple[int, int] | None:
+    """'2025-01' → (2025, 1); anything else → None."""
+    try:
+        year, month = (int(part) for part in text.split("-"))
+    except ValueError:
+        return None
+    return (year, month) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
+
+
+def month_of(day: date) -> tuple[int, int]:
+    return (day.year, day.month)
+
+
+def shift_month(month: tuple[int, int], by: int) -> tuple[int, int]:
+    index = month[0] * 12 + month[1] - 1 + by
+    return (index // 12, index % 12 + 1)
+
+
+def month_weeks(year: int, month: int) -> list[list[date]]:
+    """The weeks (Monday first, as Chinese calendars print) covering the month, whole weeks."""
+    return calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -484,21 +485,45 @@ def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             _fail(request, exc)
-        return redirect("campaigns:calendar", pk=pk)
-    plans = list(selectors.lower_meeting_calendar(campaign))
+        return redirect(reverse("campaigns:calendar", args=[pk]) + "?view=list")
+    view = "list" if request.GET.get("view") == "list" else "month"
+    plans_qs = selectors.lower_meeting_calendar(campaign)
+    context: dict = {
+        "campaign": campaign,
+        "view": view,
+        "can_manage": permissions.can_manage_campaign(request.user, campaign),
+    }
+    if view == "month":
+        month = rules.parse_month(request.GET.get("month", "")) or rules.month_of(
+            max(campaign.meetings_start_on, min(timezone.localdate(), campaign.meetings_end_on))
+        )
+        weeks = rules.month_weeks(*month)
+        plans = list(plans_qs.filter(planned_on__range=(weeks[0][0], weeks[-1][-1])))
+        _attach_guidance(plans)
+        by_day: dict = {}
+        for plan in plans:
+            by_day.setdefault(plan.planned_on, []).append(plan)
+        context.update(
+            month=month,
+            previous_month=rules.shift_month(month, -1),
+            next_month=rules.shift_month(month, 1),
+            weeks=[[(day, day.month == month[1], by_day.get(day, [])) for day in week] for week in weeks],
+            weekdays=("一", "二", "三", "四", "五", "六", "日"),
+            today=timezone.localdate(),
+            has_plans=plans_qs.exists(),
+        )
+        if request.htmx:
+            return render(request, "campaigns/calendar.html#month", context)
+    else:
+        plans = list(plans_qs)
+        _attach_guidance(plans)
+        context.update(plans=plans, staff=selectors.assignable_guidance_staff(campaign))
+    return render(request, "campaigns/calendar.html", context)
+
+
+def _attach_guidance(plans) -> None:
     for plan in plans:
         plan.guidance = [g for g in plan.campaign.grants.all() if g.role == CampaignRole.GUIDANCE_STAFF]
-    staff = selectors.assignable_guidance_staff(campaign)
-    return render(
-        request,
-        "campaigns/calendar.html",
-        {
-            "campaign": campaign,
-            "plans": plans,
-            "staff": staff,
-            "can_manage": permissions.can_manage_campaign(request.user, campaign),
-        },
-    )
 
 
 def assessment_context(request: HttpRequest, assessment) -> dict:

@@ -81,3 +81,38 @@ def test_grant_a_role_and_name_a_liaison_in_chromium(transactional_db, world, li
         small.screenshot(path=str(SHOTS / "liaison-360.png"), full_page=True)
         assert small.evaluate("document.documentElement.scrollWidth") <= 360
         browser.close()
+
+
+@pytest.mark.journey
+@pytest.mark.req("CMP-7")
+def test_meeting_calendar_month_grid_in_chromium(transactional_db, world, live_server, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import expect, sync_playwright
+
+    from shuping.campaigns import cascade
+
+    staff = world.organizer_staff
+    campaign = services.create_campaign(actor=staff, organizer=world.province, year=2024)
+    notice = cascade.publish_notice(actor=staff, campaign=campaign, title="通知")
+    lower = services.create_campaign(actor=None, organizer=world.prefecture, year=2024, notice=notice)
+    cascade.submit_meeting_plan(
+        actor=None, campaign=lower, planned_on=date(2025, 1, 10), venue="市委常委会议室"
+    )
+    cascade.assign_guidance_staff(
+        actor=staff, upper_campaign=campaign, lower_campaign=lower, user=world.department_leader
+    )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for width, height in ((1280, 900), (360, 740)):
+            context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+            context.add_cookies([_session_cookie(staff, live_server)])
+            page = context.new_page()
+            page.goto(f"{live_server.url}/campaigns/{campaign.pk}/calendar/?month=2024-12")
+            page.get_by_role("link", name="下个月").click()
+            expect(page.get_by_role("heading", name="2025 年 1 月")).to_be_visible()
+            assert page.url.endswith("month=2025-01")
+            expect(page.locator(".event", has_text="甲市委")).to_be_visible()
+            page.screenshot(path=str(SHOTS / f"calendar-{width}.png"), full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            context.close()
+        browser.close()
