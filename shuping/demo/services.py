@@ -154,6 +154,7 @@ def _write_campaigns(demo: Demo) -> None:
     from shuping.accounts.models import User
     from shuping.campaigns.demo import build_demo_campaigns
     from shuping.fieldwork.demo import build_demo_fieldwork
+    from shuping.reports.demo import build_demo_reports
 
     province = Organization.objects.get(code=ROOT_CODE)
     staff_name = next(
@@ -165,6 +166,8 @@ def _write_campaigns(demo: Demo) -> None:
     build_demo_fieldwork(
         campaign=campaigns["province"], leader=User.objects.get(username="kaohe"), actor=staff
     )
+    # Reports: submitted, one returned and resubmitted, two planted near-copies (REP-1, REP-2).
+    build_demo_reports(campaign=campaigns["province"], actor=staff)
 
 
 def _audit(demo: Demo) -> None:
