@@ -123,6 +123,9 @@ def database_from_env(default_sqlite: Path) -> dict:
         }
     else:
         config.setdefault("OPTIONS", {})
+        # Persistent connections: a new PostgreSQL connection per request costs more than a ballot's
+        # whole transaction (PERF-1); health checks drop a connection the server has closed.
+        config["CONN_MAX_AGE"] = int(os.environ.get("SHUPING_DB_CONN_MAX_AGE", "60"))
         config["CONN_HEALTH_CHECKS"] = True
     return config
 
