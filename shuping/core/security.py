@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loaders import app_directories, filesystem
 from django.template.utils import get_app_template_dirs
 
@@ -154,7 +154,7 @@ class ContentSecurityPolicyMiddleware:
 # --- nonces written into template sources ----------------------------------------------------------------
 
 _INLINE_ELEMENT = re.compile(r"<(script|style)\b(?![^>]*\b(?:src|nonce)\s*=)", re.IGNORECASE)
-NONCE_ATTRIBUTE = ' nonce="{{ request.csp_nonce|default:\'\' }}"'
+NONCE_ATTRIBUTE = " nonce=\"{{ request.csp_nonce|default:'' }}\""
 
 
 def add_nonces(source: str) -> str:
@@ -179,3 +179,42 @@ class FilesystemLoader(_NonceMixin, filesystem.Loader):
 
 class AppDirectoriesLoader(_NonceMixin, app_directories.Loader):
     """Apps' templates/ directories, with nonces added to inline elements."""
+
+
+# --- NUL characters --------------------------------------------------------------------------------------
+
+NUL_MESSAGE = "输入中含有不允许的空字符（NUL），请检查后重试。"
+_NUL_QUERY = re.compile(r"%00", re.IGNORECASE)
+_NUL_JSON = re.compile(rb"(?<!\\)\\u0000", re.IGNORECASE)
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path or _NUL_QUERY.search(request.META.get("QUERY_STRING", "")):
+        return True
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if request.method in {"POST", "PUT", "PATCH"} and not content_type.startswith("multipart/"):
+        body = request.body  # urlencoded forms and JSON; uploads (multipart) may hold binary files
+        if b"\x00" in body or (b"%00" in body and "urlencoded" in content_type) or _NUL_JSON.search(body):
+            return True
+    return False
+
+
+class RejectNullCharactersMiddleware:
+    """400 for any text input holding a NUL character (SEC-6).
+
+    No Shuping text may contain NUL, and PostgreSQL refuses it in text values — which would otherwise turn
+    a typo'd or hostile query string (`?q=%00`) into a server error. Django's forms already refuse NUL
+    field by field; this covers query strings, the API's JSON bodies and every other path at once.
+    File uploads (multipart) are left to the views: binary files contain NUL bytes.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request):
+            if request.path.startswith("/api/"):
+                error = {"field": "__all__", "code": "null_character", "message": NUL_MESSAGE}
+                return JsonResponse({"detail": NUL_MESSAGE, "errors": [error]}, status=400)
+            return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -208,3 +208,17 @@ def test_no_secrets_in_tracked_files():
         found += [f"{name}: {p.pattern}" for p in _SECRET_PATTERNS if p.search(text)]
     assert found == []
     assert "shuping.keys" in (ROOT / ".gitignore").read_text()
+
+
+@pytest.mark.req("SEC-6")
+def test_a_nul_character_in_any_text_input_is_a_400_in_chinese_not_a_500(client, world):
+    client.force_login(world.organizer_staff)
+    api = client.get("/api/v1/orgs", {"q": "\x00a"})
+    assert api.status_code == 400
+    assert api.json()["errors"][0]["code"] == "null_character"
+    assert "空字符" in api.json()["detail"]
+    body = client.post("/api/v1/orgs", data='{"name": "a\\u0000b"}', content_type="application/json")
+    assert body.status_code == 400
+    page = client.get("/orgs/search/", {"q": "x\x00"})
+    assert page.status_code == 400 and "空字符" in page.content.decode()
+    assert client.get("/api/v1/orgs", {"q": "甲市"}).status_code == 200
