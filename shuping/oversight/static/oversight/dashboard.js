@@ -19,8 +19,8 @@
     }
     chart("chart-stages", {
       tooltip: { trigger: "axis" },
-      grid: { left: 48, right: 16, top: 24, bottom: 32 },
-      xAxis: { type: "category", data: d.stages, axisLabel: { interval: 0, fontSize: 11 } },
+      grid: { left: 48, right: 16, top: 24, bottom: 56 },
+      xAxis: { type: "category", data: d.stages, axisLabel: { interval: 0, fontSize: 11, rotate: 35 } },
       yAxis: { type: "value", minInterval: 1 },
       series: [{ type: "bar", name: "考核对象", data: d.stage_totals, itemStyle: { color: "#b22222" } }]
     });
