@@ -21,6 +21,7 @@ def _mount() -> None:
     from shuping.ballots.api import router as ballots_router
     from shuping.campaigns.api import router as campaigns_router
     from shuping.evaluations.api import router as evaluations_router
+    from shuping.feedback.api import router as feedback_router
     from shuping.fieldwork.api import router as fieldwork_router
     from shuping.jobs.api import router as jobs_router
     from shuping.meetings.api import router as meetings_router
@@ -38,6 +39,7 @@ def _mount() -> None:
     api.add_router("/", oversight_router)
     api.add_router("/", meetings_router)
     api.add_router("/", evaluations_router)
+    api.add_router("/", feedback_router)
     api.add_router("/", rectification_router)
 
 

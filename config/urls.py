@@ -20,6 +20,7 @@ urlpatterns = [
     path("oversight/", include("shuping.oversight.urls")),
     path("meetings/", include("shuping.meetings.urls")),
     path("evaluations/", include("shuping.evaluations.urls")),
+    path("feedback/", include("shuping.feedback.urls")),
     path("rectification/", include("shuping.rectification.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

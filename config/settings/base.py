@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "shuping.evaluations",
     "shuping.meetings",
     "shuping.rectification",
+    "shuping.feedback",
 ]
 
 MIDDLEWARE = [

@@ -54,6 +54,10 @@ def _result_campaigns_q(user, prefix: str) -> Q:
     return q
 
 
+#: Public name for other apps (feedback) scoping their rows by the same inner circle.
+result_campaigns_q = _result_campaigns_q
+
+
 def is_result_reader(user, campaign: Campaign) -> bool:
     """Organizer staff or department leader of this campaign (EVA-9's inner circle)."""
     return bool(campaign_selectors.campaign_roles(user, campaign) & set(RESULT_CAMPAIGN_ROLES))

@@ -1,0 +1,30 @@
+"""Statuses and kinds of 反馈、通报与归档 (EVA-5 … EVA-7)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AcknowledgementMethod(models.TextChoices):
+    """How the assessee signed (签收): in Shuping, or on paper recorded by staff (代录)."""
+
+    ONLINE = "online", _("系统内签收")
+    PAPER = "paper", _("纸质签收（代录）")
+
+
+class TransferStatus(models.TextChoices):
+    SENT = "sent", _("已移交，待签收")
+    ACKNOWLEDGED = "acknowledged", _("已签收")
+
+
+class MaterialKind(models.TextChoices):
+    """What goes into the personnel file (按照干部管理权限归档); the province's rules pick the list."""
+
+    EVALUATION_FORM = "evaluation_form", _("综合评价意见表")
+    FEEDBACK_LETTER = "feedback_letter", _("反馈意见")
+    DECISION_EXTRACT = "decision_extract", _("研究审定情况摘录")
+
+
+DEFAULT_MATERIALS = [MaterialKind.EVALUATION_FORM.value, MaterialKind.FEEDBACK_LETTER.value]
+
+#: Secrecy levels (密级) a circular may carry; empty = not classified.
+CLASSIFICATIONS = ("", "内部", "秘密", "机密")
