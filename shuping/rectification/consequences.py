@@ -128,7 +128,7 @@ def apply_decision(*, assessment: Assessment, actor: User | None = None, source:
         AnnualGradeRestriction.objects.filter(assessment=assessment).delete()
     # RCT-4: a 待定 优秀 resolved.
     state = standing(assessment.person_id, year)
-    for row in AnnualAssessmentGrade.objects.select_for_update().filter(
+    for row in AnnualAssessmentGrade.objects.select_for_update(of=("self",)).filter(
         person_id=assessment.person_id, year=year, status=AnnualGradeStatus.PENDING
     ):
         if state["status"] == "restricted":
@@ -201,7 +201,9 @@ def record_admonition(
         raise RectificationError("请填写约谈人。", field="conducted_by")
     if held_on is None:
         raise RectificationError("请填写约谈日期。", field="held_on")
-    admonition = Admonition.objects.select_for_update().filter(assessment=assessment).first() or Admonition(
+    admonition = Admonition.objects.select_for_update(of=("self",)).filter(
+        assessment=assessment
+    ).first() or Admonition(
         assessment=assessment, grade=grade, person_name=assessment.person_name, opened_by=_user(actor)
     )
     admonition.conducted_by = conducted_by.strip()[:100]

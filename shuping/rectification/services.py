@@ -74,7 +74,7 @@ def set_rectification_settings(
         raise RectificationConflict("只有组织部门工作人员可以设置整改期限。", code="forbidden")
     if not 1 <= int(days) <= 365:
         raise RectificationError("整改清单报送期限应在 1 到 365 天之间。", field="days")
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
     settings = dict(campaign.settings or {})
     settings["rectification_days"] = int(days)
     if reminder_before_days is not None:
@@ -111,7 +111,7 @@ def start_list(*, actor: User | None, assessment: Assessment, source: str = "web
     year's unfinished items at the same organization are carried in (RCT-6). 一般 / 差 sets 限期整改 (RCT-5).
     """
     assessment = (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("campaign", "person", "organization")
         .get(pk=assessment.pk)
     )
@@ -192,7 +192,7 @@ def start_list(*, actor: User | None, assessment: Assessment, source: str = "web
 
 def _locked_list(rectification_list: RectificationList) -> RectificationList:
     return (
-        RectificationList.objects.select_for_update()
+        RectificationList.objects.select_for_update(of=("self",))
         .select_related("assessment__campaign__organizer", "assessment__person", "campaign")
         .get(pk=rectification_list.pk)
     )
@@ -287,7 +287,7 @@ def update_item(
     _check_drafter(actor, rectification_list)
     _check_editable(rectification_list)
     _clean_item_fields(problem, deadline, rectification_list)
-    item = RectificationItem.objects.select_for_update().get(pk=item.pk)
+    item = RectificationItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
     item.problem, item.measures = problem.strip(), measures.strip()
     item.responsible, item.deadline = responsible.strip()[:100], deadline
     item.save(update_fields=["problem", "measures", "responsible", "deadline"])
@@ -400,7 +400,7 @@ def return_list(
 
 def _locked_item(item: RectificationItem) -> RectificationItem:
     return (
-        RectificationItem.objects.select_for_update()
+        RectificationItem.objects.select_for_update(of=("self",))
         .select_related(
             "rectification_list__assessment__campaign__organizer", "rectification_list__assessment__person"
         )
@@ -482,7 +482,7 @@ def _closable(actor, items: Sequence[RectificationItem]) -> list[RectificationIt
     if not ids:
         raise RectificationError("请至少选择一项。", field="items")
     locked = list(
-        RectificationItem.objects.select_for_update()
+        RectificationItem.objects.select_for_update(of=("self",))
         .filter(pk__in=ids)
         .select_related(
             "rectification_list__assessment__campaign__organizer", "rectification_list__assessment__person"
@@ -581,7 +581,7 @@ def send_back_item(
 def set_milestone_done(*, actor: User | None, milestone: Milestone, source: str = "web") -> Milestone:
     """Tick a milestone (RCT-1) — the drafter's record of an intermediate step."""
     milestone = (
-        Milestone.objects.select_for_update()
+        Milestone.objects.select_for_update(of=("self",))
         .select_related("item__rectification_list__assessment")
         .get(pk=milestone.pk)
     )
