@@ -1,0 +1,107 @@
+"""EVA-8 (with EVA-5 … EVA-7): the feedback letter, the circular with 密级 and 份号, the 移交清单 and the
+decision extract render as PDF with embedded Chinese fonts and as .docx; the letters batch and the ZIP export
+of sealed transfers run as jobs with progress, the manifest's SM3 hashes matching the files."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from shuping.core.crypto import sm3_hex
+from shuping.documents.services import render_document_docx, render_document_pdf
+from shuping.documents.tests.helpers import pdf_fonts, pdf_text
+from shuping.feedback import documents, selectors, services, tasks
+from shuping.feedback.models import Feedback
+from shuping.jobs.choices import JobStatus
+from shuping.jobs.runtime import run_job_in_foreground
+
+from .builders import decided_campaign
+
+
+@pytest.fixture
+def circulated(world):
+    campaign = decided_campaign(world, extra=3)
+    services.release_all(actor=world.organizer_staff, campaign=campaign)
+    circular = services.publish_circular(
+        actor=world.organizer_staff,
+        campaign=campaign,
+        title="关于2023年度党委（党组）书记抓基层党建工作述职评议考核结果的通报",
+        document_number="示组通〔2024〕3号",
+        audience=[world.province, world.prefecture],
+        classification="秘密",
+        classification_period="1年",
+    )
+    return campaign, circular
+
+
+def _flat(pdf: bytes, tmp_path) -> str:
+    text = pdf_text(pdf, tmp_path)
+    assert text is not None, "pdftotext (poppler-utils) is needed"
+    return "".join(text.split())
+
+
+@pytest.mark.req("EVA-6", "EVA-8")
+def test_the_circular_carries_its_classification_and_each_copy_its_number(world, circulated, tmp_path):
+    campaign, circular = circulated
+    results = selectors.campaign_results(campaign)
+    pdf = render_document_pdf(documents.circular_document(circular, results, 2))
+    text = _flat(pdf, tmp_path)
+    assert "秘密★1年" in text and "000002" in text and "示组通〔2024〕3号" in text
+    assert "陈书记" in text and "较好" in text
+    fonts = pdf_fonts(pdf, tmp_path)
+    assert fonts and all(embedded for _name, embedded in fonts)
+    docx = render_document_docx(documents.circular_document(circular, results, 2))
+    xml = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()
+    assert "秘密" in xml and "000002" in xml
+
+
+@pytest.mark.req("EVA-5", "EVA-7", "EVA-8")
+def test_letter_transfer_list_and_extract_render_and_the_zip_manifest_hashes_match(
+    world, circulated, tmp_path
+):
+    campaign, _circular = circulated
+    feedback = Feedback.objects.select_related("assessment__campaign__organizer").get(
+        assessment__organization=world.prefecture
+    )
+    letter = _flat(render_document_pdf(documents.feedback_letter(feedback)), tmp_path)
+    assert "综合评价等次为“较好”" in letter and "民主评议意见归纳" in letter
+    services.save_config(
+        actor=world.organizer_staff,
+        campaign=campaign,
+        acknowledge_within_days=10,
+        archive_materials=["evaluation_form", "feedback_letter", "decision_extract"],
+    )
+    [transfer] = services.seal_transfers(actor=world.organizer_staff, campaign=campaign)
+    listing = _flat(render_document_pdf(documents.transfer_list(transfer)), tmp_path)
+    assert "移交清单" in listing and transfer.number in listing
+    extract = _flat(render_document_pdf(documents.decision_extract(feedback.assessment)), tmp_path)
+    assert "常委会纪要〔2024〕4号" in extract
+    job = run_job_in_foreground(
+        kind="feedback.transfers",
+        title="归档移交材料打包",
+        task=tasks.export_transfers,
+        args=[[transfer.pk]],
+        requested_by=world.organizer_staff,
+        out=io.StringIO(),
+    )
+    assert job.status == JobStatus.SUCCEEDED, job.message
+    with job.result_file.open("rb") as handle:
+        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["algorithm"] == "SM3"
+    files = manifest["files"]
+    assert len(files) == 1 + 4 * 3  # the list, then three sealed files for each of four people
+    for entry in files:
+        assert sm3_hex(archive.read(entry["path"])) == entry["sm3"]
+    letters = run_job_in_foreground(
+        kind="feedback.letters",
+        title="反馈意见",
+        task=tasks.render_feedback_letters,
+        args=[campaign.pk],
+        requested_by=world.organizer_staff,
+        out=io.StringIO(),
+    )
+    assert letters.status == JobStatus.SUCCEEDED and letters.progress_done == 4
