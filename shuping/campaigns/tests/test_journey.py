@@ -75,7 +75,7 @@ def test_wizard_journey_in_chromium(transactional_db, world, live_server, monkey
         page.locator("select[name=kind]").select_option("local_committee")
         page.locator("select[name=level]").select_option("prefecture")
         page.get_by_role("button", name="生成").click()
-        field = page.locator("input[name=text]").first
+        field = page.locator("form.add-indicator:not(.add-adjustment) input[name=text]").first
         field.fill("全年召开党建工作会议次数不少于4次")
         expect(page.locator(".lint-live .lint-warning").first).to_contain_text("第六条")
         page.screenshot(path=str(SHOTS / "3-indicators.png"), full_page=True)
