@@ -118,8 +118,10 @@ def circular_document(
         ),
     ]
     audience = "、".join(c.organization.name for c in circular.copies.all())
+    # GB/T 9704 §7.3.1: break the title between words, not inside 工作.
+    title = circular.title if "\n" in circular.title else circular.title.replace("工作述职", "工作\n述职", 1)
     return OfficialDocument(
-        title=circular.title,
+        title=title,
         document_number=circular.document_number,
         addressee=f"{audience}：" if audience else "",
         body=tuple(body),
@@ -148,7 +150,7 @@ def transfer_list(transfer: ArchiveTransfer) -> OfficialDocument:
                     f"{item.organization_name} {item.person_name}",
                     m.title,
                     str(m.pages),
-                    m.sm3[:16],
+                    f"{m.sm3[:8]} {m.sm3[8:16]}",
                 )
             )
     sent_on = _today(transfer.sent_at)
