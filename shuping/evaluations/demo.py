@@ -1,0 +1,162 @@
+"""Demo evaluations (issue 11, item 5a): last year's campaign calibrated and decided by the committee, and
+this year's campaign awaiting 研究 as far as its assessees have got. Everything goes through the services the
+pages use: observations scored through fieldwork (FLD-4), composites, proposals meeting the quota (EVA-2),
+opinions drafted and affirmed (EVA-3), then 科室拟定 → 部务会 (→ 常委会) with minutes (EVA-4).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from shuping.campaigns import services as campaign_services
+from shuping.campaigns.choices import Stage
+from shuping.campaigns.models import Campaign
+from shuping.core.errors import DomainError
+
+from . import services
+from .choices import EvaluationStatus, StepKind
+
+ACHIEVEMENTS = (
+    "认真履行抓基层党建第一责任人职责，带头研究解决基层党建重点难点问题。",
+    "推进党群服务中心规范化建设，村级集体经济收入稳步增长。",
+    "抓实软弱涣散基层党组织整顿，整顿转化工作有实效。",
+)
+PROBLEMS = (
+    "对发展党员工作把关不够严，个别支部“三会一课”不够规范。",
+    "基层党组织书记队伍培训不够系统，年轻干部储备不足。",
+    "党建引领基层治理的抓手不多，办法不够新。",
+)
+
+
+def _to_evaluation(campaign: Campaign, actor) -> list:
+    moved = []
+    for a in campaign.assessments.filter(is_excluded=False, person__isnull=False).order_by(
+        "organization_path"
+    ):
+        try:
+            for stage in (Stage.FIELD, Stage.MEETING, Stage.EVALUATION):
+                if list(Stage.values).index(a.stage) < list(Stage.values).index(stage):
+                    a = campaign_services.transition_assessment(
+                        actor=actor, assessment=a, to_stage=stage, source="system"
+                    )
+            moved.append(a)
+        except DomainError:
+            continue  # blocked (report, field assessment, commentary …): stays where it is
+    return moved
+
+
+def _propose(campaign: Campaign, actor, rng: random.Random) -> list:
+    from shuping.fieldwork import services as field_services
+    from shuping.fieldwork.choices import ObservationSource
+
+    evaluations = [
+        e
+        for e in services.start_evaluations(actor=actor, campaign=campaign, source="system")
+        if e.assessment.stage == Stage.EVALUATION and not e.is_locked
+    ]
+    for e in evaluations:
+        if e.computed_at is None:  # first pass only: one scored observation (平时了解) per assessee
+            field_services.record_observation(
+                actor=actor,
+                organizer=campaign.organizer,
+                observed_on=date(campaign.year, 9, 15),
+                source_kind=ObservationSource.RESEARCH,
+                text=rng.choice(ACHIEVEMENTS),
+                assessment=e.assessment,
+                score=rng.randint(72, 97),
+                source="system",
+            )
+    services.compute_composites(actor=actor, campaign=campaign, source="system")
+    evaluations = [
+        e
+        for e in services.start_evaluations(actor=actor, campaign=campaign, source="system")
+        if e.assessment.stage == Stage.EVALUATION and not e.is_locked
+    ]
+    graded = sorted(
+        (e for e in evaluations if e.assessment.is_graded), key=lambda e: (e.composite_score or 0, -e.pk)
+    )
+    lower = math.ceil(len(graded) * 0.2)  # above the default 15 %: the quota holds without reasons
+    for i, e in enumerate(graded):
+        grade = "一般" if i == 0 and len(graded) >= 8 else ("较好" if i < lower else "好")
+        reason = (
+            ""
+            if grade == e.suggested_grade or not e.suggested_grade
+            else "综合平时了解和群众反映，部务会研究后调整。"
+        )
+        services.propose_grade(actor=actor, evaluation=e, grade=grade, reason=reason, source="system")
+        services.update_opinion(
+            actor=actor,
+            evaluation=e,
+            achievements=rng.choice(ACHIEVEMENTS),
+            problems=[{"text": rng.choice(PROBLEMS), "source": "organizer"}],
+            source="system",
+        )
+    return evaluations
+
+
+def _chain(campaign: Campaign, actor, evaluations: list, *, approve: bool) -> None:
+    year = campaign.year + 1
+    steps = [
+        (StepKind.SECTION_DRAFT, "", f"组织科拟定稿（{year}年1月）"),
+        (StepKind.DEPARTMENT_MEETING, "部务会", f"部务会纪要〔{year}〕2号"),
+    ]
+    if approve:
+        steps.append(
+            (StepKind.COMMITTEE, f"{campaign.organizer.display_name}常委会", f"常委会会议纪要〔{year}〕3号")
+        )
+    for n, (kind, body, minutes) in enumerate(steps):
+        services.record_step(
+            actor=actor,
+            campaign=campaign,
+            kind=kind,
+            evaluations=evaluations,
+            held_on=date(year, 1, 10 + 7 * n),
+            minutes_reference=minutes,
+            body=body,
+            on_behalf_of=body,
+            source="system",
+        )
+
+
+@transaction.atomic
+def build_demo_evaluations(*, campaign: Campaign, actor: Any, seed: int = 2024) -> dict[str, Any]:
+    """Create last year's campaign of `campaign`'s organizer and take it through the committee's 研究
+    (assessees at 反馈), and bring `campaign`'s assessees that can reach 综合评价 up to 部务会 (awaiting 研究).
+
+    `actor` is organizer staff of the organizer. Deterministic for a given `seed`. Returns
+    {"approved": Campaign, "awaiting": Campaign, "awaiting_count": int}.
+    """
+    rng = random.Random(seed)
+    previous = Campaign.objects.filter(organizer=campaign.organizer, year=campaign.year - 1).first()
+    if previous is None:
+        previous = campaign_services.create_campaign(
+            actor=actor, organizer=campaign.organizer, year=campaign.year - 1, source="system"
+        )
+        campaign_services.apply_scope_proposal(actor=actor, campaign=previous, source="system")
+        for a in previous.assessments.filter(is_tenure_decided=False):
+            campaign_services.set_grading(
+                actor=actor,
+                assessment=a,
+                is_graded=False,
+                reason="任职不满半年，只述职不定等次（演示）",
+                source="system",
+            )
+        previous = campaign_services.confirm_scope(actor=actor, campaign=previous, source="system")
+    _to_evaluation(previous, actor)
+    decided = _propose(previous, actor, rng)
+    if decided:
+        _chain(previous, actor, decided, approve=True)
+    _to_evaluation(campaign, actor)
+    awaiting = _propose(campaign, actor, rng)
+    if awaiting:
+        _chain(campaign, actor, awaiting, approve=False)
+    return {
+        "approved": previous,
+        "awaiting": campaign,
+        "awaiting_count": campaign.evaluations.filter(status=EvaluationStatus.DEPARTMENT_REVIEWED).count(),
+    }
