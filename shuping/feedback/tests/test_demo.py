@@ -8,9 +8,9 @@ import pytest
 from shuping.campaigns import services as campaign_services
 from shuping.evaluations.choices import EvaluationStatus
 from shuping.evaluations.demo import build_demo_evaluations
+from shuping.evaluations.tests.builders import secretary
 from shuping.feedback.demo import build_demo_feedback
 from shuping.feedback.models import ArchiveTransfer, Feedback
-from shuping.evaluations.tests.builders import secretary
 from shuping.orgs.choices import AdminLevel, OrgKind
 from shuping.orgs.services import create_organization
 
