@@ -1,0 +1,168 @@
+"""The year's journey in Debian's Chromium: one browser per module, one context per role.
+
+`Actor` wraps a Playwright page so that every page a role sees is checked the same way — every form
+control has a label, phone pages do not scroll sideways — and so that the grassroots burden (pages visited,
+fields typed, values typed twice) is counted for the township secretary and the liaison (为基层减负).
+Screenshots for the user guide are written into docs/guide/img/ when SHUPING_GUIDE_SCREENSHOTS=1
+(`make guide`); otherwise no screenshot is taken.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESK = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 740}
+GUIDE_DIR = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
+GUIDE = os.environ.get("SHUPING_GUIDE_SCREENSHOTS") == "1"
+
+#: Every form control (shown or in a hidden step) must be named: a <label for>, a wrapping <label>, aria-label(ledby) or title.
+UNLABELLED_JS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('input, select, textarea')) {
+    const type = (el.getAttribute('type') || '').toLowerCase();
+    if (['hidden', 'submit', 'button', 'reset', 'image'].includes(type)) continue;
+    const named = (el.labels && el.labels.length) || el.getAttribute('aria-label')
+      || el.getAttribute('aria-labelledby') || el.getAttribute('title');
+    if (!named) out.push(el.outerHTML.slice(0, 120));
+  }
+  return out;
+}"""
+
+
+def session_cookie(user, live_server) -> dict:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    host = live_server.url.split("//", 1)[1].split(":")[0]
+    return {
+        "name": django_settings.SESSION_COOKIE_NAME,
+        "value": store.session_key,
+        "domain": host,
+        "path": "/",
+    }
+
+
+@dataclass
+class Burden:
+    """What one grassroots role did over the year: pages seen, fields typed, and every value typed."""
+
+    pages: int = 0
+    fields: int = 0
+    typed: dict[str, str] = field(default_factory=dict)  # normalised value → where it was first typed
+    repeats: list[str] = field(default_factory=list)
+
+
+#: Kept across the module's phases (the year), read by the last test and printed.
+BURDEN: dict[str, Burden] = defaultdict(Burden)
+
+
+class Actor:
+    """One role in its own browser context; navigation and typing go through here to be counted."""
+
+    def __init__(self, browser, live_server, user=None, *, phone: bool = False, burden: str | None = None):
+        self.base = live_server.url
+        self.phone = phone
+        options = {"viewport": PHONE if phone else DESK, "locale": "zh-CN"}
+        if phone:
+            options.update(is_mobile=True, has_touch=True, device_scale_factor=1)
+        self.context = browser.new_context(**options)
+        if user is not None:
+            self.context.add_cookies([session_cookie(user, live_server)])
+        self.page = self.context.new_page()
+        self.burden = BURDEN[burden] if burden else None
+        self.unlabelled: list[str] = []
+        if self.burden is not None:
+            self.page.on("framenavigated", self._navigated)
+
+    def _navigated(self, frame) -> None:
+        if frame == self.page.main_frame and self.burden is not None:
+            self.burden.pages += 1
+
+    # Navigation ----------------------------------------------------------------------------------------
+    def visit(self, path: str):
+        self.page.goto(self.base + path)
+        self.page.wait_for_load_state("domcontentloaded")
+        self.check()
+        return self.page
+
+    def check(self) -> None:
+        """Labels on every control; at 360 px nothing scrolls sideways."""
+        missing = self.page.evaluate(UNLABELLED_JS)
+        assert not missing, f"{self.page.url}: form controls without a label: {missing}"
+        if self.phone:
+            width = self.page.evaluate("document.scrollingElement.scrollWidth")
+            assert width <= PHONE["width"], f"{self.page.url} scrolls sideways at 360 px: {width}"
+
+    # Typing ----------------------------------------------------------------------------------------------
+    def fill(self, locator, value: str) -> None:
+        """Type into a field, counted; a grassroots role never types the same thing twice in the year."""
+        if self.burden is not None:
+            self.burden.fields += 1
+            key = " ".join(str(value).split())
+            if key in self.burden.typed:
+                self.burden.repeats.append(
+                    f"{key!r} again at {self.page.url} (first: {self.burden.typed[key]})"
+                )
+            else:
+                self.burden.typed[key] = self.page.url.replace(self.base, "")
+        locator.fill(value)
+
+    def press(self, keys: str) -> None:
+        """Keys on the keyboard-only pages (paper entry): counted as one field per call for grassroots roles."""
+        for key in keys:
+            self.page.keyboard.press(key)
+
+    # Pictures ----------------------------------------------------------------------------------------------
+    def shot(self, name: str, *, full_page: bool = True) -> None:
+        if GUIDE:
+            GUIDE_DIR.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(GUIDE_DIR / f"{name}.png"), full_page=full_page)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop here
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def actors(chromium, live_server, transactional_db):
+    """`actors(user, phone=…, burden=…)` opens a role's context; all are closed after the test."""
+    opened: list[Actor] = []
+
+    def _open(user=None, **kwargs) -> Actor:
+        actor = Actor(chromium, live_server, user, **kwargs)
+        opened.append(actor)
+        return actor
+
+    yield _open
+    for actor in opened:
+        actor.close()
