@@ -1,0 +1,39 @@
+"""The demo builder (issue 12, item 8): lists in progress, some overdue, some closed in a batch, one
+admonition, one item with three sources — on a campaign whose grades it approves itself when needed."""
+
+from __future__ import annotations
+
+import pytest
+
+from shuping.evaluations.tests.builders import campaign_at_evaluation
+from shuping.rectification import selectors
+from shuping.rectification.choices import ClosureMethod, ItemStatus, ListStatus
+from shuping.rectification.demo import build_demo_rectification
+from shuping.rectification.models import Admonition, ClosureBatch, Notification, RectificationItem
+
+
+@pytest.mark.req("RCT-1", "RCT-2", "RCT-5")
+def test_demo_builds_every_state_the_issue_asks_for_on_an_undecided_campaign(world):
+    campaign = campaign_at_evaluation(world, year=2023, extra=4)
+    counts = build_demo_rectification(campaign=campaign, actor=world.organizer_staff)
+    assert counts["approved"] == 5 and counts["lists"] == 5
+    items = RectificationItem.objects.filter(rectification_list__campaign=campaign)
+    statuses = {lst.status for lst in campaign.rectification_lists.all()}
+    assert {ListStatus.CONFIRMED, ListStatus.SUBMITTED, ListStatus.DRAFT} <= statuses
+    assert items.filter(status=ItemStatus.IN_PROGRESS).exists()
+    assert selectors.with_overdue(items).filter(is_overdue=True).count() >= 2
+    batch = ClosureBatch.objects.get(campaign=campaign)
+    assert batch.method == ClosureMethod.BATCH and len(batch.population) >= 2
+    three = [i for i in items.prefetch_related("sources") if len(i.sources.all()) >= 3]
+    assert three and three[0].status == ItemStatus.CLOSED
+    # Closed once, reported to each of its three sources.
+    assert Notification.objects.filter(item=three[0], kind="closure").count() == len(three[0].sources.all())
+    admonition = Admonition.objects.get(assessment__campaign=campaign)
+    assert admonition.is_held and admonition.grade == "一般"
+
+
+def test_demo_does_nothing_twice_for_the_same_assessees(world):
+    campaign = campaign_at_evaluation(world, year=2023, extra=2)
+    first = build_demo_rectification(campaign=campaign, actor=world.organizer_staff, count=3)
+    again = build_demo_rectification(campaign=campaign, actor=world.organizer_staff, count=3)
+    assert first["lists"] == 3 and again["lists"] == 0
