@@ -3,8 +3,8 @@
 Adapters — the one place this app reads the evaluations app's results:
   - `approved_grade(assessment)`: the grade fixed by the committee's 研究 (EVA-4), or None while undecided;
   - `approved_on(assessment)`: the date of that approval (the committee step's meeting date);
-  - `feedback_released_on(assessment)`: the date results were fed back (EVA-5, issue 11 — not built yet:
-    None until it lands). The list's period counts from feedback when it exists, else from approval.
+  - `feedback_released_on(assessment)`: the date results were fed back (EVA-5, the feedback app's selector).
+    The list's period counts from feedback when it has been released, else from approval.
 
 Problem sources: each kind registers `func(assessments) -> {assessment pk: [Problem, …]}`; a Problem
 carries its source kind, the source's own reference and the text. One assessment may see the same problem
@@ -97,15 +97,11 @@ def approved_on(assessment) -> date | None:
 
 
 def feedback_released_on(assessment) -> date | None:
-    """EVA-5 feedback date; the feedback app (issue 11) is not built yet, so None until it lands.
+    """EVA-5: the day the result was fed back (`shuping.feedback.selectors.feedback_released_on`), or None
+    while it has not been released — the list's period then counts from the committee's approval."""
+    from shuping.feedback.selectors import feedback_released_on as released_on
 
-    Wire it here when it does: e.g. `Feedback.objects.filter(assessment=…).values_list("released_on")`."""
-    try:
-        from shuping.evaluations import feedback  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    getter = getattr(feedback, "feedback_released_on", None)
-    return getter(assessment) if getter else None
+    return released_on(assessment)
 
 
 def period_start(assessment) -> tuple[date | None, str]:

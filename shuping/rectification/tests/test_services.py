@@ -45,7 +45,7 @@ def test_list_is_drafted_from_every_source_and_one_problem_keeps_all_its_sources
         SourceKind.OPINION,
         SourceKind.FIELD,
     }
-    # Due 30 days after approval (feedback, EVA-5, is not built yet), filed with the organizer.
+    # Due 30 days after approval while no feedback has been released, filed with the organizer.
     assert rlist.starts_from == "approval" and rlist.starts_on == date(2024, 1, 20)
     assert rlist.due_on == date(2024, 2, 19)
     assert rlist.filed_with == campaign.organizer
@@ -230,3 +230,18 @@ def test_poor_grade_opens_an_admonition_and_sets_the_deadline(world):
         record_text="指出问题，提出要求。",
     )
     assert admonition.is_held and assessment.admonitions.count() == 1
+
+
+@pytest.mark.req("RCT-1")
+def test_the_period_counts_from_feedback_once_it_is_released(world):
+    from django.utils import timezone
+
+    from shuping.feedback import services as feedback_services
+
+    campaign = campaign_with_problems(world)
+    assessment = prefecture_assessment(campaign, world)
+    feedback_services.release_feedback(actor=world.organizer_staff, assessment=assessment)
+    rlist = services.start_list(actor=world.liaison, assessment=assessment)
+    today = timezone.localdate()
+    assert rlist.starts_from == "feedback" and rlist.starts_on == today
+    assert rlist.due_on == today + timedelta(days=30)
