@@ -4,18 +4,13 @@
 - the approval of a grade (EVA-4): the evaluations app exposes no signal of its own, so Django's post_save
   of an approved `Evaluation` (approval and re-decision both save it) runs `consequences.apply_decision`
   in the same transaction — the restriction applies on approval (RCT-4);
-- periodic jobs for `shuping tick` (RCT-2): registered in `shuping.core.periodic` when it exists;
+- periodic jobs for `shuping tick` (RCT-2) are in `periodic.py`, autodiscovered by `shuping.core.periodic`;
 - the menu entry.
 """
 
 from __future__ import annotations
 
 from django.db.models.signals import post_save
-
-PERIODIC_JOBS = (
-    ("rectification.reminders", "shuping.rectification.notify.send_reminders", "整改事项到期提醒"),
-    ("rectification.overdue", "shuping.rectification.notify.send_overdue_notices", "整改事项逾期提醒"),
-)
 
 
 def _on_evaluation_saved(sender, instance, created, **kwargs) -> None:
@@ -28,34 +23,6 @@ def _on_evaluation_saved(sender, instance, created, **kwargs) -> None:
     apply_decision(assessment=instance.assessment)
 
 
-def run_periodic(*, today=None) -> dict[str, int]:
-    """Run this app's periodic jobs directly (used by `shuping tick` through the registry, and tests)."""
-    from . import notify
-
-    return {
-        "reminders": notify.send_reminders(today=today),
-        "overdue": notify.send_overdue_notices(today=today),
-    }
-
-
-def _register_periodic() -> None:
-    try:
-        from shuping.core import periodic  # type: ignore[attr-defined]
-    except ImportError:  # the registry is being added by another engineer; run_periodic works meanwhile
-        return
-    from django.utils.module_loading import import_string
-
-    register = getattr(periodic, "register", None)
-    if register is None:
-        return
-    for name, path, label in PERIODIC_JOBS:
-        func = import_string(path)
-        try:
-            register(name, func, label=label)
-        except TypeError:
-            register(name, func)
-
-
 def connect() -> None:
     from shuping.campaigns.findings import register_carry_over
     from shuping.core.navigation import NavItem, register
@@ -65,7 +32,6 @@ def connect() -> None:
 
     register_carry_over(carry_over_provider)
     post_save.connect(_on_evaluation_saved, sender=Evaluation, dispatch_uid="rectification.apply_decision")
-    _register_periodic()
     register(
         NavItem(
             "整改",
