@@ -231,6 +231,17 @@ def build_demo_rectification(
             source="system",
         )
 
+    if first.items.count() < 2:  # the batch 销号 below closes at least two of the first list's items
+        services.add_item(
+            actor=actor,
+            rectification_list=first,
+            problem=PROBLEMS[1],
+            measures=MEASURES[1],
+            responsible=first.assessment.person_name,
+            deadline=first.rectify_by or max(first.starts_on, today) + timedelta(days=30),
+            item_sources=[{"kind": SourceKind.OPINION, "reference": "", "text": PROBLEMS[1]}],
+            source="system",
+        )
     # A problem the assessee found themself (自行查摆), with no source: stays in progress.
     services.add_item(
         actor=actor,

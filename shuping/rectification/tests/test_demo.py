@@ -37,3 +37,18 @@ def test_demo_does_nothing_twice_for_the_same_assessees(world):
     first = build_demo_rectification(campaign=campaign, actor=world.organizer_staff, count=3)
     again = build_demo_rectification(campaign=campaign, actor=world.organizer_staff, count=3)
     assert first["lists"] == 3 and again["lists"] == 0
+
+
+@pytest.mark.req("RCT-2")
+def test_demo_shows_overdue_items_even_when_feedback_was_released_today(world):
+    from shuping.feedback import services as feedback_services
+
+    from .builders import decide
+
+    campaign = campaign_at_evaluation(world, year=2023, extra=3)
+    decide(world, campaign, {world.prefecture.pk: "一般"})
+    released, refused = feedback_services.release_all(actor=world.organizer_staff, campaign=campaign)
+    assert released == 4 and not refused
+    counts = build_demo_rectification(campaign=campaign, actor=world.organizer_staff)
+    assert counts["approved"] == 0 and counts["lists"] == 4
+    assert counts["overdue"] >= 2 and counts["closed"] >= 2 and counts["admonitions"] == 1
