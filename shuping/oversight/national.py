@@ -309,6 +309,12 @@ def create_database(name: str, *, log: Log, server: str | None = None, fresh: bo
             conn.execute(f'CREATE DATABASE "{name}"')
             log(f"已创建数据库 {name}")
     url = database_url(name, server)
+    migrate(url)
+    return url
+
+
+def migrate(url: str) -> None:
+    """Apply the migrations to the database at `url` (a child process: this one may be set up elsewhere)."""
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
     result = subprocess.run(
         [sys.executable, "-m", "shuping.cli", "migrate", "--noinput", "-v", "0"],
@@ -319,7 +325,6 @@ def create_database(name: str, *, log: Log, server: str | None = None, fresh: bo
     )
     if result.returncode:
         raise RuntimeError(f"migrate failed: {result.stderr[-2000:]}")
-    return url
 
 
 def _secondary_indexes(conn, tables: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -351,11 +356,15 @@ def ensure_loaded(*, log: Log, total: int = TOTAL, server: str | None = None) ->
     try:
         with psycopg.connect(url) as conn:
             row = conn.execute("SELECT value FROM shuping_bench_meta WHERE key = 'dataset'").fetchone()
-            if row and row[0] == marker:
-                log(f"数据库 {name} 已载入全国数据（{marker}）")
-                return url
+            is_loaded = bool(row and row[0] == marker)
     except psycopg.Error:
-        pass
+        is_loaded = False
+    if is_loaded:
+        # The cached data outlives code changes: bring its schema up to date (new columns take their
+        # defaults; PostgreSQL adds a column with a constant default without rewriting the table).
+        migrate(url)
+        log(f"数据库 {name} 已载入全国数据（{marker}），迁移已更新")
+        return url
     paths = build_files(total, log=log)
     started = time.perf_counter()
     url = create_database(name, log=log, server=server, fresh=True)
