@@ -307,12 +307,15 @@ def measure_pages(*, log: Log, size: int | None = None, rounds: int | None = Non
         ms, _r, _times = _median_ms(lambda c=client, u=url: c.get(u), rounds)
         measured[name] = {"ms": round(ms, 1), "queries": len(statements)}
         log(f"{name}：{ms:.1f} ms（{len(statements)} 条查询）")
-    worst = max(v["ms"] for v in measured.values())
+    # PERF-5's time target is for county pages (400 assessees); the province dashboard at national scale
+    # is printed beside them (its data is PERF-2's), not counted in `met`.
+    county = {k: v for k, v in measured.items() if k.startswith("county_")}
+    worst = max(v["ms"] for v in county.values())
     return {
         "bench": "pages",
         "ratio": round(300 / worst, 3),
-        "target": "every page < 300 ms server time (ratio = 300 / slowest page's median ms >= 1)",
-        "met": all(v["ms"] < 300 for v in measured.values()),
+        "target": "county pages < 300 ms server time (ratio = 300 / slowest county page's median ms >= 1)",
+        "met": all(v["ms"] < 300 for v in county.values()),
         "assessees": assessees,
         "rounds": rounds,
         "pages": measured,

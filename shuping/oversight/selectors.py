@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
@@ -145,15 +146,50 @@ def late_q(today: date, *, prefix: str = "campaign__") -> Q:
 # --- the dashboard's widgets: one aggregate query each --------------------------------------------------
 
 
+#: A subtree of at most this many organizations (a county, a township) is selected by its organizations'
+#: ids through the path index; a larger one (a province) by each campaign's organizer path (PERF-5).
+SMALL_SUBTREE = 5000
+
+
+def is_small_subtree(org: Organization) -> bool:
+    """At most SMALL_SUBTREE organizations under `org`? One query reading at most SMALL_SUBTREE + 1 entries
+    of the path index; remembered on the instance for the request.
+
+    The explicit range, ordered by path, keeps PostgreSQL on the plain path index, walking the subtree in
+    order and stopping after SMALL_SUBTREE + 1 rows; with the prefix LIKE alone it estimates a province's
+    share of the table and seq-scans until it has found that many rows (seconds for a province whose rows
+    lie late in the table). Paths are [0-9A-Z], so every descendant sorts at or below the prefix + "Z"…
+    (the LIKE keeps the answer exact whatever the collation).
+    """
+    cached = getattr(org, "_oversight_is_small_subtree", None)
+    if cached is None:
+        beyond = (
+            Organization.objects.filter(
+                path__subtree=org.path, path__gte=org.path, path__lte=org.path + "Z" * (255 - len(org.path))
+            )
+            .order_by("path")
+            .values_list("pk", flat=True)
+        )
+        cached = not list(beyond[SMALL_SUBTREE : SMALL_SUBTREE + 1])
+        org._oversight_is_small_subtree = cached
+    return cached
+
+
 def subtree_campaigns(org: Organization, year: int | None = None) -> QuerySet[Campaign]:
     """Campaigns whose organizer lies in the subtree.
 
-    The organizer's path is read per campaign by primary key (a correlated subquery) rather than joined:
-    a join lets PostgreSQL pick a merge join that walks the whole organization table in id order (1.5 s
-    on 5.2 M organizations once one organizer has a high id), while the campaigns of a year are a few
-    thousand rows (PERF-2, PERF-5; EXPLAIN in docs/performance.md).
+    Large subtrees: the organizer's path is read per campaign by primary key (a correlated subquery)
+    rather than joined: a join lets PostgreSQL pick a merge join that walks the whole organization table
+    in id order (1.5 s on 5.2 M organizations once one organizer has a high id), while the campaigns of a
+    year are a few thousand rows (PERF-2). Small subtrees: that still costs one primary-key lookup per
+    campaign in the country (≈ 80 ms for a county), so the organizer ids are taken from the path index
+    instead (a few hundred rows, ≈ 1 ms) (PERF-5; EXPLAIN ANALYZE of both in docs/performance.md).
     """
-    qs = Campaign.objects.annotate(organizer_path=_organizer_path()).filter(organizer_path__subtree=org.path)
+    qs = Campaign.objects.annotate(organizer_path=_organizer_path())
+    if is_small_subtree(org):
+        qs = qs.filter(organizer_id__in=Organization.objects.filter(path__subtree=org.path).values("pk"))
+    else:
+        qs = qs.filter(organizer_path__subtree=org.path)
     return qs if year is None else qs.filter(year=year)
 
 
@@ -309,7 +345,7 @@ class Dashboard:
     grades: list[dict] | None
     rectification: list[dict] | None
 
-    @property
+    @cached_property
     def totals(self) -> ChildRow:
         total = ChildRow(path=self.organization.path, name="合计", organization_id=self.organization.pk)
         for row in self.rows:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,12 +12,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shuping.campaigns import permissions as campaign_permissions
 from shuping.campaigns import selectors as campaign_selectors
-from shuping.campaigns.choices import STAGE_ORDER, Stage
+from shuping.campaigns.choices import STAGE_ORDER, ReportingMode, Stage
 from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
 
 from . import documents, exports, rules, selectors, services
 from .forms import UpwardReportForm
+
+#: Rows of the children tables per page on the dashboard (PERF-5).
+CHILDREN_PER_PAGE = 50
 
 
 def _year(request) -> int | None:
@@ -65,6 +69,9 @@ def dashboard(request, pk: int):
     org = selectors.get_oversight_org_for(request.user, pk)
     board = selectors.dashboard_for(org, year=_year(request))
     ancestors = [a for a in org.__class__.objects.ancestors_of(org) if selectors.can_oversee(request.user, a)]
+    # PERF-5: a county has hundreds of children; the tables show a page of them (totals over all of
+    # them), the chart and the Excel export every one.
+    rows = Paginator(board.rows, CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "oversight/dashboard.html",
@@ -72,8 +79,9 @@ def dashboard(request, pk: int):
             "board": board,
             "org": org,
             "ancestors": ancestors,
+            "rows": rows,
             "stage_labels": [Stage(s).label for s in STAGE_ORDER],
-            "stage_rows": [(r, [r.stages[s] for s in STAGE_ORDER]) for r in [*board.rows, board.totals]],
+            "stage_rows": [(r, [r.stages[s] for s in STAGE_ORDER]) for r in [*rows, board.totals]],
             "chart": _chart_data(board),
         },
     )
@@ -104,8 +112,14 @@ def campaign(request, pk: int):
         "ends_on": campaign.ends_on,
     }
     assessments = list(selectors.assessments_for_overview(campaign, today))
+    # PERF-5: labels looked up once, not get_<field>_display per row (each builds and hashes the lazily
+    # translated choices: ≈ 4,000 gettext calls for 400 assessees).
+    stage_labels = {s: str(Stage(s).label) for s in STAGE_ORDER}
+    mode_labels = {str(v): str(label) for v, label in ReportingMode.choices}
     for a in assessments:
         a.is_late = rules.is_late(a.stage, today, **schedule)
+        a.stage_label = stage_labels.get(a.stage, a.stage)
+        a.mode_label = mode_labels.get(a.reporting_mode, a.reporting_mode)
     counts = dict.fromkeys(STAGE_ORDER, 0)
     for a in assessments:
         counts[a.stage] += 1

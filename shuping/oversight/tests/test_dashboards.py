@@ -86,8 +86,15 @@ def _expected(org, year, today):
 
 @pytest.mark.req("OVS-2", "ORG-2")
 @pytest.mark.parametrize("today", [TODAY, date(2024, 12, 10), date(2025, 6, 30), date(2024, 3, 1)])
-def test_dashboard_aggregates_match_the_rows_grouped_by_child(world, tree, today):
+@pytest.mark.parametrize(
+    "small_subtree", [selectors.SMALL_SUBTREE, 0], ids=["by-org-ids", "by-organizer-path"]
+)
+def test_dashboard_aggregates_match_the_rows_grouped_by_child(world, tree, today, small_subtree, monkeypatch):
+    # Both ways of selecting the subtree's campaigns (small subtrees by their organizations' ids, large
+    # ones by each campaign's organizer path) give the brute-force figures.
+    monkeypatch.setattr(selectors, "SMALL_SUBTREE", small_subtree)
     for org in (world.province, world.prefecture, world.county):
+        assert selectors.is_small_subtree(org) is (small_subtree > 0)
         board = selectors.dashboard_for(org, year=2024, today=today)
         expected = _expected(org, 2024, today)
         got = {r.path: r for r in board.rows if r.assessments}
@@ -278,3 +285,21 @@ def test_dashboards_api_is_scoped_and_matches_the_page_figures(world, tree, clie
     assert client.get(f"/api/v1/dashboards/{world.other_province.pk}").status_code == 404
     client.force_login(world.guidance_staff)
     assert client.get("/api/v1/dashboards").json() == []
+
+
+@pytest.mark.req("PERF-5", "OVS-2")
+def test_the_children_tables_are_paged_with_totals_over_every_child(world, tree, client, monkeypatch):
+    from shuping.oversight import views
+
+    monkeypatch.setattr(views, "CHILDREN_PER_PAGE", 1)
+    client.force_login(world.organizer_staff)
+    url = reverse("oversight:dashboard", args=[world.prefecture.pk])
+    first = client.get(url, {"year": 2024}).content.decode()
+    second = client.get(url, {"year": 2024, "page": 2}).content.decode()
+    board = selectors.dashboard_for(world.prefecture, year=2024)
+    assert [r.name for r in board.rows] == ["本级", "乙县委", "中共丁县委员会"]
+    assert "第 1/3 页" in first and "乙县委</a>" not in first
+    assert "第 2/3 页" in second and "乙县委</a>" in second and "中共丁县委员会</a>" not in second
+    total = f'<td class="num">{board.totals.assessments}</td>'
+    assert total in first and total in second  # 合计 over all children on every page
+    assert client.get(url, {"year": 2024, "page": "x"}).status_code == 200  # a bad page number: the first

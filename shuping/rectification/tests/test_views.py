@@ -1,0 +1,196 @@
+"""The rectification pages driven by POST, as a browser would (RCT-1, RCT-2): draft, 报备, confirm or return,
+progress with optional evidence, the assessee marks done, the organizer closes singly / in a batch / by
+sampling or sends back with a reason. Every refusal changes nothing and says why in Chinese."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from shuping.core.crypto import sm3_hex
+from shuping.rectification import services
+from shuping.rectification.choices import ClosureMethod, ItemStatus, ListStatus, NotificationKind
+from shuping.rectification.models import ClosureBatch, Notification, ProgressUpdate, RectificationList
+
+from .builders import SHARED_PROBLEM, campaign_with_problems, prefecture_assessment
+from .test_services import confirmed_list
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def post(client, url, **data):
+    return client.post(url, data, follow=True)
+
+
+@pytest.mark.req("RCT-1")
+def test_the_liaison_drafts_and_files_a_list_through_the_page(world, login):
+    campaign = campaign_with_problems(world)
+    assessment = prefecture_assessment(campaign, world)
+    client = login(world.liaison)
+    url = reverse("rectification:list", args=[assessment.pk])
+    assert "建立整改清单" in text(client.get(url))
+
+    page = post(client, url, action="start")
+    rlist = RectificationList.objects.get(assessment=assessment)
+    assert rlist.status == ListStatus.DRAFT and SHARED_PROBLEM in text(page)
+    assert "巡视巡察" in text(page) and "实地考核" in text(page)  # the sources, by their names
+
+    deadline = (rlist.starts_on + timedelta(days=40)).isoformat()
+    post(client, url, action="add_item", problem="自查：台账不规范", measures="建立台账", deadline=deadline)
+    assert rlist.items.count() == 3
+    # Filing refuses items without measures, says so, and leaves the list a draft.
+    page = post(client, url, action="submit")
+    assert "每项整改事项都应写明整改措施" in text(page)
+    rlist.refresh_from_db()
+    assert rlist.status == ListStatus.DRAFT
+    for item in rlist.items.filter(measures=""):
+        post(
+            client,
+            reverse("rectification:item", args=[item.pk]),
+            action="update",
+            problem=item.problem,
+            measures="逐项整改",
+            responsible="陈书记",
+            deadline=deadline,
+        )
+    page = post(client, url, action="submit")
+    assert "已报备上级组织部门" in text(page)
+    rlist.refresh_from_db()
+    assert rlist.status == ListStatus.SUBMITTED and rlist.submitted_by == world.liaison
+
+
+@pytest.mark.req("RCT-1")
+def test_only_the_organizer_confirms_or_returns_and_a_return_needs_remarks(world, login):
+    campaign = campaign_with_problems(world)
+    assessment = prefecture_assessment(campaign, world)
+    rlist = services.start_list(actor=world.liaison, assessment=assessment)
+    rlist.items.update(measures="整改")
+    services.submit_list(actor=world.liaison, rectification_list=rlist)
+    url = reverse("rectification:list", args=[assessment.pk])
+
+    assert login(world.assessee).post(url, {"action": "confirm"}).status_code == 403
+    client = login(world.organizer_staff)
+    page = post(client, url, action="return", remarks="  ")
+    assert "退回须写明修改意见" in text(page)
+    rlist.refresh_from_db()
+    assert rlist.status == ListStatus.SUBMITTED
+    post(client, url, action="return", remarks="措施不够具体")
+    rlist.refresh_from_db()
+    assert rlist.status == ListStatus.RETURNED
+    assert "措施不够具体" in text(login(world.liaison).get(url))
+
+    services.submit_list(actor=world.liaison, rectification_list=rlist)
+    page = post(login(world.organizer_staff), url, action="confirm")
+    rlist.refresh_from_db()
+    assert rlist.status == ListStatus.CONFIRMED and "已确认整改清单" in text(page)
+
+
+@pytest.mark.req("RCT-2")
+def test_progress_is_reported_with_or_without_evidence(world, login):
+    _campaign, _assessment, rlist = confirmed_list(world)
+    item = rlist.items.order_by("position").first()
+    client = login(world.assessee)
+    url = reverse("rectification:item", args=[item.pk])
+    page = text(client.get(url))
+    assert "佐证材料（可不上传）" in page and "销号</button>" not in page
+
+    post(client, url, action="progress", text="召开专题会议")
+    content = "整改方案".encode()
+    post(
+        client,
+        url,
+        action="progress",
+        text="印发整改方案",
+        evidence=SimpleUploadedFile("方案.txt", content, content_type="text/plain"),
+    )
+    without, with_file = ProgressUpdate.objects.filter(item=item).order_by("pk")
+    assert not without.evidence and without.evidence_sm3 == ""
+    assert with_file.evidence_sm3 == sm3_hex(content) and with_file.evidence_name == "方案.txt"
+    item.refresh_from_db()
+    assert item.status == ItemStatus.IN_PROGRESS
+    page = text(client.get(url))
+    assert "方案.txt" in page and with_file.evidence_sm3[:16] in page
+    download = client.get(reverse("rectification:evidence", args=[with_file.pk]))
+    assert b"".join(download.streaming_content) == content
+    # An empty update is refused with a reason and records nothing.
+    assert "请填写进展情况" in text(post(client, url, action="progress", text=" "))
+    assert ProgressUpdate.objects.filter(item=item).count() == 2
+
+
+@pytest.mark.req("RCT-2")
+def test_the_assessee_marks_done_but_only_the_organizer_closes_and_each_source_is_told(world, login):
+    _campaign, _assessment, rlist = confirmed_list(world)
+    item = rlist.items.get(problem=SHARED_PROBLEM)
+    url = reverse("rectification:item", args=[item.pk])
+    assessee = login(world.assessee)
+    post(assessee, url, action="done", text="已完成整改")
+    item.refresh_from_db()
+    assert item.status == ItemStatus.DONE_REPORTED
+    assert assessee.post(url, {"action": "close"}).status_code == 403
+    item.refresh_from_db()
+    assert item.status == ItemStatus.DONE_REPORTED
+
+    organizer = login(world.organizer_staff)
+    assert "销号</button>" in text(organizer.get(url))
+    page = post(organizer, url, action="close")
+    item.refresh_from_db()
+    assert item.status == ItemStatus.CLOSED and item.closure.method == ClosureMethod.SINGLE
+    assert "已销号，并已向各问题来源通报" in text(page)
+    assert Notification.objects.filter(item=item, kind=NotificationKind.CLOSURE).count() == 3
+    assert text(page).count("销号已通报") == 3
+
+
+@pytest.mark.req("RCT-2")
+def test_the_organizer_sends_an_item_back_only_with_a_reason(world, login):
+    _campaign, _assessment, rlist = confirmed_list(world)
+    item = rlist.items.order_by("position").first()
+    services.add_progress(actor=world.liaison, item=item, text="完成", marks_done=True)
+    url = reverse("rectification:item", args=[item.pk])
+    client = login(world.organizer_staff)
+    assert "退回须写明理由" in text(post(client, url, action="send_back", reason=""))
+    item.refresh_from_db()
+    assert item.status == ItemStatus.DONE_REPORTED
+    post(client, url, action="send_back", reason="佐证不足，制度尚未印发")
+    item.refresh_from_db()
+    assert item.status == ItemStatus.IN_PROGRESS
+    assert "退回理由：佐证不足，制度尚未印发" in text(login(world.assessee).get(url))
+    assert Notification.objects.filter(recipient=world.assessee, kind=NotificationKind.RETURNED).exists()
+
+
+@pytest.mark.req("RCT-2")
+def test_the_board_closes_in_a_batch_and_by_a_recorded_sample(world, login):
+    campaign, _assessment, rlist = confirmed_list(world)
+    first, second = rlist.items.order_by("position")
+    for item in (first, second):
+        services.add_progress(actor=world.liaison, item=item, text="完成", marks_done=True)
+    url = reverse("rectification:campaign", args=[campaign.pk])
+    assert login(world.liaison).post(url, {"action": "close", "items": [first.pk]}).status_code == 403
+
+    client = login(world.organizer_staff)
+    page = text(client.get(url))
+    assert first.problem[:20] in page and "抽查后销号" in page
+    page = text(post(client, url, action="sample", items=[first.pk, second.pk], size="1"))
+    batch = ClosureBatch.objects.get(campaign=campaign)
+    assert batch.method == ClosureMethod.SAMPLE and len(batch.sampled) == 1 and batch.seed is not None
+    assert f"随机种子 {batch.seed}" in page
+    assert set(rlist.items.values_list("status", flat=True)) == {ItemStatus.CLOSED}
+
+
+@pytest.mark.req("RCT-2")
+def test_a_batch_needs_a_selection_and_closes_every_selected_item(world, login):
+    campaign, _assessment, rlist = confirmed_list(world)
+    items = list(rlist.items.order_by("position"))
+    for item in items:
+        services.add_progress(actor=world.liaison, item=item, text="完成", marks_done=True)
+    url = reverse("rectification:campaign", args=[campaign.pk])
+    client = login(world.organizer_staff)
+    assert "请至少选择一项" in text(post(client, url, action="close"))
+    page = text(post(client, url, action="close", items=[i.pk for i in items], note="核查属实"))
+    assert f"已销号 {len(items)} 项" in page
+    batch = ClosureBatch.objects.get(campaign=campaign)
+    assert batch.method == ClosureMethod.BATCH and batch.note == "核查属实"
