@@ -64,5 +64,7 @@ def sample(ids: Sequence[int], size: int, seed: int) -> list[int]:
 
 
 def completion(total: int, closed: int) -> int:
-    """Whole-percent completion for circulars (RCT-3); 0 when there is nothing to do."""
-    return 0 if total == 0 else round(100 * closed / total)
+    """Whole-percent completion for circulars (RCT-3); 0 when there is nothing to do.
+
+    Rounded down, so a circular never shows 100% while an item is still open (199 of 200 is 99%)."""
+    return 0 if total == 0 else 100 * closed // total
