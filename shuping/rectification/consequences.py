@@ -29,7 +29,14 @@ from .models import (
     RectificationList,
     UnitEvaluation,
 )
-from .services import RectificationConflict, RectificationError, _audit, _check_manager, _user
+from .services import (
+    RectificationConflict,
+    RectificationError,
+    _audit,
+    _check_manager,
+    _user,
+    admonition_days,
+)
 
 if TYPE_CHECKING:
     from shuping.accounts.models import User
@@ -167,7 +174,7 @@ def apply_decision(*, assessment: Assessment, actor: User | None = None, source:
                 assessment=assessment, grade=grade, person_name=assessment.person_name, opened_by=_user(actor)
             )
         for lst in RectificationList.objects.filter(assessment=assessment, rectify_by__isnull=True):
-            lst.rectify_by = rules.list_due_on(lst.starts_on, rules.DEFAULT_RECTIFY_DAYS)
+            lst.rectify_by = rules.list_due_on(lst.starts_on, admonition_days(assessment.campaign))
             lst.save(update_fields=["rectify_by"])
     # RCT-7: the unit's annual Party-building evaluation receives the grade.
     UnitEvaluation.objects.update_or_create(

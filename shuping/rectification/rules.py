@@ -14,7 +14,7 @@ EXCELLENT = "优秀"
 DEFAULT_LIST_DAYS = 30
 #: Days before an item's deadline the first reminder goes out (RCT-2).
 DEFAULT_REMINDER_DAYS = 7
-#: 限期整改 for 一般/差 (RCT-5), unless the campaign says otherwise.
+#: 限期整改 for 一般/差 (RCT-5) when the campaign sets no `admonition_deadline_days`.
 DEFAULT_RECTIFY_DAYS = 90
 
 ART7_EXCELLENT = "依据《办法》第七条，述职评议考核综合评价等次未达到“好”的，其年度考核不得评定为“优秀”等次。"

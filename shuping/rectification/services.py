@@ -55,6 +55,13 @@ def list_days(campaign: Campaign) -> int:
     return rules.DEFAULT_LIST_DAYS if value in (None, "") else int(value)
 
 
+def admonition_days(campaign: Campaign) -> int:
+    """RCT-5 限期整改 for 一般 / 差: days from the list's start — a campaign setting
+    (`admonition_deadline_days`, copied from last year), default 90."""
+    value = (campaign.settings or {}).get("admonition_deadline_days")
+    return rules.DEFAULT_RECTIFY_DAYS if value in (None, "") else int(value)
+
+
 def reminder_days(campaign: Campaign) -> int:
     value = (campaign.settings or {}).get("rectification_reminder_days")
     return rules.DEFAULT_REMINDER_DAYS if value in (None, "") else int(value)
@@ -67,21 +74,34 @@ def set_rectification_settings(
     campaign: Campaign,
     days: int,
     reminder_before_days: int | None = None,
+    admonition_deadline_days: int | None = None,
     source: str = "web",
 ) -> Campaign:
-    """Set the list period (and reminder lead time) on the campaign; campaigns copies settings next year."""
+    """Set the list period (and the reminder lead time, the 限期整改 period for 一般 / 差) on the campaign;
+    campaigns copies settings next year. A new 限期整改 period applies to lists started afterwards."""
     if not permissions.can_manage_rectification(actor, campaign) and _user(actor) is not None:
         raise RectificationConflict("只有组织部门工作人员可以设置整改期限。", code="forbidden")
     if not 1 <= int(days) <= 365:
         raise RectificationError("整改清单报送期限应在 1 到 365 天之间。", field="days")
+    if admonition_deadline_days is not None and not 1 <= int(admonition_deadline_days) <= 730:
+        raise RectificationError("限期整改期限应在 1 到 730 天之间。", field="admonition_deadline_days")
     campaign = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
     settings = dict(campaign.settings or {})
     settings["rectification_days"] = int(days)
     if reminder_before_days is not None:
         settings["rectification_reminder_days"] = max(0, int(reminder_before_days))
+    if admonition_deadline_days is not None:
+        settings["admonition_deadline_days"] = int(admonition_deadline_days)
     campaign.settings = settings
     campaign.save(update_fields=["settings"])
-    _audit(actor, "rectification.settings", campaign, source, days=int(days))
+    _audit(
+        actor,
+        "rectification.settings",
+        campaign,
+        source,
+        days=int(days),
+        admonition_deadline_days=settings.get("admonition_deadline_days"),
+    )
     return campaign
 
 
@@ -135,7 +155,7 @@ def start_list(*, actor: User | None, assessment: Assessment, source: str = "web
         starts_on=starts_on,
         starts_from=starts_from,
         due_on=rules.list_due_on(starts_on, list_days(assessment.campaign)),
-        rectify_by=rules.list_due_on(starts_on, rules.DEFAULT_RECTIFY_DAYS)
+        rectify_by=rules.list_due_on(starts_on, admonition_days(assessment.campaign))
         if rules.needs_admonition(grade)
         else None,
         filed_with=assessment.campaign.organizer,

@@ -223,8 +223,12 @@ def _board_action(request: HttpRequest, campaign) -> None:
         )
     elif action == "settings":
         raw = request.POST.get("days", "")
+        raw_admonition = request.POST.get("admonition_deadline_days", "")
         services.set_rectification_settings(
-            actor=request.user, campaign=campaign, days=int(raw) if raw.isdigit() else 0
+            actor=request.user,
+            campaign=campaign,
+            days=int(raw) if raw.isdigit() else 0,
+            admonition_deadline_days=int(raw_admonition) if raw_admonition.isdigit() else None,
         )
         messages.success(request, "已保存整改期限设置。")
     else:
@@ -258,5 +262,6 @@ def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
             "units": selectors.unit_evaluations(campaign),
             "can_manage": can_manage,
             "days": services.list_days(campaign),
+            "admonition_days": services.admonition_days(campaign),
         },
     )

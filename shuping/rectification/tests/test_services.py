@@ -245,3 +245,23 @@ def test_the_period_counts_from_feedback_once_it_is_released(world):
     today = timezone.localdate()
     assert rlist.starts_from == "feedback" and rlist.starts_on == today
     assert rlist.due_on == today + timedelta(days=30)
+
+
+@pytest.mark.req("RCT-5")
+def test_the_admonition_period_is_a_campaign_setting_set_on_the_board(world, login):
+    from django.urls import reverse
+
+    campaign = campaign_with_problems(world, grade="一般")
+    assert services.admonition_days(campaign) == 90
+    client = login(world.organizer_staff)
+    url = reverse("rectification:campaign", args=[campaign.pk])
+    assert 'name="admonition_deadline_days" min="1" max="730" value="90"' in client.get(url).content.decode()
+    client.post(url, {"action": "settings", "days": "30", "admonition_deadline_days": "60"})
+    campaign.refresh_from_db()
+    assert campaign.settings["admonition_deadline_days"] == 60
+    rlist = services.start_list(actor=world.assessee, assessment=prefecture_assessment(campaign, world))
+    assert rlist.rectify_by == date(2024, 1, 20) + timedelta(days=60)
+    with pytest.raises(services.RectificationError, match="限期整改期限"):
+        services.set_rectification_settings(
+            actor=world.organizer_staff, campaign=campaign, days=30, admonition_deadline_days=0
+        )
