@@ -7,6 +7,8 @@ the grassroots burden the phases counted (为基层减负).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -15,6 +17,7 @@ from shuping.campaigns.models import Campaign
 from shuping.reports.models import Report
 
 from .cast import YEAR, build_county
+from .conftest import BURDEN
 
 pytestmark = pytest.mark.journey
 
@@ -322,3 +325,318 @@ def test_the_meeting_runs_with_thirty_phones_a_stack_of_paper_slips_and_every_re
         page.get_by_role("button", name="确认定稿").click()
         expect(page.get_by_text("已代马建国录入点评定稿")).to_be_visible()
     assert meeting.commentaries.filter(commenter__role=CommenterRole.PRESIDING, status="final").count() == 3
+
+
+def _row(page, organization_name: str):
+    return page.locator(
+        "table.eva-table tr", has=page.get_by_role("link", name=organization_name, exact=True)
+    )
+
+
+def test_grades_are_calibrated_decided_fed_back_and_the_rectification_list_closed(world, actors):
+    from shuping.campaigns.findings import add_finding
+    from shuping.evaluations import components, providers
+    from shuping.evaluations import services as evaluation_services
+    from shuping.evaluations.models import Evaluation
+    from shuping.evaluations.providers import Value
+    from shuping.evaluations.tests.builders import campaign_at_evaluation
+    from shuping.rectification.models import RectificationItem
+
+    campaign = campaign_at_evaluation(world, extra=6)
+    assessment = campaign.assessments.get(organization=world.prefecture)
+    add_finding(
+        actor=world.organizer_staff,
+        assessment=assessment,
+        source_kind="circuit_inspection",
+        description="党支部“三会一课”落实不到位，部分支部组织生活不规范",
+    )
+    scores = {a.pk: 95 - 3 * i for i, a in enumerate(campaign.assessments.order_by("organization_path"))}
+    scores[assessment.pk] = 70  # the weakest this year
+
+    @providers.provider("ballot", label="民主评议")
+    def ballot(a):
+        return Value(score=scores.get(a.pk))
+
+    @providers.provider("field", label="实地考核")
+    def field(a):
+        return Value(score=scores.get(a.pk))
+
+    try:
+        evaluation_services.compute_composites(actor=world.organizer_staff, campaign=campaign)
+    finally:
+        providers.batch_provider("ballot", label="民主评议")(components.ballot_component)
+        providers.batch_provider("field", label="实地考核")(components.field_component)
+
+    # Calibration against the quota: the suggestions first, then the weakest moved to 一般 with a reason.
+    staff = actors(world.organizer_staff)
+    page = staff.visit(f"/evaluations/campaigns/{campaign.pk}/")
+    expect(page.get_by_role("heading", name="综合评价与等次校准")).to_be_visible()
+    page.get_by_role("button", name="未提出的按建议等次提出").click()
+    expect(page.locator(".eva-group").first).to_contain_text("应不少于")
+    # The weakest composite is proposed 一般 by the quota rule; the proposal carries it without retyping.
+    row = _row(page, assessment.organization_name)
+    expect(row.get_by_label("拟定等次")).to_have_value("一般")
+    expect(row.get_by_role("button", name="修改")).to_be_visible()
+    for group in page.locator(".eva-group").all():
+        expect(group.locator(".eva-status")).to_have_text("符合要求")
+    staff.check()
+    staff.shot("staff-calibration")
+
+    # 科室拟定 → 部务会 → 常委会, each entered with its minutes (代录).
+    page = staff.visit(f"/evaluations/campaigns/{campaign.pk}/decisions/")
+    for kind, body, minutes in (
+        ("科室拟定", "组织一处", "拟定稿"),
+        ("部务会审议", "省委组织部部务会", "部务会纪要〔2025〕3号"),
+        ("党委（党组）研究", "省委常委会第12次会议", "常委会纪要〔2025〕5号"),
+    ):
+        page.get_by_label("环节").select_option(label=kind)
+        staff.fill(page.get_by_label("日期"), "2025-01-20")
+        staff.fill(page.get_by_label("会议", exact=True), body)
+        staff.fill(page.get_by_label("会议纪要"), minutes)
+        for box in page.locator("input[name=evaluations]:not([disabled])").all():
+            box.check()
+        if kind == "党委（党组）研究":
+            staff.shot("staff-decisions")
+        page.get_by_role("button", name="录入").click()
+        expect(page.get_by_text(f"已录入“{kind}”（{minutes}）。")).to_be_visible()
+    expect(page.locator("table.data")).to_contain_text("常委会纪要〔2025〕5号")
+    evaluation = Evaluation.objects.get(assessment=assessment)
+    assert evaluation.is_locked and evaluation.final_grade == "一般"
+
+    # The department leader reads the record of the decisions.
+    leader = actors(world.department_leader)
+    page = leader.visit(f"/evaluations/campaigns/{campaign.pk}/decisions/")
+    expect(page.locator("table.data")).to_contain_text("部务会纪要〔2025〕3号")
+    leader.shot("leader-decisions")
+
+    # Feedback: the organizer writes the summary and releases it; the secretary signs it on a phone.
+    page = staff.visit(f"/feedback/assessments/{assessment.pk}/")
+    staff.fill(
+        page.get_by_label("民主评议意见归纳", exact=False),
+        "与会同志认为抓基层党建有思路；希望加强对“三会一课”落实情况的督促检查。",
+    )
+    page.get_by_role("button", name="保存意见归纳").click()
+    page.get_by_role("button", name="送达本人和联络员").click()
+    staff.check()
+    staff.shot("staff-feedback")
+    secretary = actors(world.assessee, phone=True, burden="乡镇党委书记")
+    page = secretary.visit("/feedback/")
+    expect(page.get_by_text("待签收")).to_be_visible()
+    page.get_by_role("link", name=campaign.title).click()
+    secretary.check()
+    expect(page.locator(".fb-grade")).to_contain_text("一般")
+    secretary.shot("assessee-feedback")
+    page.get_by_role("button", name="签收").click()
+    expect(page.locator(".fb-done")).to_contain_text("已签收")
+    secretary.check()
+
+    # Rectification: the liaison starts the list — the problems are already there — and files it.
+    liaison = actors(world.liaison, burden="联络员")
+    page = liaison.visit(f"/rectification/assessments/{assessment.pk}/")
+    page.get_by_role("button", name="建立整改清单").click()
+    expect(page.locator(".rct-item").first).to_contain_text("三会一课")
+    liaison.check()
+    liaison.shot("liaison-rectification")
+    # GAP: the item page has no form for the view's `update` action, so measures cannot be written on the
+    # pages yet; they are set through the service the view would call (reported in issue 15's notes).
+    from shuping.rectification import services as rectification_services
+
+    for n, item in enumerate(RectificationItem.objects.filter(rectification_list__assessment=assessment)):
+        rectification_services.update_item(
+            actor=world.liaison,
+            item=item,
+            problem=item.problem,
+            measures=f"逐项对照检查，建立台账销号（{n + 1}）",
+            responsible="党委书记",
+            deadline=item.deadline,
+        )
+    page.get_by_role("button", name="报备上级组织部门").click()
+    expect(page.get_by_text("已报备上级组织部门。")).to_be_visible()
+
+    page = staff.visit(f"/rectification/assessments/{assessment.pk}/")
+    page.get_by_role("button", name="确认清单").click()
+    expect(page.locator(".rct-summary .badge").first).to_have_text("已确认")
+    expect(page.get_by_role("heading", name="约谈提醒")).to_be_visible()
+    staff.fill(page.get_by_label("约谈人"), "省委组织部 李部长")
+    staff.fill(page.get_by_label("约谈日期"), "2025-02-10")
+    staff.fill(page.get_by_label("约谈记录"), "指出“三会一课”问题，提出限期整改要求。")
+    page.get_by_role("button", name="录入约谈").click()
+    expect(page.get_by_text("由 省委组织部 李部长 约谈")).to_be_visible()
+    staff.shot("staff-rectification-list")
+
+    # The secretary reports each item done from the phone, without any upload (Art. 6).
+    items = list(RectificationItem.objects.filter(rectification_list__assessment=assessment).order_by("pk"))
+    assert items
+    progress = [
+        "已对全部支部“三会一课”记录逐一检查并通报。",
+        "已完成整顿，班子调整到位。",
+        "已建立台账逐项销号。",
+    ]
+    for n, item in enumerate(items):
+        page = secretary.visit(f"/rectification/items/{item.pk}/")
+        secretary.fill(page.get_by_label("进展情况"), progress[n % len(progress)] + f"（{n + 1}）")
+        if n == 0:
+            secretary.shot("assessee-rectification-item")
+        page.get_by_role("button", name="报告完成").click()
+        expect(page.locator(".messages")).to_contain_text("等待上级销号")
+        expect(page.get_by_role("button", name="销号")).to_have_count(0)
+
+    # The organizer closes them in one batch.
+    page = staff.visit(f"/rectification/campaigns/{campaign.pk}/")
+    expect(page.locator(".rct-check input[type=checkbox]")).to_have_count(len(items))
+    staff.shot("staff-rectification-board")
+    page.get_by_role("button", name="批量销号").click()
+    expect(page.get_by_text("没有已报告完成待销号的事项。")).to_be_visible()
+    assert all(i.status == "closed" for i in RectificationItem.objects.filter(pk__in=[i.pk for i in items]))
+
+
+def test_a_field_team_member_records_a_visit_on_a_phone(world, actors):
+    from shuping.fieldwork.models import FieldRecord
+    from shuping.fieldwork.tests.conftest import build_field
+
+    field = build_field(world)
+    indicator = list(field.fa.indicator_set.indicators.order_by("position", "pk"))[1]
+    member = actors(field.member, phone=True)
+    page = member.visit("/field/")
+    member.shot("field-home")
+    page.get_by_role("link", name="中共甲市委员会").click()
+    member.check()
+    expect(page.get_by_text("考核表：")).to_be_visible()
+    page.locator("#f-unit").select_option(index=1)
+    member.fill(page.get_by_label("地点"), "一区党群服务中心")
+    member.fill(page.get_by_label("看到的具体情况"), "便民窗口有人值守，公开栏列出今年为群众办成的 12 件实事")
+    member.fill(page.locator(f"#s-{indicator.pk}"), "90")
+    page.locator(f"input[name=ev_{indicator.pk}][value=new_visit]").check()
+    member.shot("field-record")
+    page.get_by_role("button", name="提交记录").click()
+    expect(page.locator(".fw-total")).not_to_have_text("—")
+    member.check()
+    assert FieldRecord.objects.count() == 1
+
+
+def test_the_upward_report_reaches_the_prefecture_and_its_dashboard_shows_the_year(world, actors):
+    from shuping.accounts.choices import Role
+    from shuping.accounts.models import RoleGrant
+    from shuping.oversight.models import UpwardReport
+    from shuping.oversight.tests.builders import decided, opened
+
+    county = build_county(world)
+    campaign = decided(opened(world.county, YEAR), "rectification")
+    decided(opened(world.prefecture, YEAR), "decision")
+    prefecture_staff = type(county.staff)(username="shi_zuzhi", full_name="甲市委组织部 组织科 赵干事")
+    prefecture_staff.set_unusable_password()
+    prefecture_staff.save()
+    RoleGrant.objects.create(
+        user=prefecture_staff, role=Role.ORGANIZER_STAFF, organization=world.prefecture, include_subtree=True
+    )
+
+    # GAP: no page links to the POST-only 起草向上级报告 route yet, so the draft is made by its service.
+    from shuping.oversight import services as oversight_services
+
+    draft = oversight_services.draft_upward_report(actor=county.staff, campaign=campaign)
+    staff = actors(county.staff)
+    page = staff.visit(f"/oversight/reports/{draft.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    staff.check()
+    expect(page.get_by_label("考核范围")).to_have_value(
+        re.compile("共有 6 名党组织书记")
+    )  # derived, not typed
+    staff.fill(
+        page.get_by_label("主要问题"), "个别乡镇“三会一课”落实不到位；软弱涣散村党组织整顿进度不平衡。"
+    )
+    page.get_by_role("button", name="保存").click()
+    staff.shot("staff-upward-report")
+    page.get_by_role("button", name=f"报送{world.prefecture.display_name}").click()
+    expect(page.get_by_text(f"已报送{world.prefecture.display_name}。")).to_be_visible()
+    report = UpwardReport.objects.get(campaign=campaign)
+
+    upper = actors(prefecture_staff)
+    page = upper.visit(f"/oversight/reports/{report.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page = upper.visit(f"/oversight/orgs/{world.prefecture.pk}/?year={YEAR}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(world.prefecture.name)
+    expect(page.locator("html")).to_have_attribute("data-charts-ready", "3")
+    expect(page.locator("main")).to_contain_text(world.county.display_name)
+    upper.check()
+    upper.shot("staff-dashboard")
+
+    guidance = actors(world.guidance_staff)
+    page = guidance.visit("/oversight/")
+    guidance.shot("guidance-oversight-home")
+    expect(page.locator("main")).to_be_visible()
+    phone = actors(prefecture_staff, phone=True)
+    phone.visit(f"/oversight/orgs/{world.prefecture.pk}/?year={YEAR}")
+    expect(phone.page.locator("html")).to_have_attribute("data-charts-ready", "3")
+    phone.check()
+    phone.shot("staff-dashboard-phone")
+
+
+def test_party_members_read_the_reports_and_send_an_opinion_from_a_phone(world, actors):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shuping.reports import publication
+    from shuping.reports import services as report_services
+    from shuping.reports.models import Opinion
+    from shuping.reports.tests.conftest import GOOD
+
+    county = build_county(world)
+    campaign = campaign_services.create_campaign(actor=county.staff, organizer=world.county, year=YEAR)
+    campaign_services.apply_scope_proposal(actor=county.staff, campaign=campaign)
+    campaign = campaign_services.confirm_scope(actor=county.staff, campaign=campaign)
+    assessment = campaign.assessments.get(organization=county.township)
+    report_services.save_report(actor=county.liaison, assessment=assessment, **GOOD)
+    report = report_services.submit_report(actor=county.liaison, assessment=assessment)
+    now = timezone.now()
+    pub = publication.publish_reports(
+        actor=county.staff,
+        campaign=campaign,
+        audience=county.township,
+        reports=[report],
+        opens_at=now - timedelta(minutes=5),
+        closes_at=now + timedelta(days=7),
+    )
+    member = actors(phone=True)
+    page = member.visit(f"/p/{pub.token}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("述职报告公开")
+    member.shot("public-reports")
+    page.get_by_label("针对").select_option(str(report.pk))
+    page.get_by_label("您的意见").fill("建议把青山村整改时限公开，接受群众监督。")
+    page.get_by_role("button", name="提交意见").click()
+    expect(page.get_by_role("status")).to_contain_text("意见已收到")
+    member.check()
+    member.shot("public-opinion-sent")
+    assert Opinion.objects.filter(report=report).count() == 1
+
+
+def test_the_three_administrators_each_see_only_their_own_pages(world, actors):
+    system = actors(world.system_admin)
+    page = system.visit("/")
+    expect(page.locator("main")).to_be_visible()
+    system.shot("admin-system-home")
+    security = actors(world.security_admin)
+    page = security.visit("/accounts/security/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    security.check()
+    security.shot("admin-security-accounts")
+    audit = actors(world.audit_admin)
+    page = audit.visit("/audit/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    audit.check()
+    audit.shot("admin-audit-events")
+    anonymous = actors()
+    page = anonymous.visit("/accounts/login/")
+    expect(page.get_by_label("用户名")).to_be_visible()
+    anonymous.shot("login")
+
+
+def test_the_grassroots_burden_over_the_year_is_counted_and_nothing_is_typed_twice():
+    """Runs last: the phases above counted what the township secretary and the liaison did (为基层减负)."""
+    assert set(BURDEN) >= {"乡镇党委书记", "联络员"}, "run the whole module: the phases count the burden"
+    lines = ["角色 | 页面 | 填写字段"]
+    for role in ("乡镇党委书记", "联络员"):
+        b = BURDEN[role]
+        lines.append(f"{role} | {b.pages} | {b.fields}")
+        assert not b.repeats, f"{role} typed something twice: {b.repeats}"
+    print("\n为基层减负：" + "；".join(lines))
