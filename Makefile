@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := fonts-noto-cjk fonts-wqy-zenhei chromium wrk poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 PYTEST_FAST := -m "not journey and not slow"
 
-.PHONY: setup sysdeps venv assets demo test test-all lint fmt lock ci clean
+.PHONY: setup sysdeps venv assets demo test test-all lint fmt lock ci clean guide
 
 setup: sysdeps venv assets
 
@@ -61,6 +61,10 @@ lock: venv
 
 ci:
 	CI=true bash .ci/run
+
+# The user guide's screenshots (docs/guide/img/), taken by the year's browser journey from the current code.
+guide: setup
+	SHUPING_GUIDE_SCREENSHOTS=1 $(BIN)/pytest -p no:cacheprovider tests/journeys -m journey
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .test-media staticfiles
