@@ -38,7 +38,18 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
             (
                 "等次分布",
                 ["单位", "等次", "人数"],
-                [[g["child"], g["grade"], g["count"]] for g in board.grades],
+                [[g["child_name"], g["grade"], g["count"]] for g in board.grades],
+            )
+        )
+    if board.rectification is not None:
+        sheets.append(
+            (
+                "整改完成与逾期",
+                ["单位", "整改事项", "已销号", "未完成", "逾期"],
+                [
+                    [r["child_name"], r["items"], r["done"], r["open"], r["overdue"]]
+                    for r in board.rectification
+                ],
             )
         )
     return write_xlsx(sheets)

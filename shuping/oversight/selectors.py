@@ -15,8 +15,9 @@ count does not grow with the data (PERF-5).
 
 Confidentiality (EVA-9). Stage counts and schedules are progress, not results. Grades, tallies and
 composites of a campaign are counted only for assessments past 研究 (stage 反馈 or later) — the grade
-and rectification widgets are hooks that other apps fill in (`register_grade_provider`,
-`register_rectification_provider`) and they are handed only those assessments.
+and rectification widgets are providers over the evaluations and rectification apps
+(`shuping.oversight.providers`, registered with `register_grade_provider` /
+`register_rectification_provider`), handed only those assessments; grades count only decided evaluations.
 """
 
 from __future__ import annotations
@@ -267,8 +268,9 @@ def yearly_trend(org: Organization) -> list[dict]:
     )
 
 
-# Hooks filled by apps that do not exist yet (evaluations: grades; rectification: items). Each provider
-# takes the assessments past 研究 (EVA-9) of the subtree and year and answers with ONE aggregate query.
+# Providers over the apps that record results (registered by OversightConfig.ready() from
+# shuping.oversight.providers when evaluations / rectification are installed). Each takes the assessments
+# past 研究 (EVA-9) of the subtree and year and answers with ONE aggregate query.
 GradeProvider = Callable[[QuerySet[Assessment], str], list[dict]]
 RectificationProvider = Callable[[QuerySet[Assessment], str, date], list[dict]]
 _GRADE_PROVIDERS: list[GradeProvider] = []
@@ -276,14 +278,14 @@ _RECTIFICATION_PROVIDERS: list[RectificationProvider] = []
 
 
 def register_grade_provider(provider: GradeProvider) -> None:
-    """The evaluations app registers `provider(assessments, child_field) -> [{child, grade, count}]`."""
+    """`provider(assessments, child_field) -> [{child, grade, count}]` (decided grades only)."""
     if provider not in _GRADE_PROVIDERS:
         _GRADE_PROVIDERS.append(provider)
 
 
 def register_rectification_provider(provider: RectificationProvider) -> None:
-    """The rectification app registers `provider(assessments, child_field, today) -> [{child, done, open,
-    overdue}]` (overdue computed, never stored: RCT-2)."""
+    """`provider(assessments, child_field, today) -> [{child, items, done, open, overdue}]` (overdue
+    computed, never stored: RCT-2)."""
     if provider not in _RECTIFICATION_PROVIDERS:
         _RECTIFICATION_PROVIDERS.append(provider)
 
@@ -297,17 +299,18 @@ def _decided(org: Organization, year: int) -> QuerySet[Assessment]:
 
 
 def grade_distribution(org: Organization, year: int) -> list[dict] | None:
-    """Grades of assessments past 研究 only (EVA-9); None while no app records grades."""
+    """Decided grades of assessments past 研究 only (EVA-9), per child; None when there are none yet (or
+    no app records grades)."""
     if not _GRADE_PROVIDERS:
         return None
-    return _GRADE_PROVIDERS[-1](_decided(org, year), "child")
+    return _GRADE_PROVIDERS[-1](_decided(org, year), "child") or None
 
 
 def rectification_summary(org: Organization, year: int, today: date) -> list[dict] | None:
-    """Rectification completion and overdue per child; None while no app records rectification items."""
+    """Rectification completion and overdue per child; None when there are no items yet (or no app)."""
     if not _RECTIFICATION_PROVIDERS:
         return None
-    return _RECTIFICATION_PROVIDERS[-1](_decided(org, year), "child", today)
+    return _RECTIFICATION_PROVIDERS[-1](_decided(org, year), "child", today) or None
 
 
 # --- the dashboard: the page, the API, the export and the PERF-2 bench call this one function ----------
@@ -398,6 +401,11 @@ def dashboard_for(org: Organization, *, year: int | None = None, today: date | N
         row.late += s["late"]
         stage_totals[s["stage"]] += s["total"]
         late_total += s["late"]
+    grades = grade_distribution(org, year)
+    rectification = rectification_summary(org, year, today)
+    for widget in (grades or [], rectification or []):
+        for entry in widget:  # the child's name beside its path (the API keeps the path in `child`)
+            entry["child_name"] = row_for(entry["child"]).name
     ordered = [rows.pop(org.path), *sorted(rows.values(), key=lambda r: r.path)]
     return Dashboard(
         organization=org,
@@ -409,8 +417,8 @@ def dashboard_for(org: Organization, *, year: int | None = None, today: date | N
         late_total=late_total,
         late_campaigns=late_campaigns(org, year, today),
         trend=trend,
-        grades=grade_distribution(org, year),
-        rectification=rectification_summary(org, year, today),
+        grades=grades,
+        rectification=rectification,
     )
 
 

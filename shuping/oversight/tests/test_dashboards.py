@@ -161,7 +161,7 @@ def test_the_subtree_filter_is_the_organizers_path_prefix(world, tree):
 
 @pytest.mark.req("EVA-9", "OVS-2")
 def test_county_department_cannot_see_its_own_secretarys_results_in_the_prefecture_campaign(
-    world, tree, client
+    world, tree, client, monkeypatch
 ):
     county_staff = _user("county-staff", "乙县委组织部 干事")
     RoleGrant.objects.create(
@@ -171,24 +171,23 @@ def test_county_department_cannot_see_its_own_secretarys_results_in_the_prefectu
     secretary = prefecture_campaign.assessments.get(organization=world.county)
     advance(secretary, "evaluation")  # before 研究: confidential
     seen: list = []
+    # A spy in place of the registered providers (restored by monkeypatch, not cleared).
+    monkeypatch.setattr(selectors, "_GRADE_PROVIDERS", [])
     selectors.register_grade_provider(lambda qs, child: seen.extend(qs.values_list("pk", flat=True)) or [])
-    try:
-        board = selectors.dashboard_for(world.county, year=2024, today=TODAY)
-        # The prefecture's campaign is not organized in the county's subtree: not counted at all,
-        # although the assessee (乙县委) is inside it.
-        assert board.totals.assessments == tree["county"].assessments.count()
-        assert secretary.pk not in seen
-        # Even the province's board, which counts the prefecture's campaign, hands grade providers only
-        # assessments past 研究.
-        seen.clear()
-        selectors.dashboard_for(world.province, year=2024, today=TODAY)
-        assert secretary.pk not in seen
-        advance(secretary, "feedback")
-        seen.clear()
-        selectors.dashboard_for(world.province, year=2024, today=TODAY)
-        assert secretary.pk in seen
-    finally:
-        selectors._GRADE_PROVIDERS.clear()
+    board = selectors.dashboard_for(world.county, year=2024, today=TODAY)
+    # The prefecture's campaign is not organized in the county's subtree: not counted at all,
+    # although the assessee (乙县委) is inside it.
+    assert board.totals.assessments == tree["county"].assessments.count()
+    assert secretary.pk not in seen
+    # Even the province's board, which counts the prefecture's campaign, hands grade providers only
+    # assessments past 研究.
+    seen.clear()
+    selectors.dashboard_for(world.province, year=2024, today=TODAY)
+    assert secretary.pk not in seen
+    advance(secretary, "feedback")
+    seen.clear()
+    selectors.dashboard_for(world.province, year=2024, today=TODAY)
+    assert secretary.pk in seen
     client.force_login(county_staff)
     assert client.get(reverse("oversight:campaign", args=[prefecture_campaign.pk])).status_code == 404
     assert client.get(reverse("oversight:dashboard", args=[world.prefecture.pk])).status_code == 404
@@ -281,7 +280,10 @@ def test_dashboards_api_is_scoped_and_matches_the_page_figures(world, tree, clie
     board = selectors.dashboard_for(world.province, year=2024)
     assert data["year"] == 2024
     assert [c["assessments"] for c in data["children"]] == [r.assessments for r in board.rows]
-    assert data["grades"] is None and data["rectification"] is None  # hooks until those apps exist
+    # No evaluation has been decided in this data: no distribution, no rectification (test_results has them).
+    assert data["grades"] is None and data["rectification"] is None
+    # 2023's assessments were moved past 研究 without a decided evaluation: still nothing counted (EVA-9).
+    assert client.get(f"/api/v1/dashboards/{world.province.pk}", {"year": 2023}).json()["grades"] is None
     assert client.get(f"/api/v1/dashboards/{world.other_province.pk}").status_code == 404
     client.force_login(world.guidance_staff)
     assert client.get("/api/v1/dashboards").json() == []
