@@ -103,6 +103,14 @@ def list_of(assessment) -> RectificationList | None:
     )
 
 
+def carried_into(assessment) -> list:
+    """RCT-6: earlier years' unfinished items at this assessee's organization (same organizer), which
+    `start_list` will carry in — shown on the list page before the list is started (two queries)."""
+    from .carryover import unfinished_for
+
+    return unfinished_for([assessment]).get(assessment.pk, [])
+
+
 def get_item_for(user, pk: int) -> RectificationItem:
     item = (
         items_visible_to(user)

@@ -4,6 +4,8 @@ not allowed → 403 (permissions)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -31,6 +33,17 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _milestones(request: HttpRequest) -> list[tuple[str, date]]:
+    """Optional milestones from the add form: pairs of 阶段目标 text and date; incomplete pairs are dropped."""
+    pairs = zip(request.POST.getlist("milestone_text"), request.POST.getlist("milestone_on"), strict=False)
+    out = []
+    for text, raw in pairs:
+        on = parse_date(raw or "")
+        if text.strip() and on is not None:
+            out.append((text, on))
+    return out
+
+
 def _list_action(request: HttpRequest, assessment, rectification_list) -> None:
     action = request.POST.get("action", "")
     user = request.user
@@ -47,8 +60,17 @@ def _list_action(request: HttpRequest, assessment, rectification_list) -> None:
             measures=request.POST.get("measures", ""),
             responsible=request.POST.get("responsible", ""),
             deadline=parse_date(request.POST.get("deadline", "") or ""),
+            milestones=_milestones(request),
         )
         messages.success(request, "已添加整改事项。")
+    elif action == "merge":
+        ids = [int(x) for x in request.POST.getlist("items") if x.isdigit()]
+        chosen = list(rectification_list.items.filter(pk__in=ids).order_by("position", "pk"))
+        if len(chosen) < 2:
+            messages.error(request, "请至少选择两项要合并的事项。")
+            return
+        services.merge_items(actor=user, keep=chosen[0], others=chosen[1:])
+        messages.success(request, f"已合并为一项，保留全部 {len(chosen)} 项的问题来源。")
     elif action == "submit":
         services.submit_list(actor=user, rectification_list=rectification_list)
         messages.success(request, "已报备上级组织部门。")
@@ -96,7 +118,7 @@ def assessment_list(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         action = request.POST.get("action", "")
-        drafter_actions = {"start", "add_item", "submit"}
+        drafter_actions = {"start", "add_item", "merge", "submit"}
         if not (can_manage or (can_draft and action in drafter_actions)):
             raise PermissionDenied
         try:
@@ -119,6 +141,8 @@ def assessment_list(request: HttpRequest, pk: int) -> HttpResponse:
         "overdue_count": sum(1 for i in items if i.is_overdue),
         "closed_count": sum(1 for i in items if i.status == ItemStatus.CLOSED),
         "today": selectors.today(),
+        # RCT-6: last year's unfinished items, shown before the list is started (they are carried into it).
+        "carried": [] if rectification_list else selectors.carried_into(assessment),
         **selectors.consequences_of(assessment),
     }
     return render(request, "rectification/list.html", context)
@@ -142,6 +166,13 @@ def _item_action(request: HttpRequest, obj: RectificationItem) -> None:
     elif action == "send_back":
         services.send_back_item(actor=user, item=obj, reason=request.POST.get("reason", ""))
         messages.success(request, "已退回。")
+    elif action == "milestone":
+        raw = request.POST.get("milestone", "")
+        milestone = obj.milestones.filter(pk=int(raw) if raw.isdigit() else 0).first()
+        if milestone is None:
+            raise Http404
+        services.set_milestone_done(actor=user, milestone=milestone)
+        messages.success(request, "已标记阶段目标完成。")
     elif action == "update":
         services.update_item(
             actor=user,
@@ -167,7 +198,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         if not (
-            (can_draft and action in {"progress", "done", "update"})
+            (can_draft and action in {"progress", "done", "update", "milestone"})
             or (can_close and action in {"close", "send_back"})
         ):
             raise PermissionDenied

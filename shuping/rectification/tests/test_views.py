@@ -194,3 +194,68 @@ def test_a_batch_needs_a_selection_and_closes_every_selected_item(world, login):
     assert f"已销号 {len(items)} 项" in page
     batch = ClosureBatch.objects.get(campaign=campaign)
     assert batch.method == ClosureMethod.BATCH and batch.note == "核查属实"
+
+
+@pytest.mark.req("RCT-6")
+def test_last_years_unfinished_items_show_on_the_page_before_a_list_is_started(world, login):
+    from shuping.campaigns import services as campaign_services
+
+    _campaign, _assessment, rlist = confirmed_list(world)
+    first, second = rlist.items.order_by("position")
+    services.add_progress(actor=world.liaison, item=second, text="完成", marks_done=True)
+    services.close_items(actor=world.organizer_staff, items=[second])
+    nxt = campaign_services.create_campaign(actor=world.organizer_staff, organizer=world.province, year=2024)
+    campaign_services.apply_scope_proposal(actor=world.organizer_staff, campaign=nxt)
+    next_assessment = nxt.assessments.get(organization=world.prefecture)
+    page = text(login(world.organizer_staff).get(reverse("rectification:list", args=[next_assessment.pk])))
+    assert "上年度未完成的整改事项" in page and "2023 年度" in page
+    assert first.problem in page and second.problem not in page
+
+
+@pytest.mark.req("RCT-1")
+def test_the_drafter_merges_items_keeping_every_source(world, login):
+    campaign = campaign_with_problems(world)
+    assessment = prefecture_assessment(campaign, world)
+    rlist = services.start_list(actor=world.liaison, assessment=assessment)
+    first, second = rlist.items.order_by("position")
+    kinds = {s.kind for s in first.sources.all()} | {s.kind for s in second.sources.all()}
+    url = reverse("rectification:list", args=[assessment.pk])
+    client = login(world.liaison)
+    assert "合并所选事项" in text(client.get(url))
+    assert "请至少选择两项" in text(post(client, url, action="merge", items=[first.pk]))
+    assert rlist.items.count() == 2
+    page = post(client, url, action="merge", items=[first.pk, second.pk])
+    assert "已合并为一项" in text(page)
+    (kept,) = rlist.items.all()
+    assert kept.pk == first.pk and {s.kind for s in kept.sources.all()} == kinds
+
+
+@pytest.mark.req("RCT-1")
+def test_an_item_added_with_a_milestone_has_it_ticked_on_the_item_page(world, login):
+    campaign = campaign_with_problems(world)
+    assessment = prefecture_assessment(campaign, world)
+    rlist = services.start_list(actor=world.liaison, assessment=assessment)
+    client = login(world.liaison)
+    on = rlist.starts_on + timedelta(days=20)
+    post(
+        client,
+        reverse("rectification:list", args=[assessment.pk]),
+        action="add_item",
+        problem="制度不健全",
+        measures="修订制度",
+        deadline=(rlist.starts_on + timedelta(days=40)).isoformat(),
+        milestone_text="起草制度初稿",
+        milestone_on=on.isoformat(),
+    )
+    item = rlist.items.get(problem="制度不健全")
+    milestone = item.milestones.get()
+    assert (milestone.text, milestone.due_on, milestone.is_done) == ("起草制度初稿", on, False)
+    url = reverse("rectification:item", args=[item.pk])
+    assert "标记完成" in text(client.get(url))
+    assert (
+        login(world.organizer_staff).post(url, {"action": "milestone", "milestone": milestone.pk}).status_code
+        == 403
+    )
+    page = post(login(world.assessee), url, action="milestone", milestone=milestone.pk)
+    milestone.refresh_from_db()
+    assert milestone.is_done and "已标记阶段目标完成" in text(page)
