@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "shuping.core.security.ContentSecurityPolicyMiddleware",
     "shuping.core.security.RejectNullCharactersMiddleware",
+    # POST /v/session and /v/submit skip the session/auth/messages middlewares below (PERF-1, BAL-3).
+    "shuping.ballots.middleware.VotingFastPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -83,7 +83,7 @@ for start in range(0, http_sessions, 5000):
         for i in range(n))
     batch = []
     for cred in creds:
-        token = secrets.token_urlsafe(24)
+        token = services.new_session_token(box)
         tokens.append(token)
         batch.append(BallotSession(credential=cred, token_hash=services._session_hash(token),
                                    receipt_due="".join(secrets.choice(services.RECEIPT_ALPHABET) for _ in range(8))))
@@ -149,6 +149,15 @@ def _post(port: int, body: bytes, conn: http.client.HTTPConnection | None = None
             conn.close()
 
 
+def _end_backends(admin, database: str) -> None:
+    """Terminate the server's connections to the scratch database (the workers reconnect on next use)."""
+    admin.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+        [database],
+    )
+    time.sleep(0.2)
+
+
 def _server_log_path(admin) -> Path | None:
     """Where this cluster writes its log: the collector's file, or Debian's stderr log file."""
     collector = admin.execute("SHOW logging_collector").fetchone()[0]
@@ -188,7 +197,14 @@ def _statements(log_text: str, database: str) -> list[str]:
 
 def _pgbench_script(statements: list[str], literals: dict[str, str]) -> str:
     """The captured transaction with its ballot-specific literals replaced by pgbench variables."""
-    lines = ["SELECT nextval('perf1_seq') AS n \\gset", "\\set cid :n + :cbase", "\\set sid :n + :sbase"]
+    # n = 1, 2, 3 … distinct across clients, counted client-side (no extra statement): client c's k-th
+    # transaction gets n = (k - 1) × clients + c + 1.
+    lines = [
+        "\\set k :k + 1",
+        "\\set n (:k - 1) * :clients + :client_id + 1",
+        "\\set cid :n + :cbase",
+        "\\set sid :n + :sbase",
+    ]
     for sql in statements:
         for literal, variable in literals.items():
             sql = sql.replace(literal, variable)
@@ -328,6 +344,13 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
                     "找不到 PostgreSQL 服务器日志（logging_collector 关闭且无 Debian 日志文件）"
                 )
             admin.execute(f"ALTER DATABASE \"{name}\" SET log_statement = 'all'")
+            # The workers hold persistent connections opened before the setting: end them, so every worker
+            # reconnects (Django's health check) with statement logging on, then warm them up again.
+            _end_backends(admin, name)
+        for _ in range(workers * 3):
+            _post(port, body(tokens[cursor]))
+            cursor += 1
+        time.sleep(0.3)
         offset = log_path.stat().st_size
         token = tokens[cursor]
         cursor += 1
@@ -338,6 +361,10 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
         time.sleep(0.5)
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f'ALTER DATABASE "{name}" RESET log_statement')
+            _end_backends(admin, name)  # and back to connections that log nothing
+        for _ in range(workers * 3):
+            _post(port, body(tokens[cursor]))
+            cursor += 1
         with log_path.open("rb") as fh:
             fh.seek(offset)
             captured = _statements(fh.read().decode("utf-8", "replace"), name)
@@ -346,7 +373,10 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
                 "SELECT s.token_hash, s.id, s.credential_id FROM ballots_ballotsession s WHERE s.receipt = %s",
                 [receipt],
             ).fetchone()
-        statements = [s for s in captured if "ballots_" in s or s.strip().upper() in ("BEGIN", "COMMIT")]
+        # Everything the request sent: its ballot SQL, transaction control, Django's connection health check.
+        statements = [
+            s for s in captured if "ballots_" in s or s.strip().upper() in ("BEGIN", "COMMIT", "SELECT 1")
+        ]
         log(f"一次投票请求发出 {len(captured)} 条语句（事务内 {len(statements)} 条）：")
         for s in statements:
             log("  " + " ".join(s.split())[:160])
@@ -355,7 +385,6 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
         # pgbench rows: the same box, fresh credentials and sessions numbered n = 1 … rows.
         log(f"为 pgbench 准备 {pgbench_rows} 个凭证和会话 …")
         with psycopg.connect(url, autocommit=True) as db:
-            db.execute("CREATE SEQUENCE perf1_seq")
             cbase = db.execute("SELECT coalesce(max(id), 0) FROM ballots_credential").fetchone()[0]
             db.execute(
                 "INSERT INTO ballots_credential (id, box_id, category_id, code_hash, is_used, is_rehearsal, is_voided) "
@@ -390,7 +419,7 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
         log(f"pgbench：{CONNECTIONS} 个客户端，{seconds} 秒 …")
         bench = subprocess.run(  # noqa: S603 - fixed argument lists, no shell
             [pgbench, "-n", "-c", str(CONNECTIONS), "-j", str(min(CONNECTIONS, max(2, cpus))), "-T", str(seconds),
-             "-D", f"cbase={cbase}", "-D", f"sbase={sbase}", "-f", str(workdir / "ballot.sql"), url],
+             "-D", f"cbase={cbase}", "-D", f"sbase={sbase}", "-D", "k=0", "-D", f"clients={CONNECTIONS}", "-f", str(workdir / "ballot.sql"), url],
             capture_output=True, text=True, timeout=seconds + 120,
         )  # fmt: skip
         match = re.search(r"tps = ([\d.]+) \(without initial connection time\)", bench.stdout)
@@ -411,7 +440,7 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
         )
         log(f"wrk：{CONNECTIONS} 个连接，{seconds} 秒 …")
         run = subprocess.run(  # noqa: S603 - fixed argument lists, no shell
-            [wrk, "-t", str(threads), "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--latency",
+            [wrk, "-t", str(threads), "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--latency", "--timeout", "30s",
              "-s", str(workdir / "ballot.lua"), f"http://127.0.0.1:{port}"],
             capture_output=True, text=True, timeout=seconds + 120,
         )  # fmt: skip

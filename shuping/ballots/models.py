@@ -65,6 +65,9 @@ class BallotBox(models.Model):
     attendees_signed_in = models.PositiveIntegerField(_("签到人数"), null=True, blank=True)
     #: MTG-4: the organizer chose, before voting, to announce the result on the spot (当场公布).
     announces_on_spot = models.BooleanField(_("当场公布结果"), default=False)
+    #: Bumped whenever subjects, dimensions or the scale change (only in a draft box): voting checks a
+    #: ballot against a per-process copy of the settings of exactly this version (PERF-1).
+    config_version = models.PositiveIntegerField(_("设置版本"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("测评票箱")

@@ -44,6 +44,7 @@ from .services_voting import (  # noqa: F401
     code_hash,
     consume_and_store,
     format_code,
+    new_session_token,
     normalize_code,
     receipt_for_code,
     start_session,
@@ -210,6 +211,8 @@ def set_up_box(
     BoxDimension.objects.bulk_create(
         BoxDimension(box=box, name=d.strip()[:100], position=i) for i, d in enumerate(dimensions) if d.strip()
     )
+    box.config_version += 1  # voters' cached copies of the old settings no longer match (PERF-1)
+    box.save(update_fields=["config_version"])
     _audit(
         actor=actor,
         action="ballots.box_set_up",

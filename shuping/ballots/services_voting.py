@@ -8,9 +8,9 @@ every public name here, so callers keep writing `services.submit_ballot(…)`.
 
 from __future__ import annotations
 
+import json
 import secrets
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -92,17 +92,22 @@ def _session_hash(token: str) -> str:
     return crypto.hmac_sm3(SESSION_LABEL, token.encode("ascii", "ignore")).hex()
 
 
-def _refuse_for_status(box: BallotBox, credential: Credential) -> None:
-    if box.status == BoxStatus.CLOSED:
+def _refuse(status: str, is_rehearsal: bool) -> None:
+    """Refuse a vote the box's status does not allow, with the message the voter sees."""
+    if status == BoxStatus.CLOSED:
         raise CredentialError("投票已结束，票箱已封箱，不再接受投票。", code="closed")
-    if box.status == BoxStatus.COUNTING:
+    if status == BoxStatus.COUNTING:
         raise CredentialError("手机投票已结束，正在计票，不再接受投票。", code="closed")
-    if box.status == BoxStatus.REHEARSAL and not credential.is_rehearsal:
+    if status == BoxStatus.REHEARSAL and not is_rehearsal:
         raise CredentialError("现在是演练时间，正式投票尚未开始，请稍候。", code="not_open")
-    if box.status == BoxStatus.OPEN and credential.is_rehearsal:
+    if status == BoxStatus.OPEN and is_rehearsal:
         raise CredentialError("这是演练凭证，演练已结束，不能用于正式投票。", code="unknown")
-    if box.status not in (BoxStatus.OPEN, BoxStatus.REHEARSAL):
+    if status not in (BoxStatus.OPEN, BoxStatus.REHEARSAL):
         raise CredentialError("投票尚未开始，请等候工作人员宣布开始后再试。", code="not_open")
+
+
+def _refuse_for_status(box: BallotBox, credential: Credential) -> None:
+    _refuse(box.status, credential.is_rehearsal)
 
 
 @transaction.atomic
@@ -111,6 +116,8 @@ def start_session(*, code: str) -> SessionStart:
 
     The code arrives in a POST body (it rode in the URL fragment, which browsers never send), so it never
     reaches a request log. Exchanging again before voting (another phone) replaces the earlier session.
+    The token starts with the box's public id (already public: it is in the receipts URL), so a ballot
+    can be checked against the box's cached settings before the database is asked anything.
     """
     normalized = normalize_code(code)
     if len(normalized) != CODE_LENGTH:
@@ -126,12 +133,17 @@ def start_session(*, code: str) -> SessionStart:
         raise CredentialError("此凭条已登记作废，不能投票。", code="used", field="code")
     credential.box.status = _lock_box_for_voting(credential.box_id)
     _refuse_for_status(credential.box, credential)
-    token = secrets.token_urlsafe(24)
+    token = new_session_token(credential.box)
     BallotSession.objects.filter(credential=credential).delete()
     BallotSession.objects.create(
         credential=credential, token_hash=_session_hash(token), receipt_due=receipt_for_code(normalized)
     )
     return SessionStart(token=token, box=credential.box)
+
+
+def new_session_token(box: BallotBox) -> str:
+    """A fresh ballot session token: `<box public id>.<random>`; only its keyed hash is stored."""
+    return f"{box.public_id}.{secrets.token_urlsafe(24)}"
 
 
 def _lock_box_for_voting(box_id: int) -> str:
@@ -148,18 +160,70 @@ def _lock_box_for_voting(box_id: int) -> str:
     return row[0] if row else ""
 
 
+# --- the ballot's contents, checked against the box's settings --------------------------------------
+
+
+@dataclass(frozen=True)
+class BoxConfig:
+    """What a ballot is checked against: fixed while the box can vote (set-up needs a draft box).
+
+    Cached per process by public id and `BallotBox.config_version`; the version is part of the voting
+    statement's WHERE clause, so a stale copy can never accept a ballot the box would refuse.
+    """
+
+    box_id: int
+    public_id: str
+    version: int
+    grades: frozenset[str]
+    subjects: tuple[tuple[str, str], ...]  # (id, name) in ballot order
+    subject_ids: frozenset[str]
+    dimension_ids: frozenset[str]
+    requires_every_subject: bool
+    has_opinion: bool
+
+
+_CONFIGS: dict[str, BoxConfig] = {}
+_MAX_CACHED_CONFIGS = 256
+
+
+def box_config(box_id: int, public_id: str, version: int) -> BoxConfig:
+    """The box's voting settings: this process's copy if it is of `version`, else read (3 queries).
+
+    Keyed by the random public id, never the row id alone (row ids can be reused, e.g. after a rollback).
+    """
+    cached = _CONFIGS.get(public_id)
+    if cached is not None and cached.box_id == box_id and cached.version == version:
+        return cached
+    box = BallotBox.objects.only(
+        "id", "public_id", "config_version", "scale", "requires_every_subject", "has_opinion"
+    ).get(pk=box_id)
+    subjects = tuple(
+        (str(pk), name) for pk, name in BoxSubject.objects.filter(box_id=box_id).values_list("id", "name")
+    )
+    config = BoxConfig(
+        box_id=box.pk,
+        public_id=box.public_id,
+        version=box.config_version,
+        grades=frozenset(str(k) for k, _label, _score in box.scale),
+        subjects=subjects,
+        subject_ids=frozenset(pk for pk, _name in subjects),
+        dimension_ids=frozenset(
+            str(pk) for pk in BoxDimension.objects.filter(box_id=box_id).values_list("id", flat=True)
+        ),
+        requires_every_subject=box.requires_every_subject,
+        has_opinion=box.has_opinion,
+    )
+    if len(_CONFIGS) >= _MAX_CACHED_CONFIGS:
+        _CONFIGS.clear()
+    _CONFIGS[config.public_id] = config
+    return config
+
+
 def clean_ballot(
-    box: BallotBox,
-    subjects: Sequence[BoxSubject],
-    dimensions: Sequence[BoxDimension],
-    ratings: object,
-    dimension_ratings: object,
-    opinions: object,
+    config: BoxConfig, ratings: object, dimension_ratings: object, opinions: object
 ) -> tuple[dict, dict, dict]:
-    """Check a ballot's contents against the box; return them normalized or raise DomainError."""
-    grades = {str(k) for k, _label, _score in box.scale}
-    subject_ids = {str(s.pk) for s in subjects}
-    dimension_ids = {str(d.pk) for d in dimensions}
+    """Check a ballot's contents against the box's settings; return them normalized or raise DomainError."""
+    malformed = DomainError("选票内容与票箱不符，请刷新页面后重试。", code="malformed")
     if (
         not isinstance(ratings, dict)
         or not isinstance(dimension_ratings or {}, dict)
@@ -168,91 +232,188 @@ def clean_ballot(
         raise DomainError("选票内容格式不正确，请刷新页面后重试。", code="malformed")
     clean_ratings = {}
     for key, grade in ratings.items():
-        if str(key) not in subject_ids or (grade not in ("", None) and str(grade) not in grades):
-            raise DomainError("选票内容与票箱不符，请刷新页面后重试。", code="malformed")
-        if grade not in ("", None):
-            clean_ratings[str(key)] = str(grade)
-    if box.requires_every_subject:
-        missing = [s.name for s in subjects if str(s.pk) not in clean_ratings]
-        if missing:
-            raise DomainError("请对每位测评对象作出评价。尚未评价：" + "、".join(missing), code="incomplete")
+        if grade in ("", None):
+            if str(key) not in config.subject_ids:
+                raise malformed
+            continue
+        if str(key) not in config.subject_ids or str(grade) not in config.grades:
+            raise malformed
+        clean_ratings[str(key)] = str(grade)
+    if config.requires_every_subject and len(clean_ratings) != len(config.subject_ids):
+        missing = [name for pk, name in config.subjects if pk not in clean_ratings]
+        raise DomainError("请对每位测评对象作出评价。尚未评价：" + "、".join(missing), code="incomplete")
     if not clean_ratings:
         raise DomainError("请至少对一位测评对象作出评价。", code="incomplete")
     clean_dimensions: dict[str, dict[str, str]] = {}
     for key, marks in (dimension_ratings or {}).items():
-        if str(key) not in subject_ids or not isinstance(marks, dict):
-            raise DomainError("选票内容与票箱不符，请刷新页面后重试。", code="malformed")
+        if str(key) not in config.subject_ids or not isinstance(marks, dict):
+            raise malformed
         for dim, grade in marks.items():
-            if str(dim) not in dimension_ids or (grade not in ("", None) and str(grade) not in grades):
-                raise DomainError("选票内容与票箱不符，请刷新页面后重试。", code="malformed")
+            if str(dim) not in config.dimension_ids or (
+                grade not in ("", None) and str(grade) not in config.grades
+            ):
+                raise malformed
             if grade not in ("", None):
                 clean_dimensions.setdefault(str(key), {})[str(dim)] = str(grade)
     clean_opinions = {}
     for key, text in (opinions or {}).items():
-        if str(key) not in subject_ids and key != "general":
-            raise DomainError("选票内容与票箱不符，请刷新页面后重试。", code="malformed")
+        if str(key) not in config.subject_ids and key != "general":
+            raise malformed
         text = str(text or "").strip()
         if len(text) > MAX_OPINION_CHARS:
             raise DomainError(f"意见建议每条不超过 {MAX_OPINION_CHARS} 字。", code="too_long")
-        if text and box.has_opinion:
+        if "\x00" in text:
+            raise DomainError("意见建议中含有不允许的字符，请修改后重试。", code="malformed")
+        if text and config.has_opinion:
             clean_opinions[str(key)] = text
     return clean_ratings, clean_dimensions, clean_opinions
 
 
-@transaction.atomic
+# --- submitting a ballot (BAL-3, BAL-5) -------------------------------------------------------------
+
+#: PostgreSQL: the whole vote as ONE statement (so one implicit transaction, one round trip, one commit).
+#: `b` share-locks the box row only while it is open (or in rehearsal) at the settings version the ballot
+#: was checked against: `close_box` / `start_counting` take it FOR UPDATE, so they wait for every vote in
+#: flight, and a vote waiting behind them re-reads the row and finds it closed (READ COMMITTED re-check).
+#: `c` consumes the credential by a conditional UPDATE: of two racing submissions exactly one gets a row.
+#: The ballot is inserted only from `c`'s row; the session keeps the receipt for idempotent retries.
+#: Lock order box → credential → session, the same as closing's, so no deadlock.
+VOTE_SQL = """
+WITH s AS (
+    SELECT id, credential_id, COALESCE(NULLIF(receipt_due, ''), %(fallback)s) AS receipt
+    FROM ballots_ballotsession WHERE token_hash = %(token_hash)s AND receipt = ''
+), b AS (
+    SELECT id, status FROM ballots_ballotbox
+    WHERE public_id = %(public_id)s AND config_version = %(version)s AND status IN ('open', 'rehearsal')
+    FOR SHARE
+), c AS (
+    UPDATE ballots_credential AS cr SET is_used = true FROM s, b
+    WHERE cr.id = s.credential_id AND cr.box_id = b.id AND NOT cr.is_used AND NOT cr.is_voided
+      AND cr.is_rehearsal = (b.status = 'rehearsal')
+    RETURNING cr.category_id, cr.is_rehearsal, b.id AS box_id, s.id AS session_id, s.receipt
+), u AS (
+    UPDATE ballots_ballotsession AS bs SET receipt = c.receipt FROM c WHERE bs.id = c.session_id
+)
+INSERT INTO ballots_ballot
+    (id, box_id, category_id, is_rehearsal, ratings, dimension_ratings, opinions, receipt, channel, is_spoiled)
+SELECT gen_random_uuid(), c.box_id, c.category_id, c.is_rehearsal,
+       %(ratings)s::jsonb, %(dimension_ratings)s::jsonb, %(opinions)s::jsonb, c.receipt, 'phone', false
+FROM c
+RETURNING receipt
+"""
+
+
+def _random_receipt() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
 def submit_ballot(
     *, token: str, ratings: object, dimension_ratings: object = None, opinions: object = None
 ) -> str:
-    """Consume the session's credential and store its ballot in ONE transaction; return the receipt (BAL-5).
+    """Consume the session's credential and store its ballot atomically; return the receipt (BAL-5).
 
     Idempotent: a retry of an accepted session returns the same receipt and stores nothing. The credential
-    is consumed by a conditional UPDATE (`… WHERE is_used = false`) whose affected-row count decides, so two
+    is consumed by a conditional UPDATE (`… WHERE NOT is_used`) whose affected-row count decides, so two
     racing submissions can never both succeed. Writes no log line and no audit event (BAL-6).
+
+    On PostgreSQL the ballot is checked against the box's cached settings (the box's public id leads the
+    token) and then stored by `VOTE_SQL`, one statement. Anything that statement does not accept — an
+    unknown, used, retried or expired session, a closed box, changed settings, a malformed ballot — goes
+    to `_submit_checked`, the step-by-step transaction that finds the right answer or refusal.
     """
-    token_hash = _session_hash(token or "")
+    token = token or ""
+    token_hash = _session_hash(token)
+    if connection.vendor == "postgresql":
+        config = _CONFIGS.get(token.partition(".")[0])
+        if config is not None:
+            try:
+                clean = clean_ballot(config, ratings, dimension_ratings, opinions)
+            except DomainError:
+                clean = None  # the checked path refuses it, after the session and box checks
+            if clean is not None:
+                receipt = _vote_in_one_statement(token_hash, config, *clean)
+                if receipt is not None:
+                    return receipt
+    return _submit_checked(token_hash, ratings, dimension_ratings, opinions)
+
+
+def _vote_in_one_statement(
+    token_hash: str, config: BoxConfig, ratings: dict, dimension_ratings: dict, opinions: dict
+) -> str | None:
+    params = {
+        "token_hash": token_hash,
+        "fallback": _random_receipt(),
+        "public_id": config.public_id,
+        "version": config.version,
+        "ratings": json.dumps(ratings, ensure_ascii=False),
+        "dimension_ratings": json.dumps(dimension_ratings, ensure_ascii=False),
+        "opinions": json.dumps(opinions, ensure_ascii=False),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(VOTE_SQL, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+SESSION_SQL = """
+SELECT s.id, s.receipt, s.receipt_due, c.id, c.category_id, c.is_rehearsal, c.box_id, b.status,
+       b.public_id, b.config_version
+FROM ballots_ballotsession s
+JOIN ballots_credential c ON c.id = s.credential_id
+JOIN ballots_ballotbox b ON b.id = c.box_id
+WHERE s.token_hash = %s
+"""
+
+
+@transaction.atomic
+def _submit_checked(token_hash: str, ratings: object, dimension_ratings: object, opinions: object) -> str:
+    """The step-by-step vote (SQLite, and every case the one-statement vote does not accept)."""
     expired = CredentialError(
         "投票会话已失效（可能已在另一部手机上打开）。请重新扫描凭条上的二维码。", code="session"
     )
-    # Lock order box → session → credential, the same as close_box's (box → sessions), so no deadlock.
-    box_id = (
-        BallotSession.objects.filter(token_hash=token_hash)
-        .values_list("credential__box_id", flat=True)
-        .first()
-    )
-    if box_id is None:
+    with connection.cursor() as cursor:
+        cursor.execute(SESSION_SQL, [token_hash])
+        row = cursor.fetchone()
+    if row is None:
         raise expired
-    status = _lock_box_for_voting(box_id)
-    session = (
-        BallotSession.objects.select_for_update(of=("self",))
-        .select_related("credential")
-        .filter(token_hash=token_hash)
-        .first()
-    )
-    if session is None:
-        raise expired
-    if session.receipt:
-        return session.receipt
-    credential = session.credential
-    box = BallotBox.objects.get(pk=box_id)
-    box.status = status
-    _refuse_for_status(box, credential)
-    subjects = list(BoxSubject.objects.filter(box=box))
-    dimensions = list(BoxDimension.objects.filter(box=box))
+    (
+        session_id,
+        receipt,
+        receipt_due,
+        credential_id,
+        category_id,
+        is_rehearsal,
+        box_id,
+        status,
+        public_id,
+        version,
+    ) = row
+    if receipt:
+        return receipt
+    if connection.vendor == "postgresql":  # SQLite: BEGIN IMMEDIATE already holds the write lock
+        status = _lock_box_for_voting(box_id)
+    _refuse(status, bool(is_rehearsal))
     clean_ratings, clean_dimensions, clean_opinions = clean_ballot(
-        box, subjects, dimensions, ratings, dimension_ratings, opinions
+        box_config(box_id, public_id, version), ratings, dimension_ratings, opinions
     )
-    receipt = session.receipt_due or "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-    consume_and_store(
-        box=box,
-        credential=credential,
-        ratings=clean_ratings,
-        dimension_ratings=clean_dimensions,
-        opinions=clean_opinions,
-        receipt=receipt,
-        channel=Channel.PHONE,
-    )
-    session.receipt = receipt
-    session.save(update_fields=["receipt"])
+    receipt = receipt_due or _random_receipt()
+    try:  # no savepoint needed: a refused consumption has written nothing
+        consume_and_store(
+            box=BallotBox(pk=box_id),
+            credential=Credential(pk=credential_id, category_id=category_id, is_rehearsal=is_rehearsal),
+            ratings=clean_ratings,
+            dimension_ratings=clean_dimensions,
+            opinions=clean_opinions,
+            receipt=receipt,
+            channel=Channel.PHONE,
+        )
+    except CredentialError:
+        # A double tap: the other submission of this session won and committed; answer with its receipt.
+        earlier = BallotSession.objects.filter(pk=session_id).values_list("receipt", flat=True).first()
+        if earlier:
+            return earlier
+        raise
+    BallotSession.objects.filter(pk=session_id).update(receipt=receipt)
     return receipt
 
 

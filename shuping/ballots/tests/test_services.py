@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from shuping.ballots import selectors, services
 from shuping.ballots.choices import BoxStatus
@@ -234,3 +235,55 @@ def test_turnout_counts_credentials_and_the_tally_counts_every_accepted_ballot(w
     first = result.results()[0]
     assert first.grade_counts == {"good": 4, "fairly_good": 2, "average": 1, "poor": 1}
     assert float(first.top_rate) == 0.5 and float(first.top_two_rate) == 0.75
+
+
+@pytest.mark.req("BAL-5")
+def test_a_warm_vote_is_one_statement_on_postgresql_and_still_refused_once_phone_voting_stops(
+    world, django_assert_max_num_queries
+):
+    """PERF-1: with the box's settings cached, a vote is one statement; closing still stops it (BAL-5)."""
+    box, slips = make_box(world, categories={"市级领导": 4})
+    vote(box, slips[0])  # reads and caches the box's settings
+    session = services.start_session(code=slips[1].code)
+    ratings = {str(pk): "average" for pk in box.subjects.values_list("id", flat=True)}
+    expected = 1 if connection.vendor == "postgresql" else 6
+    with django_assert_max_num_queries(expected):
+        receipt = services.submit_ballot(token=session.token, ratings=ratings)
+    assert Ballot.objects.get(box=box, receipt=receipt).ratings == ratings
+    assert services.submit_ballot(token=session.token, ratings=ratings) == receipt  # a retry: same receipt
+    late = services.start_session(code=slips[2].code)
+    services.start_counting(actor=world.organizer_staff, box=box)  # phone voting stops (计票中)
+    with pytest.raises(services.CredentialError) as refused:
+        services.submit_ballot(token=late.token, ratings=ratings)
+    assert refused.value.code == "closed"
+    assert Ballot.objects.filter(box=box).count() == 2
+    assert Credential.objects.filter(box=box, is_used=True).count() == 2
+
+
+@pytest.mark.req("BAL-1", "BAL-5")
+def test_a_box_set_up_again_after_a_rehearsal_checks_ballots_against_its_new_subjects(world):
+    """The settings version (PERF-1's per-process cache) changes with the set-up, so no stale copy is used."""
+    actor = world.organizer_staff
+    box = services.create_box(actor=actor, organization=world.province, title="演练后重设")
+
+    def set_up(names: list[str]) -> list[services.Slip]:
+        services.set_up_box(
+            actor=actor,
+            box=box,
+            subjects=[services.SubjectInput(name=n) for n in names],
+            categories=[services.CategoryInput("市级领导")],
+        )
+        category = box.categories.get()
+        return services.generate_credentials(actor=actor, box=box, counts={category.pk: 2}, is_rehearsal=True)
+
+    slips = set_up(["甲", "乙"])
+    services.start_rehearsal(actor=actor, box=box)
+    vote(box, slips[0])
+    vote(box, slips[1])  # the second one through the cached settings
+    services.end_rehearsal(actor=actor, box=box)
+    slips = set_up(["丙", "丁", "戊"])
+    services.start_rehearsal(actor=actor, box=box)
+    receipt = vote(box, slips[0])
+    ballot = Ballot.objects.get(box=box, receipt=receipt)
+    assert set(ballot.ratings) == {str(pk) for pk in box.subjects.values_list("id", flat=True)}
+    assert len(ballot.ratings) == 3

@@ -163,3 +163,17 @@ def test_voters_get_clear_chinese_messages_for_unknown_used_and_closed_slips(wor
     )
     garbage = client.post("/v/submit", b"not json", content_type="application/json")
     assert garbage.status_code == 400 and "格式" in garbage.json()["detail"]
+
+
+@pytest.mark.req("BAL-3")
+def test_the_voting_calls_skip_sessions_and_accounts_but_keep_the_security_headers(world, client):
+    """PERF-1: POST /v/session and /v/submit bypass the session/auth middlewares (VotingFastPathMiddleware)."""
+    box, slips = make_box(world)
+    started = _post(client, "/v/session", {"code": slips[0].code})
+    assert started.status_code == 200
+    assert "Vary" not in started or "Cookie" not in started["Vary"]  # no session was touched
+    assert not started.cookies
+    assert started["Referrer-Policy"] == "no-referrer" and "Content-Security-Policy" in started
+    refused = client.post("/v/submit", "{}", content_type="application/json", HTTP_HOST="evil.example")
+    assert refused.status_code == 400  # ALLOWED_HOSTS still applies
+    assert client.get("/v/")["Referrer-Policy"] == "no-referrer"  # the page takes the full chain
