@@ -3,7 +3,9 @@
 Two kinds of document are rendered:
 
 - `OfficialDocument`: an official document (公文) laid out after GB/T 9704-2012 — 份号, 密级, 版头
-  (发文机关标志), 文号, title, 主送机关, body, 落款 (issuer and 成文日期), optional seal placeholder and 版记.
+  (发文机关标志), 文号, title, 主送机关, body, 落款 (issuer and 成文日期), optional seal placeholder and 版记
+  (`layout="official"`, the default); or a working paper on the same page without the 版头
+  (`layout="plain"`: 议程及主持词, 签到表, 测评表, 材料汇编, 考核组报告 …).
 - `EvaluationForm`: the one-page 综合评价意见表 (SPEC EVA-3; PERF-4 measures batches of it).
 
 Every text field is plain text: renderers pass it to Typst as data (JSON), never as markup, so
@@ -15,12 +17,23 @@ characters such as ``#``, ``$``, ``*``, ``[`` or ``\\`` appear exactly as typed.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 # GB/T 9704-2012 §7.2.3: the first three heading levels are 黑体, 楷体, 仿宋 (bold is allowed for the
 # third); the caller writes the number (一、 （一） 1. （1）) as part of the text.
 HEADING_LEVELS = (1, 2, 3, 4)
+
+Layout = Literal["official", "plain"]
+LAYOUTS: tuple[str, ...] = get_args(Layout)
+
+# Auto column widths are measured in half-width characters (a Chinese character counts two) at the
+# table's 4号 size: the type area (156 mm) holds about 63 of them, and each cell's padding (2 mm a
+# side) takes about two more.
+TABLE_CAPACITY = 63.0
+CELL_PADDING = 2.0
+MIN_COLUMN = 4.0  # two Chinese characters: no column is squeezed to one character a line
 
 
 @dataclass(frozen=True)
@@ -44,17 +57,32 @@ class Heading:
 
 @dataclass(frozen=True)
 class Table:
-    """A body table: an optional header row, then rows of plain-text cells."""
+    """A body table: an optional header row, then rows of plain-text cells.
+
+    `widths` gives each column's relative width (`(3, 1, 1)`: the first column three times as wide as
+    each of the others); left empty, columns are sized by their longest cell (`column_weights`).
+    """
 
     rows: tuple[tuple[str, ...], ...]
     header: tuple[str, ...] = ()
+    widths: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
-        widths = {len(row) for row in self.rows} | ({len(self.header)} if self.header else set())
-        if len(widths) > 1:
+        counts = {len(row) for row in self.rows} | ({len(self.header)} if self.header else set())
+        if len(counts) > 1:
             raise ValueError("every table row must have the same number of cells as the header")
         if not self.rows and not self.header:
             raise ValueError("a table needs at least one row")
+        if self.widths:
+            if len(self.widths) != self.column_count:
+                raise ValueError(f"a table of {self.column_count} columns needs {self.column_count} widths")
+            if any(not width > 0 for width in self.widths):
+                raise ValueError("column widths must be positive")
+
+    @property
+    def column_count(self) -> int:
+        """Number of columns (the header's, else the first row's)."""
+        return len(self.header) if self.header else len(self.rows[0])
 
 
 Block = Paragraph | Heading | Table
@@ -70,6 +98,18 @@ class OfficialDocument:
     `copy_to` (抄送) and `printed_by` / `printed_on` (印发机关, 印发日期) make up the 版记.
     A line feed in `title` breaks the title where the drafter wants (GB/T 9704 §7.3.1 asks for lines
     arranged as a trapezoid or diamond, without splitting a word); otherwise it wraps by itself.
+
+    `layout` chooses the page:
+
+    - ``"official"`` (default): the 公文 above — 版头 with the red 发文机关标志 and red rule, 文号, title …
+      版记. For 通知, 通报, 反馈意见, 报告 sent upward.
+    - ``"plain"``: a working paper (议程及主持词, 签到表, 测评表, 材料汇编, 考核组报告 …) — the same A4 page,
+      fonts, headings, tables and page numbers, but no masthead, no red rule and no 版记: 份号/密级 if
+      given, the title at the top, `subtitle`, the `document_number` (if any) as a plain line, 主送机关,
+      body and the 落款.
+
+    `subtitle` is a line under the title in 楷体 (either layout). `has_signature` prints the 落款
+    (issuer and date); working papers such as a 签到表 leave it out.
     """
 
     title: str
@@ -85,6 +125,13 @@ class OfficialDocument:
     copy_to: str = ""
     printed_by: str = ""
     printed_on: datetime.date | None = None
+    layout: Layout = "official"
+    subtitle: str = ""
+    has_signature: bool = True
+
+    def __post_init__(self) -> None:
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"layout must be one of {LAYOUTS}, not {self.layout!r}")
 
 
 @dataclass(frozen=True)
@@ -113,12 +160,61 @@ def chinese_date(value: datetime.date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def text_width(text: str) -> float:
+    """Width of the longest line of `text` in half-width characters (a Chinese character counts two)."""
+    return max(
+        sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in line)
+        for line in text.split("\n")
+    )
+
+
+def fair_widths(natural: list[float], capacity: float) -> list[float]:
+    """Share `capacity` between columns that would like `natural` widths (max-min fair share).
+
+    If everything fits, every column gets its natural width. Otherwise columns narrower than an equal
+    share of what is left keep their natural width, and the wide ones split the rest equally, so a
+    column of long names wraps while short columns (序号, 人数, 完成率) never do.
+    """
+    if sum(natural) <= capacity:
+        return list(natural)
+    assigned: dict[int, float] = {}
+    while True:
+        open_columns = [index for index in range(len(natural)) if index not in assigned]
+        share = (capacity - sum(assigned.values())) / len(open_columns)
+        fitting = [index for index in open_columns if natural[index] <= share]
+        if not fitting or len(fitting) == len(open_columns):
+            break
+        assigned.update({index: natural[index] for index in fitting})
+    return [assigned.get(index, max(share, MIN_COLUMN + CELL_PADDING)) for index in range(len(natural))]
+
+
+def column_weights(table: Table, capacity: float = TABLE_CAPACITY) -> list[float]:
+    """Relative column widths: the table's own `widths`, else sized by each column's longest cell.
+
+    A column's natural width is its longest cell (header included, Chinese characters counting
+    double, at least two characters) plus padding; `fair_widths` fits them to the type area.
+    """
+    if table.widths:
+        return [float(width) for width in table.widths]
+    rows = ([table.header] if table.header else []) + list(table.rows)
+    natural = [
+        max(MIN_COLUMN, *(text_width(row[column]) for row in rows)) + CELL_PADDING
+        for column in range(table.column_count)
+    ]
+    return [round(width, 2) for width in fair_widths(natural, capacity)]
+
+
 def _block_data(block: Block) -> dict[str, Any]:
     if isinstance(block, Paragraph):
         return {"kind": "paragraph", "text": block.text}
     if isinstance(block, Heading):
         return {"kind": "heading", "text": block.text, "level": block.level}
-    return {"kind": "table", "header": list(block.header), "rows": [list(row) for row in block.rows]}
+    return {
+        "kind": "table",
+        "header": list(block.header),
+        "rows": [list(row) for row in block.rows],
+        "widths": column_weights(block),
+    }
 
 
 def document_data(document: OfficialDocument) -> dict[str, Any]:
@@ -137,6 +233,9 @@ def document_data(document: OfficialDocument) -> dict[str, Any]:
         "copy_to": document.copy_to,
         "printed_by": document.printed_by,
         "printed_on": f"{chinese_date(document.printed_on)}印发" if document.printed_on else "",
+        "layout": document.layout,
+        "subtitle": document.subtitle,
+        "has_signature": document.has_signature,
     }
 
 

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "typst"
 DOCUMENT_TEMPLATE = "official_document.typ"
+# One template per `OfficialDocument.layout`.
+DOCUMENT_TEMPLATES = {"official": DOCUMENT_TEMPLATE, "plain": "plain_document.typ"}
 FORM_TEMPLATE = "evaluation_form.typ"
 
 # A compiler holds mutable state; documents rendered from several threads take turns.
@@ -74,8 +76,8 @@ def render_typst(template: str, data: dict[str, Any], fonts: FontSet) -> bytes:
 
 
 def document_pdf(document: OfficialDocument, fonts: FontSet) -> bytes:
-    """An official document (公文) as PDF."""
-    return render_typst(DOCUMENT_TEMPLATE, document_data(document), fonts)
+    """An official document (公文) or, with `layout="plain"`, a working paper as PDF."""
+    return render_typst(DOCUMENT_TEMPLATES[document.layout], document_data(document), fonts)
 
 
 def form_pdf(form: EvaluationForm, fonts: FontSet) -> bytes:

@@ -5,6 +5,10 @@ The .docx carries the same structure as the PDF and names the fonts every Chines
 so Word uses them for Chinese text wherever they are installed. Layout follows GB/T 9704-2012 as far
 as Word paragraphs allow: A4, the standard margins, fixed 28.95 pt line pitch (22 lines a page),
 first lines indented two characters, "— 1 —" page numbers alternating right and left.
+
+`layout="plain"` working papers get the same page without the 版头 (no red masthead, no red rule, no
+版记). Tables carry their own borders (not only the "Table Grid" style) and fixed column widths from
+`content.column_weights`, the same relative widths as the PDF.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Length, Mm, Pt, RGBColor
+from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -29,6 +34,7 @@ from .content import (
     OfficialDocument,
     Paragraph,
     Table,
+    column_weights,
     document_data,
     form_data,
 )
@@ -43,6 +49,12 @@ BODY_PT = 16  # 3号
 TITLE_PT = 22  # 2号
 SMALL_PT = 14  # 4号
 LINE_PITCH_PT = 28.95  # 225 mm / 22 lines, the usual Word setting for GB/T 9704
+TYPE_AREA_MM = 156  # width of the type area: 210 mm less the 28 mm and 26 mm margins
+FONT_ATTRIBUTES = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
+# Theme fonts win over named ones in the same w:rFonts, so they are removed where a font is named.
+THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+# tblPr children that come after w:tblBorders (ECMA-376 CT_TblPr sequence).
+_AFTER_TABLE_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")
 RED = RGBColor(0xD7, 0x00, 0x0F)
 # Characters XML 1.0 cannot carry (lxml refuses them); tabs and line feeds are kept.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -57,8 +69,14 @@ def _font(
     run.font.bold = bold
     if color is not None:
         run.font.color.rgb = color
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+    _name_fonts(run._element.get_or_add_rPr().get_or_add_rFonts(), family)
+
+
+def _name_fonts(fonts: Any, family: str) -> None:
+    """Set every script's font of one w:rFonts element to `family`, dropping theme fonts."""
+    for attribute in THEME_ATTRIBUTES:
+        fonts.attrib.pop(qn(attribute), None)
+    for attribute in FONT_ATTRIBUTES:
         fonts.set(qn(attribute), family)
 
 
@@ -146,6 +164,14 @@ def _new_document(*, numbered: bool) -> Any:
     section.footer_distance = Mm(35 - 7 - 5)
     normal = document.styles["Normal"]
     _font(normal, BODY_FONT, BODY_PT)
+    # The template's document defaults name theme fonts (Calibri/宋体 via the theme); name ours instead,
+    # so even text typed later into an empty paragraph is 仿宋.
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        for fonts in defaults.iter(qn("w:rFonts")):
+            _name_fonts(fonts, BODY_FONT)
+        for language in defaults.iter(qn("w:lang")):
+            language.set(qn("w:eastAsia"), "zh-CN")
     if numbered:
         document.settings.odd_and_even_pages_header_footer = True
         odd = section.footer.paragraphs[0]
@@ -163,9 +189,47 @@ def _new_document(*, numbered: bool) -> Any:
     return document
 
 
+def _table_borders(table: DocxTable, *, eighths_pt: int = 4) -> None:
+    """Single black borders round and inside `table`, set on the table itself (not only its style)."""
+    properties = table._tbl.tblPr
+    borders = properties.find(qn("w:tblBorders"))
+    if borders is not None:
+        properties.remove(borders)
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "single")
+        edge.set(qn("w:sz"), str(eighths_pt))
+        edge.set(qn("w:space"), "0")
+        edge.set(qn("w:color"), "000000")
+        borders.append(edge)
+    later = [child for child in properties if child.tag in {qn(tag) for tag in _AFTER_TABLE_BORDERS}]
+    if later:
+        later[0].addprevious(borders)
+    else:
+        properties.append(borders)
+
+
+def _fixed_widths(table: DocxTable, widths: list[Length]) -> None:
+    """Fix the column widths: w:tblW, fixed layout, w:gridCol (LibreOffice) and each w:tcW (Word)."""
+    table.autofit = False
+    total = table._tbl.tblPr.find(qn("w:tblW"))
+    if total is None:
+        total = OxmlElement("w:tblW")
+        table._tbl.tblPr.append(total)
+    total.set(qn("w:type"), "dxa")
+    total.set(qn("w:w"), str(sum(width.twips for width in widths)))
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
 def _table(document: Any, block: Table) -> None:
-    columns = len(block.header) if block.header else len(block.rows[0])
-    table = document.add_table(rows=0, cols=columns)
+    weights = column_weights(block)
+    widths: list[Length] = [Mm(TYPE_AREA_MM * weight / sum(weights)) for weight in weights]
+    table = document.add_table(rows=0, cols=len(widths))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     rows = ([block.header] if block.header else []) + list(block.rows)
@@ -174,6 +238,8 @@ def _table(document: Any, block: Table) -> None:
         for cell, text in zip(cells, row, strict=True):
             family = HEADING_FONT if block.header and number == 0 else BODY_FONT
             _cell_text(cell, text, family=family, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _fixed_widths(table, widths)
+    _table_borders(table)
 
 
 def _cell_text(
@@ -189,10 +255,8 @@ def _to_bytes(document: Any) -> bytes:
     return buffer.getvalue()
 
 
-def document_docx(document: OfficialDocument) -> bytes:
-    """An official document (公文) as an editable .docx."""
-    data = document_data(document)
-    docx = _new_document(numbered=True)
+def _official_head(docx: Any, data: dict[str, Any]) -> None:
+    """版头 (份号, 密级, red 发文机关标志, 文号 over the red rule) and the title (GB/T 9704 §7.2, §7.3.1)."""
     center = WD_ALIGN_PARAGRAPH.CENTER
     if data["copy_number"]:
         _paragraph(docx, data["copy_number"])
@@ -211,6 +275,34 @@ def document_docx(document: OfficialDocument) -> bytes:
     _paragraph(docx, "")
     title = _paragraph(docx, data["title"], family=TITLE_FONT, size_pt=TITLE_PT, align=center)
     title.paragraph_format.line_spacing = Pt(35)
+    if data["subtitle"]:
+        _paragraph(docx, data["subtitle"], family=KAI_FONT, size_pt=SMALL_PT, align=center)
+
+
+def _plain_head(docx: Any, data: dict[str, Any]) -> None:
+    """A working paper's head: 份号/密级 if any, the title at the top, subtitle and number; no 版头."""
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    if data["copy_number"]:
+        _paragraph(docx, data["copy_number"])
+    if data["classification"]:
+        _paragraph(docx, data["classification"], family=HEADING_FONT)
+    if data["copy_number"] or data["classification"]:
+        _paragraph(docx, "")
+    title = _paragraph(docx, data["title"], family=TITLE_FONT, size_pt=TITLE_PT, align=center)
+    title.paragraph_format.line_spacing = Pt(35)
+    for line, family in ((data["subtitle"], KAI_FONT), (data["document_number"], BODY_FONT)):
+        if line:
+            _paragraph(docx, line, family=family, size_pt=SMALL_PT, align=center)
+
+
+def document_docx(document: OfficialDocument) -> bytes:
+    """An official document (公文), or with `layout="plain"` a working paper, as an editable .docx."""
+    data = document_data(document)
+    docx = _new_document(numbered=True)
+    if document.layout == "plain":
+        _plain_head(docx, data)
+    else:
+        _official_head(docx, data)
     _paragraph(docx, "")
     if data["addressee"]:
         addressee = data["addressee"] if data["addressee"].endswith("：") else data["addressee"] + "："
@@ -224,16 +316,9 @@ def document_docx(document: OfficialDocument) -> bytes:
             heading.paragraph_format.keep_with_next = True
         else:
             _table(docx, block)
-    _paragraph(docx, "")
-    right = WD_ALIGN_PARAGRAPH.RIGHT
-    if data["has_seal"]:
-        _paragraph(docx, "")
-        _paragraph(docx, data["issuer"], align=right, right_chars=4)
-        _paragraph(docx, data["issued_on"], align=right, right_chars=4)
-    else:
-        _paragraph(docx, data["issuer"], align=right, right_chars=2)
-        _paragraph(docx, data["issued_on"], align=right, right_chars=2)
-    if data["copy_to"] or data["printed_by"]:
+    if data["has_signature"]:
+        _signature(docx, data)
+    if document.layout == "official" and (data["copy_to"] or data["printed_by"]):
         _paragraph(docx, "")
         lines = []
         if data["copy_to"]:
@@ -251,6 +336,17 @@ def document_docx(document: OfficialDocument) -> bytes:
     return _to_bytes(docx)
 
 
+def _signature(docx: Any, data: dict[str, Any]) -> None:
+    """落款 (§7.3.5): issuer and date, 右空四字 under a seal, else 右空二字."""
+    _paragraph(docx, "")
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    indent = 4 if data["has_seal"] else 2
+    if data["has_seal"]:
+        _paragraph(docx, "")
+    _paragraph(docx, data["issuer"], align=right, right_chars=indent)
+    _paragraph(docx, data["issued_on"], align=right, right_chars=indent)
+
+
 def form_docx(form: EvaluationForm) -> bytes:
     """The 综合评价意见表 as an editable .docx table."""
     data = form_data(form)
@@ -261,6 +357,7 @@ def form_docx(form: EvaluationForm) -> bytes:
     table = docx.add_table(rows=0, cols=4)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _table_borders(table, eighths_pt=6)
     pairs = [
         ("姓　　名", data["name"], "职　　务", data["position"]),
         ("单　　位", data["organization"], None, None),
