@@ -18,7 +18,7 @@ from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
 
 from . import consequences, permissions, rules, selectors, services, sources
-from .choices import ItemStatus, ListStatus
+from .choices import AnnualGrade, ItemStatus, ListStatus
 from .models import RectificationItem
 
 
@@ -294,5 +294,54 @@ def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": can_manage,
             "days": services.list_days(campaign),
             "admonition_days": services.admonition_days(campaign),
+        },
+    )
+
+
+@scoped(
+    "经 campaigns.selectors.get_campaign_for 取考核（404）；不得评优名单和年度考核等次只对在该考核中有角色的人员显示（否则 403）；录入等次限组织部门工作人员（403，RCT-4）"
+)
+def annual_grades(request: HttpRequest, pk: int) -> HttpResponse:
+    """RCT-4: the 不得评优名单 for the cadre-assessment section, and the 年度考核 grades entered against it —
+    优秀 for a person whose grade is not 好 is refused, citing Art. 7; before the decision it waits as 待定."""
+    campaign = campaign_selectors.get_campaign_for(request.user, pk)
+    if not permissions.can_read_campaign(request.user, campaign):
+        raise PermissionDenied
+    can_manage = permissions.can_manage_rectification(request.user, campaign)
+    people = selectors.campaign_people(campaign)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        raw = request.POST.get("person", "")
+        person = people.get(int(raw)) if raw.isdigit() else None
+        if person is None:
+            messages.error(request, "请选择本次考核中的书记。")
+        else:
+            try:
+                row = consequences.record_annual_grade(
+                    person=person,
+                    year=campaign.year,
+                    grade=request.POST.get("grade", ""),
+                    actor=request.user,
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(
+                    request,
+                    f"已录入 {person.name} 的年度考核等次：{row.grade}（{row.get_status_display()}）。",
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+        return redirect("rectification:annual_grades", pk=campaign.pk)
+    return render(
+        request,
+        "rectification/annual_grades.html",
+        {
+            "campaign": campaign,
+            "restrictions": selectors.restrictions(campaign),
+            "grades": selectors.annual_grades(campaign, people),
+            "people": people.values(),
+            "grade_choices": AnnualGrade.choices,
+            "can_manage": can_manage,
+            "art7": rules.ART7_EXCELLENT,
         },
     )
