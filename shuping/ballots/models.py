@@ -7,9 +7,9 @@ Anonymity by construction (BAL-6, docs/adr/0004-ballot-anonymity.md):
   under way, for idempotent retries) is deleted when the box is sealed, and sealing rewrites every ballot in
   random order and touches every credential in one transaction.
 
-The ballot engine is usable without a campaign. When campaigns and meetings exist, a box will gain a
-nullable `meeting` foreign key ("meetings.Meeting": the 述职评议会 the box belongs to) and subjects a
-nullable `assessment` foreign key ("campaigns.Assessment"); until then subjects are typed names.
+The ballot engine is usable without a campaign: subjects are typed names. A box made for a meeting or
+campaign links each subject to its `campaigns.Assessment` (nullable `BoxSubject.assessment`), so results
+are read by assessment.
 """
 
 from __future__ import annotations
@@ -109,6 +109,16 @@ class BoxSubject(models.Model):
     name = models.CharField(_("姓名"), max_length=64)
     post = models.CharField(_("单位职务"), max_length=200, blank=True)
     position = models.PositiveIntegerField(_("顺序"), default=0)
+    #: The assessment this subject is rated for, when the box belongs to a meeting or campaign: results are
+    #: read by assessment, never by matching names (EVA-1). Null for a box used without a campaign.
+    assessment = models.ForeignKey(
+        "campaigns.Assessment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ballot_subjects",
+        verbose_name=_("考核对象"),
+    )
 
     class Meta:
         verbose_name = _("测评对象")

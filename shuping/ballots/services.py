@@ -15,6 +15,7 @@ import secrets
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
@@ -87,9 +88,12 @@ def _require_status(box: BallotBox, *statuses: str, message: str) -> None:
 
 @dataclass(frozen=True)
 class SubjectInput:
+    """One subject of a box; `assessment` (a campaigns.Assessment, or None) when the box is a campaign's."""
+
     name: str
     post: str = ""
     section: str = Section.ON_SITE
+    assessment: Any = None
 
 
 @dataclass(frozen=True)
@@ -173,7 +177,11 @@ def set_up_box(
     categories: Sequence[CategoryInput],
     dimensions: Sequence[str] = (),
 ) -> BallotBox:
-    """Replace a draft box's subjects, voter categories and dimensions (only before any slip exists)."""
+    """Replace a draft box's subjects, voter categories and dimensions (only before any slip exists).
+
+    A box made for a meeting or campaign passes each subject's assessment (`SubjectInput.assessment`,
+    default None): it must be one of the box organization's own campaigns.
+    """
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
     _require_manager(actor, box)
     _require_status(box, BoxStatus.DRAFT, message="只有草拟状态的票箱可以修改测评对象和类别。")
@@ -192,6 +200,8 @@ def set_up_box(
             raise DomainError("测评对象姓名不能为空。", field="subjects")
         if s.section not in Section.values:
             raise DomainError("述职方式不正确。", field="subjects")
+        if s.assessment is not None and s.assessment.campaign.organizer_id != box.organization_id:
+            raise DomainError("测评对象所属的考核不是本票箱组织单位的考核。", field="subjects")
     if Credential.objects.filter(box=box, is_rehearsal=False).exists():
         raise ConflictError("已生成投票凭证，不能再修改类别；如需修改，请新建票箱。", code="slips_exist")
     Credential.objects.filter(box=box).delete()  # rehearsal slips belong to the old categories
@@ -200,7 +210,12 @@ def set_up_box(
     box.dimensions.all().delete()
     BoxSubject.objects.bulk_create(
         BoxSubject(
-            box=box, name=s.name.strip()[:64], post=s.post.strip()[:200], section=s.section, position=i
+            box=box,
+            name=s.name.strip()[:64],
+            post=s.post.strip()[:200],
+            section=s.section,
+            position=i,
+            assessment=s.assessment,
         )
         for i, s in enumerate(subjects)
     )

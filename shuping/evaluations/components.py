@@ -1,6 +1,7 @@
 """The components this app registers on behalf of the sources (EVA-1), reading each app's selectors.
 
-- ballot (评议): the tally of the ballot subjects linked to the assessee (`BallotLink`; several boxes —
+- ballot (评议): the tally of the ballot subjects linked to the assessee (`BoxSubject.assessment`, else
+  `BallotLink`; several boxes —
   sub-venues — add up), counted only once a box is closed (sealed). Score = the weighted score (BAL-8);
   好票率 and 好+较好率 feed the declared ballot thresholds.
 - field (实地考核): `fieldwork.selectors.field_score_for` (FLD-5).
@@ -25,27 +26,36 @@ from .scoring import fmt, pct
 def ballot_component(assessments: Sequence[Any]) -> dict[int, Value]:
     from shuping.ballots import selectors as ballot_selectors
     from shuping.ballots.choices import BoxStatus
+    from shuping.ballots.models import BoxSubject
     from shuping.ballots.tally import Tally
 
     from .models import BallotLink
 
-    links = list(
-        BallotLink.objects.filter(assessment__in=[a.pk for a in assessments])
+    ids = [a.pk for a in assessments]
+    # The ballot subject's own assessment link (set when the box was made for the campaign) comes first;
+    # a BallotLink confirmed by the organizer counts only for an assessment no subject is linked to.
+    by_assessment: dict[int, list] = {}
+    for subject in (
+        BoxSubject.objects.filter(assessment__in=ids).select_related("box").order_by("box_id", "id")
+    ):
+        by_assessment.setdefault(subject.assessment_id, []).append(subject)
+    linked = set(by_assessment)
+    for link in (
+        BallotLink.objects.filter(assessment__in=ids)
         .select_related("subject__box")
         .order_by("subject__box_id")
-    )
+    ):
+        if link.assessment_id not in linked:
+            by_assessment.setdefault(link.assessment_id, []).append(link.subject)
     tallies: dict[int, Tally] = {}
     out: dict[int, Value] = {}
-    by_assessment: dict[int, list] = {}
-    for link in links:
-        by_assessment.setdefault(link.assessment_id, []).append(link)
     for pk, rows in by_assessment.items():
         merged: Tally | None = None
         subjects: list[str] = []
         boxes: list[str] = []
         open_boxes: list[str] = []
-        for link in rows:
-            box = link.subject.box
+        for subject in rows:
+            box = subject.box
             if box.status != BoxStatus.CLOSED:
                 open_boxes.append(box.title)
                 continue
@@ -56,12 +66,12 @@ def ballot_component(assessments: Sequence[Any]) -> dict[int, Value]:
             renamed = Tally(
                 t.scale,
                 (str(pk),),
-                {(str(pk), c): v for (s, c), v in t.counts.items() if s == str(link.subject_id)},
+                {(str(pk), c): v for (s, c), v in t.counts.items() if s == str(subject.pk)},
                 dict(t.ballots_by_category),
                 t.invalid_ballots,
             )
             merged = renamed if merged is None else merged.merge(renamed)
-            subjects.append(str(link.subject_id))
+            subjects.append(str(subject.pk))
             boxes.append(box.title)
         lines: list[str] = []
         if open_boxes:

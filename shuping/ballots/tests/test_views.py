@@ -168,7 +168,7 @@ def test_voters_get_clear_chinese_messages_for_unknown_used_and_closed_slips(wor
 @pytest.mark.req("BAL-3")
 def test_the_voting_calls_skip_sessions_and_accounts_but_keep_the_security_headers(world, client):
     """PERF-1: POST /v/session and /v/submit bypass the session/auth middlewares (VotingFastPathMiddleware)."""
-    box, slips = make_box(world)
+    _box, slips = make_box(world)
     started = _post(client, "/v/session", {"code": slips[0].code})
     assert started.status_code == 200
     assert "Vary" not in started or "Cookie" not in started["Vary"]  # no session was touched
