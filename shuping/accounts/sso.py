@@ -190,6 +190,26 @@ class CASProvider:
         return _active_user(user.text.strip())
 
 
+#: SSO plug-ins by URL name: the settings name that configures each, and its class.
+PROVIDERS: dict[str, tuple[str, type]] = {
+    "oidc": ("SHUPING_OIDC", OIDCProvider),
+    "cas": ("SHUPING_CAS", CASProvider),
+}
+
+
+def configured_provider(name: str) -> Any | None:
+    """The SSO provider `name` if the deployment configured it (SHUPING_OIDC / SHUPING_CAS), else None."""
+    entry = PROVIDERS.get(name)
+    if entry is None:
+        return None
+    config = getattr(settings, entry[0], None)
+    return entry[1](config) if config else None
+
+
+def configured_providers() -> list[Any]:
+    return [p for p in (configured_provider(name) for name in PROVIDERS) if p is not None]
+
+
 def sign_in(request: HttpRequest, provider: Any) -> User | None:
     """Complete an SSO return and sign the user in (audited either way); None when refused.
 

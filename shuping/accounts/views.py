@@ -9,7 +9,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django_otp import login as otp_login
 
 from shuping.core.access import admin_only, public, signed_in
 
-from . import services
+from . import services, sso
 from .forms import LoginForm, ResetSecondFactorForm, SecondFactorForm, ShupingPasswordChangeForm
 from .middleware import LOGOUT_REASON
 from .models import User
@@ -51,6 +51,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["timed_out"] = self.request.session.pop(LOGOUT_REASON, "") == "timeout"
+        context["sso_providers"] = sso.configured_providers()
         return context
 
     def form_valid(self, form):
@@ -70,6 +71,32 @@ class LoginView(auth_views.LoginView):
 
 login_view = public("登录页：未登录用户必须能访问")(LoginView.as_view())
 logout_view = public("退出：仅接受 POST，结束当前会话")(auth_views.LogoutView.as_view())
+
+
+# --- single sign-on (SEC-3 plug-ins: provincial 统一身份认证) -------------------------------------------
+
+
+@public("统一身份认证：跳转到已配置的认证平台；未配置时不存在（404）")
+def sso_start(request: HttpRequest, provider: str) -> HttpResponse:
+    plugin = sso.configured_provider(provider)
+    if plugin is None:
+        raise Http404
+    return redirect(plugin.login_url(request, _safe_next(request, request.GET.get("next"))))
+
+
+@public("统一身份认证回调：认证平台返回后由服务器直接向平台核验，再按本系统账号登录；未配置时不存在")
+def sso_callback(request: HttpRequest, provider: str) -> HttpResponse:
+    plugin = sso.configured_provider(provider)
+    if plugin is None:
+        raise Http404
+    next_url = (request.session.get(sso.SESSION_KEY) or {}).get("next")
+    if sso.sign_in(request, plugin) is None:
+        messages.error(
+            request, "统一身份认证未通过，或本系统没有对应的有效账号。请重试，或使用用户名和密码登录。"
+        )
+        return redirect("accounts:login")
+    # A user who still owes a second factor is sent on by SecondFactorMiddleware, as after a password.
+    return redirect(_safe_next(request, next_url))
 
 
 # --- second factor -------------------------------------------------------------------------------------

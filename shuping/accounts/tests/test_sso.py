@@ -190,3 +190,52 @@ def test_cas_validates_the_ticket_server_to_server(idp, world):
     # A ticket is good once; unknown and malformed tickets are refused.
     assert sign_in(_request("/accounts/cas/?ticket=ST-1-abc", session=start.session), provider) is None
     assert sign_in(_request("/accounts/cas/?ticket=forged", session=start.session), provider) is None
+
+
+# --- the mounted routes: a real browser round trip through /accounts/sso/<provider>/ -------------------
+
+
+def _oidc_settings(idp) -> dict:
+    return {
+        "issuer": idp.url,
+        "authorization_endpoint": f"{idp.url}/authorize",
+        "token_endpoint": f"{idp.url}/token",
+        "client_id": "shuping",
+        "client_secret": SECRET,
+        "redirect_uri": "http://testserver/accounts/sso/oidc/callback/",
+    }
+
+
+@pytest.mark.req("SEC-3")
+def test_sso_routes_sign_a_user_in_and_return_to_where_they_were_going(idp, world, client, settings):
+    settings.SHUPING_OIDC = _oidc_settings(idp)
+    login_page = client.get("/accounts/login/").content.decode()
+    assert "统一身份认证（OIDC）登录" in login_page
+
+    start = client.get("/accounts/sso/oidc/?next=/orgs/")
+    assert start.status_code == 302 and start.url.startswith(f"{idp.url}/authorize?")
+    params = urllib.parse.parse_qs(urllib.parse.urlparse(start.url).query)
+    idp.codes["c-route"] = _claims(idp, world.organizer_staff.username, params["nonce"][0])
+
+    back = client.get(f"/accounts/sso/oidc/callback/?code=c-route&state={params['state'][0]}")
+    assert back.status_code == 302 and back.url == "/orgs/"
+    assert client.get("/orgs/").status_code == 200
+
+
+@pytest.mark.req("SEC-3")
+def test_a_refused_sso_return_goes_back_to_the_login_page_with_a_chinese_message(
+    idp, world, client, settings
+):
+    settings.SHUPING_OIDC = _oidc_settings(idp)
+    client.get("/accounts/sso/oidc/")
+    back = client.get("/accounts/sso/oidc/callback/?code=nope&state=forged", follow=True)
+    assert back.redirect_chain[-1][0] == "/accounts/login/"
+    assert "统一身份认证未通过" in back.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_unconfigured_sso_providers_do_not_exist(client):
+    assert client.get("/accounts/sso/oidc/").status_code == 404
+    assert client.get("/accounts/sso/cas/callback/").status_code == 404
+    assert client.get("/accounts/sso/saml/").status_code == 404
+    assert "统一身份认证" not in client.get("/accounts/login/").content.decode()
