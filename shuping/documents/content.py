@@ -192,7 +192,9 @@ def column_weights(table: Table, capacity: float = TABLE_CAPACITY) -> list[float
     """Relative column widths: the table's own `widths`, else sized by each column's longest cell.
 
     A column's natural width is its longest cell (header included, Chinese characters counting
-    double, at least two characters) plus padding; `fair_widths` fits them to the type area.
+    double, at least two characters) plus padding; `fair_widths` fits them to the type area. A
+    column left blank under its header (签名 on a 签到表) is filled in by hand: it asks for at least
+    an equal share of the page.
     """
     if table.widths:
         return [float(width) for width in table.widths]
@@ -201,6 +203,10 @@ def column_weights(table: Table, capacity: float = TABLE_CAPACITY) -> list[float
         max(MIN_COLUMN, *(text_width(row[column]) for row in rows)) + CELL_PADDING
         for column in range(table.column_count)
     ]
+    if table.header:
+        for column in range(table.column_count):
+            if all(not row[column].strip() for row in table.rows):
+                natural[column] = max(natural[column], capacity / table.column_count)
     return [round(width, 2) for width in fair_widths(natural, capacity)]
 
 

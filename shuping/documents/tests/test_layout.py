@@ -160,6 +160,15 @@ def test_auto_widths_count_chinese_characters_double_and_share_the_page_fairly()
 
 
 @pytest.mark.req("EVA-8")
+def test_a_blank_column_to_sign_in_gets_room_to_write():
+    sheet = Table(header=("序号", "姓名", "单位职务", "签名"), rows=(("1", "马建国", "市委书记", ""),))
+
+    weights = column_weights(sheet)
+
+    assert weights[3] == max(weights) and weights[3] > 2 * weights[0]
+
+
+@pytest.mark.req("EVA-8")
 def test_bad_widths_and_layouts_are_refused():
     with pytest.raises(ValueError):
         Table(header=("a", "b"), rows=(("1", "2"),), widths=(1,))
