@@ -1,5 +1,6 @@
 """The meeting document pack (MTG-5, EVA-8): one click, a background job, every document as editable .docx
-and PDF in GB/T 9704 layout through shuping.documents, zipped.
+and PDF in GB/T 9704 layout through shuping.documents, zipped. The 工作通知 is a 文件 (official layout,
+red 版头); the others are working papers (`layout="plain"`: no 版头).
 
 工作通知, 会议方案, 议程及主持词, 签到表, 测评表 (the ballot on paper), 材料汇编 of written reports,
 计票结果报告单 (ballot engine II's, once a box is certified). Everything is filled from the campaign's data.
@@ -7,14 +8,11 @@ and PDF in GB/T 9704 layout through shuping.documents, zipped.
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import io
-import json
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -30,44 +28,6 @@ from .models import Meeting
 
 if TYPE_CHECKING:
     from shuping.accounts.models import User
-
-
-TYPST_ROOT = Path(__file__).resolve().parents[1]  # shuping/: reaches documents/typst/common.typ
-PLAIN_TEMPLATE = Path(__file__).resolve().parent / "typst" / "plain_document.typ"
-
-
-@functools.lru_cache(maxsize=4)
-def _plain_compiler(fonts):
-    import typst
-
-    return typst.Compiler(
-        str(PLAIN_TEMPLATE),
-        root=str(TYPST_ROOT),
-        font_paths=typst.Fonts(
-            include_system_fonts=False, include_embedded_fonts=True, font_paths=list(fonts.dirs)
-        ),
-        ignore_system_fonts=True,
-    )
-
-
-def render_plain_pdf(document: OfficialDocument, *, subtitle: str = "", signed: bool = False) -> bytes:
-    """A working paper (no 版头) as PDF, with the documents base's page, fonts, headings and tables."""
-    import typst
-
-    from shuping.documents.content import document_data
-    from shuping.documents.fonts import configured_fonts
-    from shuping.documents.render import DocumentRenderError
-
-    fonts = configured_fonts()
-    payload = json.dumps(
-        {**document_data(document), "subtitle": subtitle, "signed": signed, "fonts": fonts.template_data()},
-        ensure_ascii=False,
-    )
-    try:
-        pdf = _plain_compiler(fonts).compile(sys_inputs={"data": payload}, format="pdf")
-    except typst.TypstError as error:
-        raise DocumentRenderError(f"plain_document.typ: {error.message} {error.hints}") from error
-    return pdf
 
 
 @dataclass(frozen=True)
@@ -96,6 +56,8 @@ def _doc(
         issuer=issuer or _department(meeting),
         issued_on=meeting.plan.submitted_at.date() if meeting.plan_id else meeting.created_at.date(),
         masthead=f"{_department(meeting)}文件" if number else "",
+        # A numbered 通知 is a 文件 with its 版头; everything else is a working paper.
+        layout="official" if number else "plain",
     )
 
 
@@ -389,13 +351,10 @@ def build_pack(meeting: Meeting, progress: Callable[[int, int, str], None] | Non
         if progress:
             progress(n - 1, total, f"正在生成{name[3:]}")
         doc = builder(meeting)
+        if not is_official:
+            doc = replace(doc, layout="plain", subtitle=_subtitle(meeting), has_signature=signed)
         files.append(PackFile(f"{name}.docx", documents.render_document_docx(doc)))
-        pdf = (
-            documents.render_document_pdf(doc)
-            if is_official
-            else render_plain_pdf(doc, subtitle=_subtitle(meeting), signed=signed)
-        )
-        files.append(PackFile(f"{name}.pdf", pdf))
+        files.append(PackFile(f"{name}.pdf", documents.render_document_pdf(doc)))
     if progress:
         progress(total - 1, total, "正在生成计票结果报告单")
     files += certificate_files(meeting)

@@ -65,6 +65,11 @@ def test_one_click_builds_the_pack_as_a_job_with_every_document_filled(scene, wo
     assert "王伟" in sign_in and "丁县分会场" in sign_in
     compilation = _docx_text(archive.read("06-材料汇编.docx"))
     assert "尚未报送述职报告" in compilation and "周文" in compilation
+    # Only the 通知 is a 文件 with the red masthead; the working papers have none.
+    masthead = f"{meeting.campaign.organizer.name}组织部文件"
+    assert masthead in _docx_text(archive.read("01-工作通知.docx"))
+    for paper in (script, ballot, sign_in, compilation):
+        assert masthead not in paper
     out = os.environ.get("SHUPING_PACK_PNG_DIR")
     if out:  # for looking at every page: SHUPING_PACK_PNG_DIR=/tmp/pack pytest …
         for name in names:
