@@ -300,9 +300,11 @@ def update_item(
     measures: str,
     responsible: str,
     deadline: date | None,
+    milestones: Iterable[tuple[str, date]] = (),
     source: str = "web",
 ) -> RectificationItem:
-    """Edit an item of a draft or returned list (RCT-1)."""
+    """Edit an item of a draft or returned list (RCT-1); `milestones` ({text, due_on} pairs) are added to the
+    item's existing ones."""
     rectification_list = _locked_list(item.rectification_list)
     _check_drafter(actor, rectification_list)
     _check_editable(rectification_list)
@@ -311,7 +313,10 @@ def update_item(
     item.problem, item.measures = problem.strip(), measures.strip()
     item.responsible, item.deadline = responsible.strip()[:100], deadline
     item.save(update_fields=["problem", "measures", "responsible", "deadline"])
-    _audit(actor, "rectification.item.update", item, source)
+    added = Milestone.objects.bulk_create(
+        [Milestone(item=item, text=t.strip()[:300], due_on=d) for t, d in milestones if t.strip()]
+    )
+    _audit(actor, "rectification.item.update", item, source, milestones_added=len(added))
     return item
 
 

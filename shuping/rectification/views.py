@@ -44,6 +44,21 @@ def _milestones(request: HttpRequest) -> list[tuple[str, date]]:
     return out
 
 
+def _update_item(request: HttpRequest, obj: RectificationItem) -> None:
+    """Measures, responsible person, deadline and optional new milestones; the problem stays as it was pointed
+    out (RCT-1: items come from the problems, nothing is typed twice), so it is not read from the form."""
+    services.update_item(
+        actor=request.user,
+        item=obj,
+        problem=obj.problem,
+        measures=request.POST.get("measures", ""),
+        responsible=request.POST.get("responsible", ""),
+        deadline=parse_date(request.POST.get("deadline", "") or ""),
+        milestones=_milestones(request),
+    )
+    messages.success(request, f"已保存第 {obj.position} 项的整改措施。")
+
+
 def _list_action(request: HttpRequest, assessment, rectification_list) -> None:
     action = request.POST.get("action", "")
     user = request.user
@@ -63,6 +78,12 @@ def _list_action(request: HttpRequest, assessment, rectification_list) -> None:
             milestones=_milestones(request),
         )
         messages.success(request, "已添加整改事项。")
+    elif action == "update_item":
+        raw = request.POST.get("item", "")
+        obj = rectification_list.items.filter(pk=int(raw) if raw.isdigit() else 0).first()
+        if obj is None:
+            raise Http404
+        _update_item(request, obj)
     elif action == "merge":
         ids = [int(x) for x in request.POST.getlist("items") if x.isdigit()]
         chosen = list(rectification_list.items.filter(pk__in=ids).order_by("position", "pk"))
@@ -118,14 +139,17 @@ def assessment_list(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         action = request.POST.get("action", "")
-        drafter_actions = {"start", "add_item", "merge", "submit"}
+        drafter_actions = {"start", "add_item", "update_item", "merge", "submit"}
         if not (can_manage or (can_draft and action in drafter_actions)):
             raise PermissionDenied
         try:
             _list_action(request, assessment, rectification_list)
         except DomainError as exc:
             messages.error(request, exc.message)
-        return redirect("rectification:list", pk=assessment.pk)
+        response = redirect("rectification:list", pk=assessment.pk)
+        if action == "update_item" and request.POST.get("item", "").isdigit():
+            response["Location"] += f"#rct-item-{request.POST['item']}"  # back to the card just saved
+        return response
     items = list(selectors.list_detail(rectification_list)) if rectification_list else []
     context = {
         "assessment": assessment,
@@ -174,15 +198,7 @@ def _item_action(request: HttpRequest, obj: RectificationItem) -> None:
         services.set_milestone_done(actor=user, milestone=milestone)
         messages.success(request, "已标记阶段目标完成。")
     elif action == "update":
-        services.update_item(
-            actor=user,
-            item=obj,
-            problem=request.POST.get("problem", ""),
-            measures=request.POST.get("measures", ""),
-            responsible=request.POST.get("responsible", ""),
-            deadline=parse_date(request.POST.get("deadline", "") or ""),
-        )
-        messages.success(request, "已保存。")
+        _update_item(request, obj)
     else:
         messages.error(request, "未知操作。")
 

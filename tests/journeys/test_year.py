@@ -437,19 +437,15 @@ def test_grades_are_calibrated_decided_fed_back_and_the_rectification_list_close
     expect(page.locator(".rct-item").first).to_contain_text("三会一课")
     liaison.check()
     liaison.shot("liaison-rectification")
-    # GAP: the item page has no form for the view's `update` action, so measures cannot be written on the
-    # pages yet; they are set through the service the view would call (reported in issue 15's notes).
-    from shuping.rectification import services as rectification_services
-
-    for n, item in enumerate(RectificationItem.objects.filter(rectification_list__assessment=assessment)):
-        rectification_services.update_item(
-            actor=world.liaison,
-            item=item,
-            problem=item.problem,
-            measures=f"逐项对照检查，建立台账销号（{n + 1}）",
-            responsible="党委书记",
-            deadline=item.deadline,
-        )
+    # Each item card on the draft list has its measures form; the problem is already written.
+    cards = page.locator(".rct-item")
+    for n in range(cards.count()):
+        card = page.locator(".rct-item").nth(n)
+        liaison.fill(card.get_by_label("整改措施"), f"逐项对照检查，建立台账销号（{n + 1}）")
+        expect(card.get_by_label("责任人")).to_have_value(assessment.person_name)  # 第一责任人, not typed
+        card.get_by_role("button", name="保存整改措施").click()
+        expect(page.get_by_text(f"已保存第 {n + 1} 项的整改措施。")).to_be_visible()
+    expect(page.get_by_text("尚未填写整改措施")).to_have_count(0)
     page.get_by_role("button", name="报备上级组织部门").click()
     expect(page.get_by_text("已报备上级组织部门。")).to_be_visible()
 

@@ -259,3 +259,70 @@ def test_an_item_added_with_a_milestone_has_it_ticked_on_the_item_page(world, lo
     page = post(login(world.assessee), url, action="milestone", milestone=milestone.pk)
     milestone.refresh_from_db()
     assert milestone.is_done and "已标记阶段目标完成" in text(page)
+
+
+@pytest.mark.req("RCT-1")
+def test_the_liaison_writes_measures_on_the_list_page_and_the_problem_stays_as_pointed_out(world, login):
+    campaign = campaign_with_problems(world)
+    assessment = prefecture_assessment(campaign, world)
+    rlist = services.start_list(actor=world.liaison, assessment=assessment)
+    client = login(world.liaison)
+    url = reverse("rectification:list", args=[assessment.pk])
+    page = text(client.get(url))
+    assert page.count('name="action" value="update_item"') == rlist.items.count()
+    assert "尚未填写整改措施" in page
+
+    deadline = (rlist.starts_on + timedelta(days=20)).isoformat()
+    milestone_on = (rlist.starts_on + timedelta(days=10)).isoformat()
+    first, *others = rlist.items.order_by("position")
+    response = client.post(
+        url,
+        {
+            "action": "update_item",
+            "item": first.pk,
+            "problem": "改掉的问题",  # ignored: the problem is read-only
+            "measures": "逐支部检查会议记录",
+            "responsible": "陈书记",
+            "deadline": deadline,
+            "milestone_text": "完成自查",
+            "milestone_on": milestone_on,
+        },
+    )
+    assert response.status_code == 302 and response["Location"].endswith(f"#rct-item-{first.pk}")
+    problem = first.problem
+    first.refresh_from_db()
+    assert (first.problem, first.measures, first.responsible) == (problem, "逐支部检查会议记录", "陈书记")
+    assert first.deadline.isoformat() == deadline
+    assert [(m.text, m.due_on.isoformat()) for m in first.milestones.all()] == [("完成自查", milestone_on)]
+
+    # A missing deadline is refused with a reason and changes nothing.
+    page = post(client, url, action="update_item", item=others[0].pk, measures="整改", deadline="")
+    assert "请填写完成时限" in text(page)
+    others[0].refresh_from_db()
+    assert others[0].measures == ""
+    for other in others:
+        post(client, url, action="update_item", item=other.pk, measures="逐项整改", deadline=deadline)
+    assert "已报备上级组织部门" in text(post(client, url, action="submit"))
+    # Filed: no more measures forms.
+    assert 'value="update_item"' not in text(client.get(url))
+
+
+@pytest.mark.req("RCT-1")
+def test_the_item_page_offers_the_measures_form_only_to_drafters_of_an_editable_list(world, login):
+    campaign = campaign_with_problems(world)
+    assessment = prefecture_assessment(campaign, world)
+    rlist = services.start_list(actor=world.liaison, assessment=assessment)
+    item = rlist.items.order_by("position").first()
+    url = reverse("rectification:item", args=[item.pk])
+    assert 'value="update"' in text(login(world.assessee).get(url))
+    assert 'value="update"' not in text(login(world.organizer_staff).get(url))
+    deadline = (rlist.starts_on + timedelta(days=20)).isoformat()
+    page = post(login(world.assessee), url, action="update", measures="建立台账", deadline=deadline)
+    assert "已保存第 1 项的整改措施" in text(page)
+    item.refresh_from_db()
+    assert item.measures == "建立台账"
+    # An item that is not on this list cannot be reached through this list's page.
+    response = login(world.liaison).post(
+        reverse("rectification:list", args=[assessment.pk]), {"action": "update_item", "item": "999999"}
+    )
+    assert response.status_code == 404
