@@ -202,7 +202,7 @@ def decision_extract(assessment: Assessment) -> OfficialDocument:
         ),
         issuer=_department(campaign),
         issued_on=_today(evaluation.decided_at),
-        masthead=_department(campaign),
+        layout="plain",  # an extract for the file, not a 文件: no red 版头
     )
 
 

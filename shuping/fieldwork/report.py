@@ -95,8 +95,8 @@ def build(fa) -> OfficialDocument:
         body=tuple(body),
         issuer=fa.team.name,
         issued_on=(fa.completed_at or timezone.now()).date(),
-        masthead=f"{campaign.organizer.display_name}组织部实地考核组",
         classification="内部资料 研究前注意保密",
+        layout="plain",  # a 考核组 working paper, not a 文件: no red 版头
     )
 
 

@@ -41,7 +41,7 @@ def as_document(report: Report) -> OfficialDocument:
         body=tuple(body),
         issuer=a.organization_name,
         issued_on=issued,
-        masthead=" ",
+        layout="plain",  # a 述职报告 is not a 文件: no red 版头
     )
 
 
