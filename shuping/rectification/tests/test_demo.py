@@ -52,3 +52,42 @@ def test_demo_shows_overdue_items_even_when_feedback_was_released_today(world):
     counts = build_demo_rectification(campaign=campaign, actor=world.organizer_staff)
     assert counts["approved"] == 0 and counts["lists"] == 4
     assert counts["overdue"] >= 2 and counts["closed"] >= 2 and counts["admonitions"] == 1
+
+
+@pytest.mark.req("RCT-1", "RCT-2", "RCT-5")
+def test_demo_runs_after_the_evaluations_and_feedback_demos(world):
+    """The order `shuping demo` uses: last year decided and fed back, then its rectification."""
+    from shuping.campaigns import services as campaign_services
+    from shuping.evaluations.demo import build_demo_evaluations
+    from shuping.evaluations.tests.builders import secretary
+    from shuping.feedback.demo import build_demo_feedback
+    from shuping.orgs.choices import AdminLevel, OrgKind
+    from shuping.orgs.services import create_organization
+
+    staff = world.organizer_staff
+    secretary(world.prefecture, "陈书记", user=world.assessee)
+    for i in range(5):
+        org = create_organization(
+            name=f"中共演示{i}市委员会",
+            short_name=f"演示{i}市委",
+            code=f"T-DEMO-{i}",
+            kind=OrgKind.LOCAL_COMMITTEE,
+            admin_level=AdminLevel.PREFECTURE,
+            parent=world.province,
+        )
+        secretary(org, f"演示书记{i}")
+    campaign = campaign_services.create_campaign(actor=staff, organizer=world.province, year=2025)
+    campaign_services.apply_scope_proposal(actor=staff, campaign=campaign)
+    campaign = campaign_services.confirm_scope(actor=staff, campaign=campaign)
+    approved = build_demo_evaluations(campaign=campaign, actor=staff)["approved"]
+    build_demo_feedback(campaign=approved, actor=staff, holder=world.other_province)
+    counts = build_demo_rectification(campaign=approved, actor=staff)
+    assert counts["approved"] == 0 and counts["lists"] == 5
+    assert counts["overdue"] >= 2 and counts["closed"] >= 2
+    lists = approved.rectification_lists.all()
+    assert {lst.starts_from for lst in lists} == {"feedback"}
+    assert {ListStatus.CONFIRMED, ListStatus.SUBMITTED, ListStatus.DRAFT} <= {lst.status for lst in lists}
+    items = RectificationItem.objects.filter(rectification_list__campaign=approved).prefetch_related(
+        "sources"
+    )
+    assert any(len(i.sources.all()) >= 3 for i in items)
