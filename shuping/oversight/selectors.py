@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
@@ -306,6 +306,17 @@ def grade_distribution(org: Organization, year: int) -> list[dict] | None:
     return _GRADE_PROVIDERS[-1](_decided(org, year), "child") or None
 
 
+def campaign_grades(campaign: Campaign) -> dict[str, int] | None:
+    """{grade: count} of one campaign's decided grades, past 研究 only (EVA-9) — the dashboards' provider over
+    the campaign's own assessees, grouped by nothing; None when no app records grades."""
+    if not _GRADE_PROVIDERS:
+        return None
+    assessments = campaign.assessments.filter(is_excluded=False, stage__in=RESULTS_VISIBLE_STAGES).annotate(
+        child=Value("", output_field=CharField())
+    )
+    return {row["grade"]: row["count"] for row in _GRADE_PROVIDERS[-1](assessments, "child")}
+
+
 def rectification_summary(org: Organization, year: int, today: date) -> list[dict] | None:
     """Rectification completion and overdue per child; None when there are no items yet (or no app)."""
     if not _RECTIFICATION_PROVIDERS:
@@ -486,6 +497,39 @@ def get_report_for(user, pk: int) -> UpwardReport:
     if not (sender or receiver):
         raise Http404
     return report
+
+
+@dataclass
+class UpwardReportState:
+    """What the campaign page offers about the upward report (OVS-1): the report if drafted, else whether it
+    can be drafted now and, if not, why (in Chinese)."""
+
+    report: UpwardReport | None
+    parent_name: str
+    refusal: str = ""
+
+
+def upward_report_state(campaign: Campaign) -> UpwardReportState | None:
+    """None when the organizer has no parent to report to; two queries at most."""
+    organizer = campaign.organizer
+    if organizer.parent_id is None:
+        return None
+    parent_name = organizer.parent.display_name
+    report = UpwardReport.objects.filter(campaign=campaign).first()
+    if report is not None:
+        return UpwardReportState(report=report, parent_name=parent_name)
+    counts = campaign.assessments.filter(is_excluded=False).aggregate(
+        total=Count("pk"), pending=Count("pk", filter=~Q(stage__in=RESULTS_VISIBLE_STAGES))
+    )
+    refusal = ""
+    if not counts["total"]:
+        refusal = "本次考核还没有考核对象。"
+    elif counts["pending"]:
+        refusal = (
+            f"还有 {counts['pending']} 名考核对象未完成党委（党组）研究审定；"
+            "全部考核对象进入“反馈”及以后阶段后，才能起草向上级的报告（第八条：研究确定后及时向上一级党组织报告）。"
+        )
+    return UpwardReportState(report=None, parent_name=parent_name, refusal=refusal)
 
 
 def can_edit_report(user, report: UpwardReport) -> bool:

@@ -42,6 +42,24 @@ def _check_manager(actor, campaign: Campaign) -> None:
         )
 
 
+def grades_text(campaign: Campaign, graded: int) -> str:
+    """The grade distribution decided at 研究 (OVS-1), from the dashboards' grade provider, in the campaign's
+    own grade scale (Art. 6: 好、较好、一般、差 unless the province's 实施细则 says otherwise)."""
+    counts = selectors.campaign_grades(campaign)
+    if not graded:
+        return "本次考核只述职不定等次。"
+    if not counts:
+        return "尚无经党委（党组）研究确定的考核等次。"
+    scale = list(campaign.settings.get("grade_scale") or ["好", "较好", "一般", "差"])
+    scale += sorted(g for g in counts if g not in scale)
+    decided = sum(counts.values())
+    parts = "，".join(f"“{g}”等次 {counts.get(g, 0)} 人" for g in scale)
+    text = f"经党委（党组）研究确定，考核定等的 {graded} 名党组织书记中：{parts}。"
+    if decided < graded:
+        text += f"另有 {graded - decided} 人尚未确定等次。"
+    return text
+
+
 def draft_content(campaign: Campaign) -> dict[str, str]:
     """The report's first draft from the campaign's own data (nothing typed twice, Art. 6)."""
     stages = dict(
@@ -66,8 +84,7 @@ def draft_content(campaign: Campaign) -> dict[str, str]:
             f"只述职不定等次 {total - graded} 人。目前进度：{progress or '无'}。"
         ),
         "meetings_text": meetings,
-        # Hook: the evaluations app fills the grade distribution once grades are recorded (OVS-1).
-        "grades_text": "（考核等次由综合评价模块产生后自动填入；请在研究审定后核对。）",
+        "grades_text": grades_text(campaign, graded),
         "problems_text": "",
         "rectification_text": "",
     }

@@ -526,17 +526,18 @@ def test_the_upward_report_reaches_the_prefecture_and_its_dashboard_shows_the_ye
         user=prefecture_staff, role=Role.ORGANIZER_STAFF, organization=world.prefecture, include_subtree=True
     )
 
-    # GAP: no page links to the POST-only 起草向上级报告 route yet, so the draft is made by its service.
-    from shuping.oversight import services as oversight_services
-
-    draft = oversight_services.draft_upward_report(actor=county.staff, campaign=campaign)
+    # The organizer drafts the report from the campaign's page once every assessee is past 研究.
     staff = actors(county.staff)
-    page = staff.visit(f"/oversight/reports/{draft.pk}/")
+    page = staff.visit(f"/campaigns/{campaign.pk}/")
+    expect(page.get_by_role("heading", name="向上级党组织报告")).to_be_visible()
+    page.get_by_role("button", name="起草向上级报告").click()
+    expect(page).to_have_url(re.compile(r"/oversight/reports/\d+/$"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     staff.check()
     expect(page.get_by_label("考核范围")).to_have_value(
         re.compile("共有 6 名党组织书记")
     )  # derived, not typed
+    expect(page.get_by_label("等次分布")).not_to_have_value(re.compile("自动填入"))  # not placeholder text
     staff.fill(
         page.get_by_label("主要问题"), "个别乡镇“三会一课”落实不到位；软弱涣散村党组织整顿进度不平衡。"
     )

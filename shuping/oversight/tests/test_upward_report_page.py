@@ -1,0 +1,86 @@
+"""The organizer reaches the upward report from the campaign page (OVS-1): a disabled button with the reason
+before 研究, the draft button after, the report afterwards; the draft's grades section is the decided grade
+distribution, not placeholder text."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from shuping.accounts.choices import Role
+from shuping.accounts.models import RoleGrant
+from shuping.evaluations.tests.builders import campaign_at_evaluation
+from shuping.oversight import services
+from shuping.oversight.models import UpwardReport
+from shuping.oversight.tests.builders import decided, opened
+from shuping.oversight.tests.test_results import _decide, _propose
+from tests.personas import _user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def county_staff(world):
+    user = _user("county-staff", "乙县委组织部 干事")
+    RoleGrant.objects.create(
+        user=user, role=Role.ORGANIZER_STAFF, organization=world.county, include_subtree=True
+    )
+    return user
+
+
+@pytest.mark.req("OVS-1")
+def test_the_campaign_page_leads_the_organizer_to_the_upward_report_once_all_are_decided(
+    world, county_staff, client
+):
+    campaign = opened(world.county, 2024)
+    client.force_login(county_staff)
+    url = reverse("campaigns:detail", args=[campaign.pk])
+    draft_url = reverse("oversight:report_draft", args=[campaign.pk])
+
+    page = client.get(url).content.decode()
+    assert "向上级党组织报告" in page and "disabled" in page
+    pending = campaign.assessments.filter(is_excluded=False).count()
+    assert f"还有 {pending} 名考核对象未完成党委（党组）研究审定" in page
+    assert draft_url not in page
+
+    decided(campaign)
+    page = client.get(url).content.decode()
+    assert f'action="{draft_url}"' in page and "未完成党委（党组）研究审定" not in page
+    assert world.prefecture.display_name in page  # whom it goes to
+
+    response = client.post(draft_url)
+    report = UpwardReport.objects.get(campaign=campaign)
+    assert response["Location"] == reverse("oversight:report", args=[report.pk])
+    page = client.get(url).content.decode()
+    assert reverse("oversight:report", args=[report.pk]) in page and "继续修改并报送" in page
+    assert f'action="{draft_url}"' not in page
+
+
+@pytest.mark.req("OVS-1")
+def test_the_panel_is_not_shown_to_those_who_cannot_draft(world, county_staff, client):
+    campaign = decided(opened(world.county, 2024))
+    client.force_login(world.assessee)
+    response = client.get(reverse("campaigns:detail", args=[campaign.pk]))
+    assert "向上级党组织报告" not in response.content.decode()
+    # A province-level campaign has no parent to report to: no panel for its organizer either.
+    top = decided(opened(world.province, 2024))
+    client.force_login(world.organizer_staff)
+    assert "向上级党组织报告" not in client.get(reverse("campaigns:detail", args=[top.pk])).content.decode()
+
+
+@pytest.mark.req("OVS-1", "EVA-9")
+def test_the_drafts_grades_section_is_the_decided_grade_distribution(world):
+    campaign = campaign_at_evaluation(
+        world, organizer=world.prefecture, assessee_org=world.county, year=2024, extra=3
+    )
+    graded = campaign.assessments.filter(is_excluded=False, is_graded=True).count()
+    evaluations = _propose(world, campaign, {world.county.pk: "较好"})
+    assert "尚无经党委（党组）研究确定的考核等次" in services.draft_content(campaign)["grades_text"]
+
+    _decide(world, campaign, evaluations)
+    report = services.draft_upward_report(actor=None, campaign=campaign)
+    assert report.grades_text == (
+        f"经党委（党组）研究确定，考核定等的 {graded} 名党组织书记中："
+        f"“好”等次 {graded - 1} 人，“较好”等次 1 人，“一般”等次 0 人，“差”等次 0 人。"
+    )
+    assert "自动填入" not in report.grades_text
