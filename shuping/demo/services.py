@@ -150,10 +150,15 @@ def _write_personas(demo: Demo) -> None:
 
 
 def _write_campaigns(demo: Demo) -> None:
-    """The province's open campaign, the cascade below it (CMP-1, CMP-7) and its first field assessments."""
+    """A whole year at the province: this year's open campaign and its cascade, field work, reports and
+    meetings; last year's round decided, fed back and under rectification."""
     from shuping.accounts.models import User
     from shuping.campaigns.demo import build_demo_campaigns
+    from shuping.evaluations.demo import build_demo_evaluations
+    from shuping.feedback.demo import build_demo_feedback
     from shuping.fieldwork.demo import build_demo_fieldwork
+    from shuping.meetings.demo import build_demo_meetings
+    from shuping.rectification.demo import build_demo_rectification
     from shuping.reports.demo import build_demo_reports
 
     province = Organization.objects.get(code=ROOT_CODE)
@@ -168,6 +173,14 @@ def _write_campaigns(demo: Demo) -> None:
     )
     # Reports: submitted, one returned and resubmitted, two planted near-copies (REP-1, REP-2).
     build_demo_reports(campaign=campaigns["province"], actor=staff)
+    # A held 述职评议会 with commentary and counted votes, and one still to come (MTG-1 … MTG-5).
+    build_demo_meetings(campaign=campaigns["province"], actor=staff)
+    # Last year's round decided by the committee; this year's brought up to 部务会, awaiting 研究 (EVA-1 … EVA-4).
+    evaluations = build_demo_evaluations(campaign=campaigns["province"], actor=staff)
+    # Last year's results fed back (partly signed), circulated and transferred to the file holders (EVA-5 … EVA-7),
+    # then rectified: lists in progress, overdue items, a batch 销号, an admonition (RCT-1 … RCT-5).
+    build_demo_feedback(campaign=evaluations["approved"], actor=staff)
+    build_demo_rectification(campaign=evaluations["approved"], actor=staff)
 
 
 def _audit(demo: Demo) -> None:
