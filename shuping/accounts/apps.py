@@ -22,11 +22,3 @@ class AccountsConfig(AppConfig):
                 order=950,
             )
         )
-        register(
-            NavItem(
-                label=_("修改密码"),
-                url_name="accounts:password_change",
-                visible=lambda user: getattr(user, "is_authenticated", False),
-                order=990,
-            )
-        )

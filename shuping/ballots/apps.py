@@ -13,4 +13,4 @@ class BallotsConfig(AppConfig):
 
         from .permissions import can_use_ballots
 
-        register(NavItem("民主测评", "ballots:list", can_use_ballots, order=50))
+        register(NavItem("民主测评", "ballots:list", can_use_ballots, order=225))

@@ -17,5 +17,5 @@ def _has_inbox(user) -> bool:
     return bool(selectors.department_org_ids(user))
 
 
-register(NavItem("考核反馈", "feedback:mine", _has_feedback, order=70))
-register(NavItem("通报与移交", "feedback:inbox", _has_inbox, order=75))
+register(NavItem("考核反馈", "feedback:mine", _has_feedback, order=240))
+register(NavItem("通报与移交", "feedback:inbox", _has_inbox, order=245))

@@ -20,6 +20,6 @@ class FieldworkConfig(AppConfig):
                 visible=lambda user: (
                     getattr(user, "is_authenticated", False) and not getattr(user, "admin_role", "")
                 ),
-                order=250,
+                order=215,
             )
         )

@@ -19,6 +19,6 @@ class OrgsConfig(AppConfig):
                 label=_("党组织"),
                 url_name="orgs:tree",
                 visible=lambda user: not grant_scope(user).is_empty,
-                order=20,
+                order=700,
             )
         )

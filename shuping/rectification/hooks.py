@@ -39,6 +39,6 @@ def connect() -> None:
             lambda user: (
                 bool(getattr(user, "is_authenticated", False)) and not getattr(user, "admin_role", "")
             ),
-            order=70,
+            order=260,
         )
     )
