@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from shuping.accounts.choices import Role
 from shuping.campaigns import selectors as campaign_selectors
 from shuping.campaigns.choices import CampaignRole, Stage
-from shuping.campaigns.models import Assessment, Campaign
+from shuping.campaigns.models import Assessment, Campaign, CampaignGrant
 
 from . import quota, scoring
 from .models import DecisionStep, Evaluation, EvaluationConfig
@@ -75,12 +75,32 @@ def evaluations_visible_to(user) -> QuerySet[Evaluation]:
     return Evaluation.objects.filter(pk__in=ids)
 
 
-def evaluations_for_list(user) -> QuerySet[Evaluation]:
-    """The API list: constant query count (PERF-5)."""
-    return (
-        evaluations_visible_to(user)
-        .select_related("assessment", "campaign")
-        .order_by("-campaign__year", "campaign_id", "assessment__organization_path")
+def _result_reader_expression(user) -> ExpressionWrapper:
+    """`is_result_reader` as SQL on Evaluation, for lists: the campaign's organizer staff or department
+    leader by a CampaignGrant or by a RoleGrant on the organizer itself (EVA-9)."""
+    organizer_ids = (
+        campaign_selectors.user_grants(user).filter(role__in=RESULT_ROLES).values("organization_id")
+    )
+    by_campaign = Exists(
+        CampaignGrant.objects.filter(
+            campaign_id=OuterRef("campaign_id"), user=user, role__in=RESULT_CAMPAIGN_ROLES
+        )
+    )
+    return ExpressionWrapper(
+        Q(campaign__organizer_id__in=organizer_ids) | Q(by_campaign), output_field=BooleanField()
+    )
+
+
+def evaluations_for_list(user, *, campaign_id: int | None = None, limit: int = 500) -> list[Evaluation]:
+    """The API list, optionally one campaign's, at most `limit` rows, each annotated `is_reader` (EVA-9's
+    inner circle for its campaign) in the same query: one query however many rows or campaigns (PERF-5)."""
+    rows = evaluations_visible_to(user)
+    if campaign_id is not None:
+        rows = rows.filter(campaign_id=campaign_id)
+    return list(
+        rows.select_related("assessment")
+        .annotate(is_reader=_result_reader_expression(user))
+        .order_by("-campaign__year", "campaign_id", "assessment__organization_path")[:limit]
     )
 
 

@@ -45,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
     items = list(selectors.field_assessments_for_list(request.user))
     campaigns = [
         c
-        for c in campaign_selectors.campaigns_for_list(request.user).filter(status__in=("draft", "open"))
+        for c in selectors.campaigns_for_planning(request.user)
         if permissions.can_view_plan(request.user, c)
     ]
     return render(request, "fieldwork/home.html", {"items": items, "campaigns": campaigns})

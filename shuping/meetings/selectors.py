@@ -36,6 +36,14 @@ def meetings_for_list(user) -> QuerySet[Meeting]:
     )
 
 
+def campaigns_for_new_meetings(user) -> list[Campaign]:
+    """The list page's campaigns to create a meeting in: the user's campaigns with their roles primed, so
+    the view's `can_create_meeting` per campaign costs no query (PERF-5)."""
+    campaigns = list(campaign_selectors.campaigns_for_list(user))
+    campaign_selectors.prime_campaign_roles(user, campaigns)
+    return campaigns
+
+
 def get_meeting_for(user, pk: int) -> Meeting:
     meeting = (
         meetings_visible_to(user)

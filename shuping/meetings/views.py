@@ -38,7 +38,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = list(selectors.meetings_for_list(request.user))
     campaigns = [
         c
-        for c in campaign_selectors.campaigns_for_list(request.user)
+        for c in selectors.campaigns_for_new_meetings(request.user)
         if permissions.can_create_meeting(request.user, c)
     ]
     return render(request, "meetings/list.html", {"meetings": meetings, "campaigns": campaigns})

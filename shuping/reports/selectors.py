@@ -43,14 +43,17 @@ def get_report_for(user, pk: int) -> Report:
     return report
 
 
-def assessments_for_overview(user) -> QuerySet[Assessment]:
-    """The 述职报告 page: assessments the user may see, with their report, in one query (PERF-5)."""
-    return (
+def assessments_for_overview(user) -> list[Assessment]:
+    """The 述职报告 page: assessments the user may see, with their report, campaign and organizer, and the
+    user's roles in each campaign primed — a constant number of queries however many rows (PERF-5)."""
+    rows = list(
         campaign_selectors.assessments_visible_to(user)
         .filter(is_excluded=False)
-        .select_related("campaign", "person", "report")
+        .select_related("campaign__organizer", "person", "report")
         .order_by("-campaign__year", "campaign_id", "organization_path")
     )
+    campaign_selectors.prime_campaign_roles(user, [a.campaign for a in rows])
+    return rows
 
 
 def report_of(assessment: Assessment) -> Report | None:

@@ -32,7 +32,7 @@ def _organizer_only(request: HttpRequest, assessment):
 
 @signed_in("列出本人可见的考核对象及其述职报告状态（selectors.assessments_for_overview，按考核授权限定范围）")
 def report_list(request: HttpRequest) -> HttpResponse:
-    rows = list(selectors.assessments_for_overview(request.user))
+    rows = selectors.assessments_for_overview(request.user)
     items = []
     quality_campaigns = {}
     for a in rows:
