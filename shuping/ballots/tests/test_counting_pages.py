@@ -55,6 +55,8 @@ def test_the_paper_entry_screen_keys_a_slip_and_refuses_a_duplicate_with_a_chine
     box, slips = make_box(world, subjects=2, categories={"市级领导": 3})
     page = client.get(f"/ballots/{box.pk}/paper/")
     assert page.status_code == 200 and "paper-config" in page.content.decode()
+    # After the last reporter the "当前" line says what comes next rather than going blank.
+    assert "本张已录完，填写核对数后按 Enter 保存" in page.content.decode()
     s = [str(pk) for pk in box.subjects.values_list("id", flat=True)]
     body = {
         "mode": "enter",
