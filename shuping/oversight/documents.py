@@ -28,7 +28,9 @@ def report_document(report: UpwardReport) -> OfficialDocument:
     issued = (report.submitted_at or timezone.now()).date()
     return OfficialDocument(
         title=report.title,
-        document_number=f"{organizer.display_name}组报〔{report.campaign.year + 1}〕{report.pk}号",
+        # The number's year is the year it is issued, as the date under the signature (GB/T 9704 7.2.4),
+        # not the assessed year + 1: a report on 2024 sent in 2026 must not read 〔2025〕.
+        document_number=f"{organizer.display_name}组报〔{issued.year}〕{report.pk}号",
         addressee=f"{report.to_organization.display_name}组织部：",
         body=tuple(body),
         issuer=f"{organizer.name}组织部",

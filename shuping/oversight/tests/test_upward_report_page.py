@@ -84,3 +84,19 @@ def test_the_drafts_grades_section_is_the_decided_grade_distribution(world):
         f"“好”等次 {graded - 1} 人，“较好”等次 1 人，“一般”等次 0 人，“差”等次 0 人。"
     )
     assert "自动填入" not in report.grades_text
+
+
+@pytest.mark.req("OVS-1", "EVA-8")
+def test_the_reports_document_number_carries_the_year_it_is_issued(world, county_staff):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from shuping.oversight import documents
+
+    campaign = decided(opened(world.county, 2022))
+    report = services.draft_upward_report(actor=None, campaign=campaign)
+    report.submitted_at = timezone.make_aware(datetime(2026, 3, 2, 9, 0))
+    document = documents.report_document(report)
+    assert document.document_number == f"乙县委组报〔2026〕{report.pk}号"
+    assert document.issued_on.year == 2026
