@@ -285,6 +285,7 @@ def test_the_meeting_runs_with_thirty_phones_a_stack_of_paper_slips_and_every_re
         for key in keys:
             page.keyboard.press(key)
         expect(page.locator("#count")).to_be_focused()
+        expect(page.locator("#current-label")).to_have_text("本张已录完，填写核对数后按 Enter 保存")
         page.keyboard.type(str(len(subjects)))
         if n == 0:
             staff.shot("staff-paper-entry")
