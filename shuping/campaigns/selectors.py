@@ -184,14 +184,16 @@ def campaigns_for_list(user) -> QuerySet[Campaign]:
     )
 
 
-def assessments_for_board(user, campaign: Campaign) -> QuerySet[Assessment]:
-    """The campaign page's stage board: only the assessments this user may see, in tree order."""
-    return (
-        assessments_visible_to(user)
-        .filter(campaign=campaign)
-        .select_related("campaign", "person")
-        .order_by("is_excluded", "organization_path")
-    )
+def assessments_for_board(user, campaign: Campaign) -> list[Assessment]:
+    """The campaign page's stage board: the listed (not excluded) assessments this user may see, in tree
+    order. No joins: read through `campaign.assessments`, every row's `.campaign` is the page's own object
+    (the blockers read one campaign, not 400 copies of it), and the board shows the copied person_name.
+    A campaign-wide role sees every assessment of the campaign, so its visibility subquery is skipped;
+    others (assessee, liaison) keep it (PERF-5)."""
+    rows = campaign.assessments.filter(is_excluded=False)
+    if not campaign_roles(user, campaign):
+        rows = rows.filter(pk__in=assessments_visible_to(user).values("pk"))
+    return list(rows.order_by("organization_path"))
 
 
 def organizers_for(user) -> QuerySet[Organization]:
