@@ -34,7 +34,7 @@ def grade_for(voter: int, subject_index: int) -> int:
 @pytest.mark.req("BAL-3")
 def test_thirty_phones_vote_and_the_tally_is_right(live_server, world, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     box, slips = make_box(world, subjects=3, categories={"市级领导": 10, "部门负责人": 20})
     subjects = list(box.subjects.all())  # display order: on-site section first, then written
@@ -81,9 +81,8 @@ def test_thirty_phones_vote_and_the_tally_is_right(live_server, world, monkeypat
                     again = context.browser.new_context(viewport=PHONE).new_page()
                     again.goto(f"{live_server.url}/v/#{slip.code}")
                     again.wait_for_selector("#message:not([hidden])")
-                    again.wait_for_function(
-                        "document.querySelector('#message').innerText.includes('已投过票')"
-                    )
+                    # Not wait_for_function: a string predicate is eval'd, which the page's CSP forbids.
+                    expect(again.locator("#message")).to_contain_text("已投过票")
                     again.screenshot(path=str(SCREENSHOTS / "vote-360-used.png"))
                 context.close()
         finally:
