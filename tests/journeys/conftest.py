@@ -15,19 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.browser import CHROMIUM_ARGS, launch_chromium, session_cookie  # noqa: F401  (re-exported to the journeys)
+
 DESK = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 GUIDE_DIR = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
@@ -45,21 +35,6 @@ UNLABELLED_JS = """() => {
   }
   return out;
 }"""
-
-
-def session_cookie(user, live_server) -> dict:
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    host = live_server.url.split("//", 1)[1].split(":")[0]
-    return {
-        "name": django_settings.SESSION_COOKIE_NAME,
-        "value": store.session_key,
-        "domain": host,
-        "path": "/",
-    }
 
 
 @dataclass
@@ -148,7 +123,7 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         yield browser
         browser.close()
 

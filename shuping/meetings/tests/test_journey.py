@@ -6,40 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
 from shuping.meetings import commentary
+from tests.browser import CHROMIUM_ARGS as ARGS
+from tests.browser import session_cookie as _session_cookie
 
 from .conftest import build_scene
 from .test_meeting import grade_all, phone_vote
 
 SHOTS = Path(__file__).parent / "screenshots"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _session_cookie(user, live_server):
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    host = live_server.url.split("//", 1)[1].split(":")[0]
-    return {
-        "name": django_settings.SESSION_COOKIE_NAME,
-        "value": store.session_key,
-        "domain": host,
-        "path": "/",
-    }
 
 
 @pytest.mark.journey
