@@ -26,9 +26,9 @@ def _mount() -> None:
     from shuping.jobs.api import router as jobs_router
     from shuping.meetings.api import router as meetings_router
     from shuping.orgs.api import router as orgs_router
-    from shuping.reports.api import router as reports_router
     from shuping.oversight.api import router as oversight_router
     from shuping.rectification.api import router as rectification_router
+    from shuping.reports.api import router as reports_router
 
     api.add_router("/", orgs_router)
     api.add_router("/", ballots_router)
