@@ -300,7 +300,9 @@ def create_database(name: str, *, log: Log, server: str | None = None, fresh: bo
     """Create `name` on the server (dropping it first when `fresh`) and apply the migrations."""
     import psycopg
 
-    with psycopg.connect(server or server_url(), autocommit=True) as conn:
+    # Administer through the maintenance database: DATABASE_URL names the server, and its own database
+    # may not exist (CI names one that only pytest's test_ prefix ever creates).
+    with psycopg.connect(database_url("postgres", server), autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and fresh:
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')

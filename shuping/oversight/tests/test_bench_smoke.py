@@ -18,9 +18,10 @@ def _server_up() -> bool:
     try:
         import psycopg
 
-        from shuping.oversight.national import server_url
+        from shuping.oversight.national import database_url
 
-        psycopg.connect(server_url(), connect_timeout=3).close()
+        # The server, not DATABASE_URL's own database (CI names one that pytest never creates).
+        psycopg.connect(database_url("postgres"), connect_timeout=3).close()
         return True
     except Exception:
         return False
