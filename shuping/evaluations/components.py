@@ -7,7 +7,15 @@
 - field (实地考核): `fieldwork.selectors.field_score_for` (FLD-5).
 - observations (平时了解): the mean of the scored observations attached to the assessment (FLD-4); every
   observation's text is offered to the opinion draft.
-- report quality (REP-2) and commentary problems (MTG-3): registered here when those apps land.
+- report (述职报告质量, REP-2): the report's quality findings as the reports app computes them
+  (`reports.selectors.quality_for` and `near_copies`, the organizer's 质量检查 page), scored by
+  `source_scores.report_score` (100 minus a stated deduction per finding, near-copies heavier). Draft reports
+  have no score. The report's own 查摆问题 and 工作成效 are offered to the opinion draft (source "report").
+- commentary (点评指出问题, MTG-3): the problems of the finalised commentaries (`meetings` Commentary /
+  CommentaryProblem, read here), scored by `source_scores.commentary_score` (100 minus 5 per distinct
+  problem); each problem is offered to the opinion draft (source "commentary").
+
+Both are weighted 0 unless the organizer sets a weight: then they are listed for reference only.
 
 Each reads only confidential-stage data the caller (a service run by organizer staff) may see.
 """
@@ -18,6 +26,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+from . import source_scores
 from .providers import Problem, Value, batch_provider
 from .scoring import fmt, pct
 
@@ -138,4 +147,88 @@ def observations_component(assessments: Sequence[Any]) -> dict[int, Value]:
             Problem(text=o.text, source="observations") for o in items if o.score is not None and o.score < 80
         )
         out[pk] = Value(score=score, lines=(line,), problems=problems)
+    return out
+
+
+@batch_provider("report", label="述职报告质量")
+def report_component(assessments: Sequence[Any]) -> dict[int, Value]:
+    """REP-2 findings → a score. Queries: the reports, the campaigns, and per campaign the near-copy corpus
+    (one query) — constant for a whole campaign (PERF-5)."""
+    from shuping.campaigns.models import Campaign
+    from shuping.reports import quality
+    from shuping.reports import selectors as report_selectors
+    from shuping.reports.choices import ReportStatus
+    from shuping.reports.models import Report
+
+    reports = list(Report.objects.filter(assessment__in=[a.pk for a in assessments]).order_by("pk"))
+    if not reports:
+        return {}
+    campaign_of = {a.pk: a.campaign_id for a in assessments}
+    submitted = [r for r in reports if r.status != ReportStatus.DRAFT]
+    campaigns = Campaign.objects.in_bulk({campaign_of[r.assessment_id] for r in submitted})
+    copies: dict[int, list] = {}
+    for campaign in campaigns.values():
+        for c in report_selectors.near_copies(campaign):
+            copies.setdefault(c.report.pk, []).append(c)
+    out: dict[int, Value] = {}
+    for r in reports:
+        if r.status == ReportStatus.DRAFT:
+            out[r.assessment_id] = Value(score=None, lines=("述职报告尚未提交，暂不计分。",))
+            continue
+        campaign = campaigns[campaign_of[r.assessment_id]]
+        findings = report_selectors.quality_for(r, campaign)
+        findings += [
+            quality.near_copy_finding(
+                other_label=report_selectors.report_label(c.other),
+                containment=c.containment,
+                is_own_earlier=c.is_own_earlier,
+            )
+            for c in copies.get(r.pk, [])
+        ]
+        result = source_scores.report_score([(f.code, f.message) for f in findings])
+        achievements = tuple(p.strip() for p in (r.achievements or "").splitlines() if p.strip())
+        out[r.assessment_id] = Value(
+            score=result.score,
+            lines=result.lines,
+            problems=tuple(Problem(text=t, source="report") for t in r.problem_texts),
+            achievements=achievements,
+            facts={"findings": [f.code for f in findings]},
+        )
+    return out
+
+
+@batch_provider("commentary", label="点评指出问题")
+def commentary_component(assessments: Sequence[Any]) -> dict[int, Value]:
+    """MTG-3 problems → a score. Two queries (commentaries, their problems) for a whole campaign (PERF-5)."""
+    from shuping.meetings.choices import CommentaryStatus
+    from shuping.meetings.models import Commentary
+
+    rows = (
+        Commentary.objects.filter(assessment__in=[a.pk for a in assessments])
+        .select_related("commenter")
+        .prefetch_related("problems")
+        .order_by("assessment_id", "commenter__position", "pk")
+    )
+    by_assessment: dict[int, list] = {}
+    for c in rows:
+        by_assessment.setdefault(c.assessment_id, []).append(c)
+    out: dict[int, Value] = {}
+    for pk, items in by_assessment.items():
+        final = [c for c in items if c.status == CommentaryStatus.FINAL]
+        pointed = [
+            source_scores.PointedOut(p.text, str(p.get_category_display()), c.commenter.name)
+            for c in final
+            for p in c.problems.all()
+        ]
+        result = source_scores.commentary_score(pointed, finalised=len(final))
+        if result is None:
+            out[pk] = Value(score=None, lines=(f"点评 {len(items)} 份均未定稿（会后代录），暂不计分。",))
+            continue
+        distinct = source_scores.distinct_problems(pointed)
+        out[pk] = Value(
+            score=result.score,
+            lines=result.lines,
+            problems=tuple(Problem(text=p.text, source="commentary") for p, _names in distinct),
+            facts={"problems": len(distinct), "finalised": len(final)},
+        )
     return out
