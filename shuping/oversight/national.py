@@ -341,10 +341,47 @@ def _secondary_indexes(conn, tables: tuple[str, ...]) -> list[tuple[str, str]]:
     ).fetchall()
 
 
+def _missing_defaults(table: str, columns: str) -> list[tuple[str, object]]:
+    """(column, value) for the model's NOT NULL fields the generated files leave out, with the model's
+    constant default — so a field added after this module was written (e.g. Assessment.is_predecessor)
+    takes its default during COPY instead of failing the load (Django keeps defaults in Python only)."""
+    from django.apps import apps
+    from django.db.models import NOT_PROVIDED
+
+    given = {c.strip() for c in columns.split(",")}
+    model = next(m for m in apps.get_models() if m._meta.db_table == table)
+    out: list[tuple[str, object]] = []
+    for f in model._meta.concrete_fields:
+        if f.column in given or f.null or f.primary_key:
+            continue
+        default = f.default
+        if default is NOT_PROVIDED or callable(default):
+            raise RuntimeError(f"{table}.{f.column} 不可为空且无常量默认值：请在 national.py 的列表中生成它")
+        out.append((f.column, default))
+    return out
+
+
 def _copy_file(conn, table: str, columns: str, path: Path) -> None:
+    from psycopg import sql
+    from psycopg.types.json import Jsonb
+
+    defaults = _missing_defaults(table, columns)
+    for column, value in defaults:
+        literal = Jsonb(value) if isinstance(value, (dict, list)) else value
+        conn.execute(
+            sql.SQL("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}").format(
+                sql.Identifier(table), sql.Identifier(column), sql.Literal(literal)
+            )
+        )
     with conn.cursor() as cur, cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy, path.open("rb") as f:
         while chunk := f.read(1 << 20):
             copy.write(chunk)
+    for column, _value in defaults:
+        conn.execute(
+            sql.SQL("ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT").format(
+                sql.Identifier(table), sql.Identifier(column)
+            )
+        )
 
 
 def ensure_loaded(*, log: Log, total: int = TOTAL, server: str | None = None) -> str:
