@@ -1,5 +1,7 @@
 """Stage preconditions registered with campaigns (CMP-1): 综合评价 needs a proposed grade; 研究 needs the
-committee's approval (Art. 6 经党委（党组）研究后，向被评议考核人反馈).
+committee's approval (Art. 6 经党委（党组）研究后，向被评议考核人反馈). And a reopen guard (EVA-4): once the
+committee has approved, the assessment cannot be stepped back out of 研究 or 反馈 — a decided grade changes
+only through a recorded re-decision (`services.redecide`).
 
 Enforced for campaigns that use the evaluations app — those with at least one evaluation — and for any
 campaign whose settings say `"evaluation_required": true` (`false` turns it off, e.g. a campaign run on
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from shuping.campaigns.blockers import batch_blocker
+from shuping.campaigns.blockers import batch_blocker, reopen_guard
 from shuping.campaigns.choices import Stage
 
 
@@ -58,3 +60,31 @@ def not_approved(assessments: Sequence[Any]) -> dict[int, str]:
         if _required(a, using) and state.get(a.pk, ("", ""))[1] != EvaluationStatus.APPROVED:
             out[a.pk] = "尚未经党委（党组）研究确定（会议纪要未录入）。"
     return out
+
+
+#: Stepping back out of these stages would undo the committee's 研究 (EVA-4).
+DECIDED_STAGES = (Stage.DECISION, Stage.FEEDBACK)
+
+
+@reopen_guard(None)
+def decision_recorded(assessment) -> str | None:
+    """EVA-4: approval locks the set; change only by a recorded re-decision, never by stepping back."""
+    if assessment.stage not in DECIDED_STAGES:
+        return None
+    from .choices import StepKind
+    from .models import DecisionStep, Evaluation
+
+    if not Evaluation.objects.filter(assessment_id=assessment.pk, is_locked=True).exists():
+        return None
+    step = (
+        DecisionStep.objects.filter(
+            evaluations__assessment_id=assessment.pk, kind__in=(StepKind.COMMITTEE, StepKind.REDECISION)
+        )
+        .order_by("-held_on", "-pk")
+        .first()
+    )
+    minutes = f"（{step.minutes_reference}）" if step else ""
+    return (
+        f"综合评价等次已经党委（党组）研究确定{minutes}，不能退回；"
+        "如需改变等次，请在综合评价页面录入“重新研究”（EVA-4）。"
+    )
