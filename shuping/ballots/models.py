@@ -68,6 +68,10 @@ class BallotBox(models.Model):
     #: Bumped whenever subjects, dimensions or the scale change (only in a draft box): voting checks a
     #: ballot against a per-process copy of the settings of exactly this version (PERF-1).
     config_version = models.PositiveIntegerField(_("设置版本"), default=1, editable=False)
+    #: Only on a venue laptop, for a box loaded from an offline venue pack (MTG-6): the key the pack's slip
+    #: hashes and receipts were made with (derived from the pairing secret), SM4-GCM-sealed under this
+    #: instance's data key. Codes of this box are hashed with it instead of the instance's data key.
+    slip_key_sealed = models.BinaryField(_("离线凭条密钥（加密）"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("测评票箱")

@@ -14,7 +14,7 @@ import random
 import secrets
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
@@ -48,6 +48,9 @@ from .services_voting import (  # noqa: F401
     new_session_token,
     normalize_code,
     receipt_for_code,
+    seal_slip_key,
+    slip_key,
+    slip_key_from_secret,
     start_session,
     submit_ballot,
 )
@@ -247,6 +250,8 @@ class Slip:
     code: str
     category: str
     is_rehearsal: bool
+    #: The box's own slip key (offline venue pack, MTG-6), else None: the receipt is derived under it.
+    slip_key: bytes | None = field(default=None, repr=False)
 
     @property
     def display_code(self) -> str:
@@ -254,7 +259,7 @@ class Slip:
 
     @property
     def receipt(self) -> str:
-        return receipt_for_code(self.code)
+        return receipt_for_code(self.code, slip_key=self.slip_key)
 
 
 @transaction.atomic
@@ -276,6 +281,11 @@ def generate_credentials(
     categories = {c.pk: c for c in box.categories.all()}
     if not categories or not box.subjects.exists():
         raise DomainError("请先设置测评对象和参评人员类别。", code="not_set_up")
+    key = slip_key(box)
+    if key is not None and not is_rehearsal:
+        raise ConflictError(
+            "这是离线会场票箱：正式凭条已由总部随离线会场包生成，笔记本上不能再生成。", code="offline_box"
+        )
     slips: list[tuple[Slip, VoterCategory]] = []
     receipts: set[str] = set()
     for category_id, n in counts.items():
@@ -287,15 +297,20 @@ def generate_credentials(
         for _ in range(int(n)):
             while True:  # receipts are unique per box: redraw the rare code whose receipt repeats
                 code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-                if receipt_for_code(code) not in receipts:
+                if receipt_for_code(code, slip_key=key) not in receipts:
                     break
-            receipts.add(receipt_for_code(code))
-            slips.append((Slip(code, category.name, is_rehearsal), category))
+            receipts.add(receipt_for_code(code, slip_key=key))
+            slips.append((Slip(code, category.name, is_rehearsal, slip_key=key), category))
     if not slips:
         raise DomainError("请填写要生成的凭证数量。", field="counts")
     _random.shuffle(slips)
     Credential.objects.bulk_create(
-        Credential(box=box, category=category, code_hash=code_hash(slip.code), is_rehearsal=is_rehearsal)
+        Credential(
+            box=box,
+            category=category,
+            code_hash=code_hash(slip.code, slip_key=key),
+            is_rehearsal=is_rehearsal,
+        )
         for slip, category in slips
     )
     _audit(

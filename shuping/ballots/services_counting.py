@@ -34,6 +34,7 @@ from .services import (
     consume_and_store,
     normalize_code,
     receipt_for_code,
+    slip_key,
 )
 from .tally import INVALID_MARK, Reconciliation
 
@@ -92,7 +93,9 @@ def _find_slip(box: BallotBox, code: str) -> Credential:
     normalized = normalize_code(code)
     if len(normalized) != CODE_LENGTH:
         raise CredentialError("凭条码应为 10 位字母和数字，请核对后重新输入。", code="unknown", field="code")
-    credential = Credential.objects.filter(box=box, code_hash=code_hash(normalized)).first()
+    credential = Credential.objects.filter(
+        box=box, code_hash=code_hash(normalized, slip_key=slip_key(box))
+    ).first()
     if credential is None:
         raise CredentialError(
             "凭条码无效：不是本票箱的凭条，可能输错了，请核对后重新输入。", code="unknown", field="code"
@@ -147,7 +150,7 @@ def enter_paper_ballot(
         _check_count(marks, declared_count)
         if not marks.ratings:
             raise DomainError("本张票没有任何评价：如为空白票，请按“废票”录入。", code="blank")
-    receipt = receipt_for_code(code)
+    receipt = receipt_for_code(code, slip_key=slip_key(box))
     try:
         with transaction.atomic():
             consume_and_store(
@@ -207,7 +210,7 @@ def _ballot_for_slip(box: BallotBox, code: str) -> Ballot:
         raise DomainError("凭条码应为 10 位字母和数字，请核对后重新输入。", field="code", code="unknown")
     ballot = (
         Ballot.objects.select_for_update()
-        .filter(box=box, channel=Channel.PAPER, receipt=receipt_for_code(normalized))
+        .filter(box=box, channel=Channel.PAPER, receipt=receipt_for_code(normalized, slip_key=slip_key(box)))
         .first()
     )
     if ballot is None:

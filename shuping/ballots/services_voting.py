@@ -13,6 +13,9 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hmac as crypto_hmac
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.db import connection, transaction
 
 from shuping.core import crypto
@@ -51,11 +54,16 @@ def normalize_code(code: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
-def code_hash(code: str) -> str:
-    """The keyed HMAC-SM3 of a normalized code: the only form in which a credential is stored."""
-    return crypto.hmac_sm3(
-        crypto.LABEL_BALLOT_CREDENTIAL, normalize_code(code).encode("ascii", "ignore")
-    ).hex()
+def code_hash(code: str, *, slip_key: bytes | None = None) -> str:
+    """The keyed HMAC-SM3 of a normalized code: the only form in which a credential is stored.
+
+    Under this instance's data key (crypto provider, label "ballot-credential"), or — for a box whose
+    slips were minted elsewhere (an offline venue pack, MTG-6) — under that box's own `slip_key`.
+    """
+    data = normalize_code(code).encode("ascii", "ignore")
+    if slip_key is not None:
+        return _slip_mac(slip_key, b"credential", data).hex()
+    return crypto.hmac_sm3(crypto.LABEL_BALLOT_CREDENTIAL, data).hex()
 
 
 def format_code(code: str) -> str:
@@ -63,20 +71,81 @@ def format_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
-def receipt_for_code(code: str) -> str:
+def receipt_for_code(code: str, *, slip_key: bytes | None = None) -> str:
     """The receipt printed on a slip and given to its ballot (BAL-7): a keyed digest of the code.
 
     It exists on the paper slip and on the ballot, never beside the credential: the credential row holds a
     digest under another key, so neither row (nor the data key) leads from one to the other — only the
-    slip in the voter's hand does. 8 characters of the code alphabet (≈ 40 bits).
+    slip in the voter's hand does. 8 characters of the code alphabet (≈ 40 bits). A box with its own
+    `slip_key` (offline venue, MTG-6) derives receipts from that key instead, like its credential hashes.
     """
-    digest = crypto.hmac_sm3(RECEIPT_LABEL, normalize_code(code).encode("ascii", "ignore"))
+    data = normalize_code(code).encode("ascii", "ignore")
+    if slip_key is not None:
+        digest = _slip_mac(slip_key, b"receipt", data)
+    else:
+        digest = crypto.hmac_sm3(RECEIPT_LABEL, data)
     number = int.from_bytes(digest[:8], "big")
     chars = []
     for _ in range(RECEIPT_LENGTH):
         number, index = divmod(number, len(RECEIPT_ALPHABET))
         chars.append(RECEIPT_ALPHABET[index])
     return "".join(chars)
+
+
+# --- boxes whose slips were minted elsewhere (offline venue pack, MTG-6) ----------------------------
+#
+# A laptop at an offline venue never holds the main server's data key, so it cannot check the server's
+# credential hashes. For such a box the server mints fresh slips and keys their hashes and receipts with
+# a `slip_key` derived from the pack's pairing secret (docs/adr/0005-offline-venue.md); the laptop stores
+# that key on the box, sealed under its own data key, and the engine hashes codes for that box with it.
+# Everything else — sessions, consume-and-store, paper entry, sealing — is the same engine.
+
+SLIP_KEY_BYTES = 32
+_SLIP_KEY_SALT = b"shuping/offline-slips/v1"
+
+
+def slip_key_from_secret(secret: str) -> bytes:
+    """The 32-byte slip key of an offline venue pack, derived (HKDF-SM3) from its pairing secret."""
+    normalized = normalize_code(secret).encode("ascii", "ignore")
+    return HKDF(algorithm=hashes.SM3(), length=SLIP_KEY_BYTES, salt=_SLIP_KEY_SALT, info=b"slip-key").derive(
+        normalized
+    )
+
+
+def _slip_mac(slip_key: bytes, purpose: bytes, data: bytes) -> bytes:
+    subkey = HKDF(algorithm=hashes.SM3(), length=32, salt=_SLIP_KEY_SALT, info=b"mac/" + purpose).derive(
+        slip_key
+    )
+    mac = crypto_hmac.HMAC(subkey, hashes.SM3())
+    mac.update(data)
+    return mac.finalize()
+
+
+def _slip_key_associated(box: BallotBox) -> bytes:
+    return f"ballots.box.slip_key/{box.public_id}".encode()
+
+
+def seal_slip_key(box: BallotBox, slip_key: bytes) -> bytes:
+    """`slip_key` encrypted (SM4-GCM) under this instance's data key, bound to the box's public id."""
+    return crypto.encrypt(slip_key, associated_data=_slip_key_associated(box))
+
+
+def slip_key(box: BallotBox) -> bytes | None:
+    """The box's own slip key (a box loaded from an offline venue pack), else None (this instance's key)."""
+    sealed = box.slip_key_sealed
+    if not sealed:
+        return None
+    return crypto.decrypt(bytes(sealed), associated_data=_slip_key_associated(box))
+
+
+def _candidate_hashes(normalized: str) -> list[str]:
+    """The code's hash under this instance's key and under the slip key of every box that has one and
+    is not closed (normally none; one on a venue laptop): the code is looked up among all of them."""
+    out = [code_hash(normalized)]
+    keyed = BallotBox.objects.filter(slip_key_sealed__isnull=False).exclude(status=BoxStatus.CLOSED)
+    for box in keyed.only("id", "public_id", "slip_key_sealed"):
+        out.append(code_hash(normalized, slip_key=slip_key(box)))
+    return out
 
 
 # --- voting (BAL-3, BAL-5) -------------------------------------------------------------------------
@@ -124,7 +193,9 @@ def start_session(*, code: str) -> SessionStart:
         raise CredentialError(
             "凭证码应为 10 位字母和数字，请核对凭条后重新输入。", code="unknown", field="code"
         )
-    credential = Credential.objects.select_related("box").filter(code_hash=code_hash(normalized)).first()
+    credential = (
+        Credential.objects.select_related("box").filter(code_hash__in=_candidate_hashes(normalized)).first()
+    )
     if credential is None:
         raise CredentialError("凭证码无效，请核对凭条后重新输入。", code="unknown", field="code")
     if credential.is_used:
@@ -136,7 +207,9 @@ def start_session(*, code: str) -> SessionStart:
     token = new_session_token(credential.box)
     BallotSession.objects.filter(credential=credential).delete()
     BallotSession.objects.create(
-        credential=credential, token_hash=_session_hash(token), receipt_due=receipt_for_code(normalized)
+        credential=credential,
+        token_hash=_session_hash(token),
+        receipt_due=receipt_for_code(normalized, slip_key=slip_key(credential.box)),
     )
     return SessionStart(token=token, box=credential.box)
 
