@@ -5,8 +5,9 @@ reporters of its agenda in order and lists its written reporters (CMP-3); an ass
 meeting only. The meeting supersedes the 会议方案 it sent up (campaigns.MeetingPlan, CMP-7): `plan` links it.
 
 Voting belongs to the ballot engine: a meeting only *links* the boxes it had created through
-shuping.ballots.services (one per venue, 分会场 included, plus one per attendee who must abstain from rating
-themselves, 回避), and remembers which box subject is which assessment.
+shuping.ballots.services (per venue, 分会场 included, a main box and one 单列 box per reporter who attends
+and must not rate themselves, 回避 — docs/adr/0006-recusal-boxes.md), and remembers which box subject is
+which assessment.
 """
 
 from __future__ import annotations
@@ -167,7 +168,7 @@ class AttendeeGroup(models.Model):
 
 class Attendee(models.Model):
     """A named attendee (optional, for the 签到表). `person` lets Shuping see that an attendee is also
-    assessed at this meeting: they get a slip without themselves (回避, MTG-2)."""
+    assessed at this meeting: they hold no slip for the 单列 box that rates them (回避, MTG-2)."""
 
     group = models.ForeignKey(AttendeeGroup, on_delete=models.CASCADE, related_name="attendees")
     name = models.CharField(_("姓名"), max_length=64)
@@ -187,25 +188,52 @@ class Attendee(models.Model):
 
 
 class MeetingBox(models.Model):
-    """A ballot box made for this meeting through the ballot engine: one per venue, plus one per attendee
-    who abstains from rating themselves (回避). `subject_assessments` maps box subject id → assessment id,
-    so the boxes consolidate into one count per reporter (BAL-8: sub-venues merge by addition)."""
+    """A ballot box made for this meeting through the ballot engine (MTG-2, docs/adr/0006-recusal-boxes.md).
+
+    Per venue a main box, rating every reporter except those recused (回避) by a voting attendee there, and
+    for each such reporter a 单列 box rating that reporter alone, in which every voter at the venue votes
+    except the reporter themselves (`recused_assessment`). So a recused reporter's main-box ballot has the
+    same subjects as everybody else's, and no box has a single voter. `subject_assessments` maps box
+    subject id → assessment id, so the boxes consolidate into one count per reporter (BAL-8: boxes merge by
+    addition; every reporter is rated in exactly one box per venue).
+
+    `is_legacy_recusal` marks a box made before ADR 0006, in which one recusing attendee voted alone on
+    every other reporter: it is still counted, but its own tally singles that attendee out (BAL-6).
+    """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="boxes")
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="boxes")
     box = models.OneToOneField("ballots.BallotBox", on_delete=models.PROTECT, related_name="meeting_link")
-    recusing_attendee = models.OneToOneField(
-        Attendee, on_delete=models.PROTECT, null=True, blank=True, related_name="recusal_box"
+    recused_assessment = models.ForeignKey(
+        "campaigns.Assessment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recusal_boxes",
+        verbose_name=_("单列测评的述职人（本人回避）"),
     )
+    is_legacy_recusal = models.BooleanField(_("旧式回避票箱（单人投票）"), default=False, editable=False)
     subject_assessments = models.JSONField(_("测评对象对应考核对象"), default=dict)
 
     class Meta:
         verbose_name = _("会议票箱")
         verbose_name_plural = _("会议票箱")
-        ordering = ["meeting", "venue", "recusing_attendee", "pk"]
+        ordering = ["meeting", "venue", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["venue", "recused_assessment"],
+                condition=models.Q(recused_assessment__isnull=False, is_legacy_recusal=False),
+                name="meetings_box_one_recusal_box_per_venue_reporter",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.meeting} · {self.box}"
+
+    @property
+    def is_main(self) -> bool:
+        """The venue's main box (rates every reporter not recused at the venue)."""
+        return self.recused_assessment_id is None and not self.is_legacy_recusal
 
 
 class Commenter(models.Model):

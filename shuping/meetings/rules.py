@@ -2,6 +2,9 @@
 
 - `classify_problem`: which Art. 4 dimension a pointed-out problem falls under (seeds rectification, RCT-1).
 - `recusals`: which attendees must not rate whom (回避, MTG-2).
+- `plan_boxes`: the ballot boxes of a meeting with recusals — per venue a main box without the recused
+  reporters, and one 单列 box per recused reporter in which everybody but them votes (MTG-2, BAL-6,
+  docs/adr/0006-recusal-boxes.md); `plan_warnings` says where a category or a box is too small.
 - `chair_script`: the 主持词 naming each reporter in order (Art. 5: 一述一评 or 集中点评).
 """
 
@@ -52,6 +55,97 @@ def recusals(
         for attendee, person in attendees
         if person is not None and person in by_person
     ]
+
+
+@dataclass(frozen=True)
+class VoterGroup:
+    """One voting attendee category at one venue: its headcount and the reporters (assessment ids) among
+    its named attendees, who must not rate themselves."""
+
+    venue: int
+    category: str
+    headcount: int
+    recused: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlannedBox:
+    """A box to make: its venue, the reporters it rates (assessment ids, agenda order) and the slips per
+    category. `recused` is the reporter of a 单列 box (rated alone, by every voter at the venue but
+    themselves); None for the venue's main box."""
+
+    venue: int
+    recused: int | None
+    subjects: tuple[int, ...]
+    slips: tuple[tuple[str, int], ...]  # (category, slips), categories in the groups' order
+
+    @property
+    def voters(self) -> int:
+        return sum(n for _c, n in self.slips)
+
+
+def plan_boxes(reporters: Sequence[int], groups: Sequence[VoterGroup]) -> list[PlannedBox]:
+    """The boxes of a meeting so that nobody rates themselves and every box has many voters (MTG-2, BAL-6).
+
+    Per venue, the main box rates every reporter except those recused by a voting attendee at that venue;
+    every voter there holds one main slip, so a recused reporter's main ballot has the same subjects as
+    everybody else's. Each recused reporter R gets a box of their own rating R only, with a slip for every
+    voter at the venue except R — R's category gets one slip fewer there; a category left with no slip is
+    dropped from R's box, and R's box is not made at all when R is the venue's only voter (nobody there can
+    rate R). A venue whose reporters are all recused has no main box. Agenda order is kept throughout.
+    """
+    by_venue: dict[int, list[VoterGroup]] = {}
+    for g in groups:
+        if g.headcount > 0:
+            by_venue.setdefault(g.venue, []).append(g)
+    out: list[PlannedBox] = []
+    for venue, venue_groups in by_venue.items():
+        recused_here = {a for g in venue_groups for a in g.recused if a in reporters}
+        main_subjects = tuple(r for r in reporters if r not in recused_here)
+        if main_subjects:
+            out.append(
+                PlannedBox(venue, None, main_subjects, tuple((g.category, g.headcount) for g in venue_groups))
+            )
+        for reporter in (r for r in reporters if r in recused_here):
+            slips = tuple(
+                (g.category, g.headcount - min(g.headcount, g.recused.count(reporter))) for g in venue_groups
+            )
+            slips = tuple((c, n) for c, n in slips if n > 0)
+            if slips:
+                out.append(PlannedBox(venue, reporter, (reporter,), slips))
+    return out
+
+
+@dataclass(frozen=True)
+class PlanWarning:
+    venue: int
+    reporter: int | None
+    category: str | None
+    kind: str  # "alone_in_category" | "alone_at_venue" | "small_box"
+
+
+def plan_warnings(groups: Sequence[VoterGroup], plan: Sequence[PlannedBox], *, min_ballots: int) -> list:
+    """Where recusal or a small venue leaves too few voters to keep ballots anonymous (BAL-6):
+
+    - alone_in_category: a recused reporter is the only voter of their category at the venue — their 单列
+      box has no slip of that category, and in the main box that category holds their ballot alone
+      (per-category lines below k are merged or hidden, BAL-6);
+    - alone_at_venue: a recused reporter is the only voter at the venue — nobody there rates them;
+    - small_box: a box with fewer than `min_ballots` slips in all.
+    """
+    out: list[PlanWarning] = []
+    made = {(b.venue, b.recused) for b in plan}
+    for g in groups:
+        for reporter in g.recused:
+            if g.headcount <= g.recused.count(reporter):
+                if (g.venue, reporter) not in made:
+                    out.append(PlanWarning(g.venue, reporter, None, "alone_at_venue"))
+                else:
+                    out.append(PlanWarning(g.venue, reporter, g.category, "alone_in_category"))
+    for b in plan:
+        if b.voters < min_ballots:
+            out.append(PlanWarning(b.venue, b.recused, None, "small_box"))
+    return out
 
 
 @dataclass(frozen=True)

@@ -78,8 +78,11 @@ def attendance_of(meeting: Meeting) -> list[AttendeeGroup]:
 
 
 def boxes_of(meeting: Meeting) -> list[MeetingBox]:
+    """Main box first, then the 单列 boxes, venue by venue (主会场 first)."""
     return list(
-        meeting.boxes.select_related("box", "venue", "recusing_attendee").order_by("venue__position", "pk")
+        meeting.boxes.select_related("box", "venue", "recused_assessment").order_by(
+            "-venue__is_main", "venue__position", "venue_id", "pk"
+        )
     )
 
 

@@ -94,6 +94,7 @@ def _detail_context(request: HttpRequest, meeting) -> dict:
         "commenters": list(meeting.commenters.all()),
         "commentaries": commentaries,
         "boxes": selectors.boxes_of(meeting) if internals else [],
+        "plan": voting.plan_summary(meeting) if internals else None,
         "can_manage": permissions.can_manage_meeting(user, meeting),
         "can_see_drafts": drafts,
         "can_see_internals": internals,
@@ -253,9 +254,11 @@ def _day_context(request: HttpRequest, meeting) -> dict:
     state = voting.voting_state(meeting)
     show_tally = meeting.announces_on_spot and state == "closed"
     results = []
+    grade_labels: list = []
     if show_tally:
         result = voting.consolidated_tally(meeting)
         if result is not None:
+            grade_labels = [g.label for g in result.scale.grades]
             names = {str(i.assessment_id): i.assessment for i in agenda}
             keys = result.scale.keys
             for r in result.results():
@@ -271,9 +274,7 @@ def _day_context(request: HttpRequest, meeting) -> dict:
         "voting_state": state,
         "show_tally": show_tally,
         "results": results,
-        "grade_labels": [
-            g.label for g in (voting.consolidated_tally(meeting).scale.grades if show_tally else [])
-        ],
+        "grade_labels": grade_labels,
     }
 
 
@@ -306,6 +307,10 @@ def meeting_day_live(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/_day_live.html", _day_context(request, meeting))
 
 
+def _reporter_name(assessment) -> str:
+    return assessment.person_name or assessment.organization_name
+
+
 @scoped(
     "经 selectors.get_meeting_for 取会议（范围外 404）；仅组织部门工作人员可生成凭条（否则 403）；凭证码只出现在本次响应中"
 )
@@ -318,15 +323,43 @@ def meeting_slips(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("meetings:detail", pk=pk)
     vote_url = request.build_absolute_uri(reverse("vote:page"))
-    sheets = [
-        {
-            "meeting_box": b.meeting_box,
-            "slips": [{"slip": s, "qr": qr_svg(f"{vote_url}#{s.code}")} for s in b.slips],
-        }
+    recused_names = {
+        b.meeting_box.recused_assessment_id: _reporter_name(b.meeting_box.recused_assessment)
         for b in issued
-    ]
+        if b.meeting_box.recused_assessment_id
+    }
+    sheets = []
+    for b in issued:
+        mb = b.meeting_box
+        per_category: dict[str, int] = {}
+        for s in sorted(b.slips, key=lambda s: s.category):
+            per_category[s.category] = per_category.get(s.category, 0) + 1
+        sheets.append(
+            {
+                "meeting_box": mb,
+                "label": voting.box_label(mb),
+                "venue": mb.venue.name,
+                "recused": recused_names.get(mb.recused_assessment_id) if mb.recused_assessment_id else None,
+                "left_out": [
+                    recused_names[o.recused_assessment_id]
+                    for o in issued
+                    if o.meeting_box.recused_assessment_id and o.meeting_box.venue_id == mb.venue_id
+                ]
+                if not mb.recused_assessment_id
+                else [],
+                "by_category": "、".join(f"{c} {n} 张" for c, n in per_category.items()),
+                "slips": [{"slip": s, "qr": qr_svg(f"{vote_url}#{s.code}")} for s in b.slips],
+            }
+        )
     response = render(
-        request, "meetings/slips.html", {"meeting": meeting, "sheets": sheets, "vote_url": vote_url}
+        request,
+        "meetings/slips.html",
+        {
+            "meeting": meeting,
+            "sheets": sheets,
+            "vote_url": vote_url,
+            "has_recusal_boxes": bool(recused_names),
+        },
     )
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"

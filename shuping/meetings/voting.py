@@ -2,11 +2,12 @@
 
 Boxes are made by `shuping.ballots.services`: one per venue (主会场 and each 分会场) with the meeting's
 reporters as subjects (on-site section, then written section, CMP-3) and the voting attendee categories as
-voter categories. An attendee who is also a reporter of the meeting must not rate themselves (回避): the
-engine has no per-credential exclusion yet, so they vote in a box of their own whose subjects leave them
-out (see the report to the ballots engineer: `Credential.excluded_subjects` would let them share the main
-box). Every box consolidates into one count per reporter (BAL-8: boxes merge by addition), with subjects
-mapped to assessments through `MeetingBox.subject_assessments`.
+voter categories. An attendee who is also a reporter of the meeting must not rate themselves (回避): their
+venue's main box leaves that reporter out, and a 单列 box rates them alone, with a slip for every voter at
+the venue but them (`rules.plan_boxes`; docs/adr/0006-recusal-boxes.md says why not a per-credential
+exclusion or a box of their own). Every box consolidates into one count per reporter (BAL-8: boxes merge
+by addition; each reporter is rated in exactly one box per venue), with subjects mapped to assessments
+through `MeetingBox.subject_assessments` and `BoxSubject.assessment`.
 """
 
 from __future__ import annotations
@@ -45,53 +46,122 @@ def _category_label(category: str) -> str:
     return str(AttendeeCategory(category).label)
 
 
+def _voter_groups(meeting: Meeting, agenda) -> list[rules.VoterGroup]:
+    """The voting categories per venue with the reporters among their named attendees (回避, MTG-2)."""
+    groups = list(
+        meeting.attendee_groups.filter(is_voting=True, headcount__gt=0)
+        .select_related("venue")
+        .order_by("venue__position", "venue_id", "category")
+    )
+    attendees = list(Attendee.objects.filter(group__in=groups).values_list("pk", "person_id", "group_id"))
+    found = rules.recusals(
+        [(pk, person) for pk, person, _g in attendees],
+        [(i.assessment_id, i.assessment.person_id) for i in agenda],
+    )
+    group_of = {pk: g for pk, _p, g in attendees}
+    recused: dict[int, list[int]] = defaultdict(list)
+    for r in found:
+        recused[group_of[r.attendee]].append(r.assessment)
+    return [rules.VoterGroup(g.venue_id, g.category, g.headcount, tuple(recused[g.pk])) for g in groups]
+
+
+def box_plan(meeting: Meeting) -> tuple[list[rules.PlannedBox], list[rules.PlanWarning]]:
+    """The boxes the meeting's agenda and attendance call for, and where they leave too few voters —
+    read by the set-up page before the boxes exist, and by `set_up_ballots` (MTG-2, BAL-6)."""
+    agenda = list(meeting.agenda.select_related("assessment").order_by("mode", "position"))
+    groups = _voter_groups(meeting, agenda)
+    plan = rules.plan_boxes([i.assessment_id for i in agenda], groups)
+    return plan, rules.plan_warnings(groups, plan, min_ballots=ballot_selectors.min_category_ballots())
+
+
+def plan_summary(meeting: Meeting) -> dict[str, list]:
+    """The set-up page's view of `box_plan`: each box to make (or made) with its reporters and slips, and
+    the warnings in words (MTG-2, BAL-6)."""
+    plan, warnings = box_plan(meeting)
+    names = {
+        i.assessment_id: i.assessment.person_name or i.assessment.organization_name
+        for i in meeting.agenda.select_related("assessment")
+    }
+    venues = {v.pk: v.name for v in meeting.venues.all()}
+    k = ballot_selectors.min_category_ballots()
+    boxes = []
+    for p in plan:
+        recused = names[p.recused] if p.recused is not None else None
+        boxes.append(
+            {
+                "venue": venues[p.venue],
+                "recused": recused,
+                "subjects": [names[a] for a in p.subjects],
+                "slips": p.voters,
+                "by_category": "、".join(f"{_category_label(c)} {n} 张" for c, n in p.slips),
+            }
+        )
+    texts = []
+    for w in warnings:
+        who = names.get(w.reporter, "") if w.reporter is not None else ""
+        where = venues[w.venue]
+        if w.kind == "alone_in_category":
+            texts.append(
+                f"{who}同志是{where}“{_category_label(w.category)}”中唯一参加测评的人：对其单列测评时该类别没有票；"
+                f"主票箱中该类别只有其本人一票，分类统计按不少于 {k} 票的规则并入“其他类别（合并）”或不显示。"
+                "如需分类结果，可将其改列其他类别或增加该类别人数。"
+            )
+        elif w.kind == "alone_at_venue":
+            texts.append(f"{who}同志是{where}唯一参加测评的人：该会场没有人对其评价。")
+        else:
+            box = f"对{who}同志的单列票箱" if who else "主票箱"
+            texts.append(
+                f"{where}{box}参加测评的不足 {k} 人：分类结果不单独显示；人数过少时，票箱结果也可能推知个人评价，建议与主会场合并。"
+            )
+    return {"boxes": boxes, "warnings": texts}
+
+
 @transaction.atomic
 def set_up_ballots(*, actor: User | None, meeting: Meeting, source: str = "web") -> list[MeetingBox]:
-    """Create the meeting's boxes through the ballot engine (MTG-2): one per venue, one per 回避 attendee."""
+    """Create the meeting's boxes through the ballot engine (MTG-2, docs/adr/0006-recusal-boxes.md): per
+    venue a main box without the reporters recused there, and a 单列 box for each of them."""
     meeting = Meeting.objects.select_for_update().select_related("campaign__organizer").get(pk=meeting.pk)
     if meeting.boxes.exists():
         raise MeetingConflict("本次会议的测评票箱已建立。", code="boxes_exist")
     agenda = list(meeting.agenda.select_related("assessment").order_by("mode", "position"))
     if not agenda:
         raise MeetingError("请先确定述职人，再建立测评票箱。", field="agenda")
-    groups = list(meeting.attendee_groups.filter(is_voting=True, headcount__gt=0).select_related("venue"))
-    if not groups:
+    if not meeting.attendee_groups.filter(is_voting=True, headcount__gt=0).exists():
         raise MeetingError("请先登记参加测评的参会人员类别和人数。", field="attendance")
-    attendees = list(Attendee.objects.filter(group__in=groups).select_related("group__venue"))
-    found = rules.recusals(
-        [(a.pk, a.person_id) for a in attendees], [(i.assessment_id, i.assessment.person_id) for i in agenda]
-    )
-    by_attendee = {a.pk: a for a in attendees}
+    plan, _warnings = box_plan(meeting)
+    items = {i.assessment_id: i for i in agenda}
+    venues = {v.pk: v for v in meeting.venues.all()}
     made: list[MeetingBox] = []
-    by_venue: dict[int, list] = defaultdict(list)
-    for g in groups:
-        by_venue[g.venue_id].append(g)
-    for venue_groups in by_venue.values():
-        venue = venue_groups[0].venue
-        made.append(
-            _make_box(
-                actor, meeting, venue, agenda, [g.category for g in venue_groups], title_suffix=venue.name
-            )
-        )
-    for r in found:
-        attendee = by_attendee[r.attendee]
-        kept = [i for i in agenda if i.assessment_id != r.assessment]
+    for planned in plan:
+        venue = venues[planned.venue]
+        if planned.recused is None:
+            suffix = venue.name
+        else:
+            a = items[planned.recused].assessment
+            suffix = f"{venue.name}·单列：{a.person_name or a.organization_name}"
         made.append(
             _make_box(
                 actor,
                 meeting,
-                attendee.group.venue,
-                kept,
-                [attendee.group.category],
-                title_suffix=f"{attendee.group.venue.name}·回避票",
-                recusing=attendee,
+                venue,
+                [items[a] for a in planned.subjects],
+                [c for c, _n in planned.slips],
+                title_suffix=suffix,
+                recused=items[planned.recused].assessment if planned.recused is not None else None,
             )
         )
-    _audit(actor, "meetings.ballots_set_up", meeting, source, boxes=len(made), recusals=len(found))
+    _audit(
+        actor,
+        "meetings.ballots_set_up",
+        meeting,
+        source,
+        boxes=len(made),
+        recusals=sum(1 for p in plan if p.recused is not None),
+    )
     return made
 
 
-def _make_box(actor, meeting, venue, agenda, categories, *, title_suffix: str, recusing=None) -> MeetingBox:
+def _make_box(actor, meeting, venue, agenda, categories, *, title_suffix: str, recused=None) -> MeetingBox:
     box = ballot_services.create_box(
         actor=actor, organization=meeting.campaign.organizer, title=f"{meeting.title}（{title_suffix}）"[:200]
     )
@@ -103,6 +173,8 @@ def _make_box(actor, meeting, venue, agenda, categories, *, title_suffix: str, r
                 name=i.assessment.person_name or i.assessment.organization_name,
                 post=f"{i.assessment.organization_name}书记",
                 section=Section.ON_SITE if i.is_on_site else Section.WRITTEN,
+                # Results are read by assessment (EVA-1): the evaluations ballot component adds the boxes.
+                assessment=i.assessment,
             )
             for i in agenda
         ],
@@ -111,7 +183,7 @@ def _make_box(actor, meeting, venue, agenda, categories, *, title_suffix: str, r
     subject_ids = list(box.subjects.order_by("position", "pk").values_list("pk", flat=True))
     mapping = {str(s): i.assessment_id for s, i in zip(subject_ids, agenda, strict=True)}
     return MeetingBox.objects.create(
-        meeting=meeting, venue=venue, box=box, recusing_attendee=recusing, subject_assessments=mapping
+        meeting=meeting, venue=venue, box=box, recused_assessment=recused, subject_assessments=mapping
     )
 
 
@@ -123,32 +195,34 @@ class BoxSlips:
 
 @transaction.atomic
 def issue_slips(*, actor: User | None, meeting: Meeting, source: str = "web") -> list[BoxSlips]:
-    """Generate the one-time slips of every box through the ballot engine (BAL-2): each voting category's
-    headcount, less the attendees who vote in a 回避 box of their own. Returns the printable slips once."""
-    boxes = list(meeting.boxes.select_related("box", "venue", "recusing_attendee__group"))
+    """Generate the one-time slips of every box through the ballot engine (BAL-2): in a venue's main box
+    each voting category's headcount; in a 单列 box the same less the recused reporter themselves (the plan
+    of `rules.plan_boxes`, so the counts reconcile per box and per category, BAL-4). Returns the
+    printable slips once: main boxes first, then the 单列 boxes, each box's slips shuffled."""
+    boxes = list(meeting.boxes.select_related("box", "venue", "recused_assessment"))
     if not boxes:
         raise MeetingError("请先建立测评票箱。", field="boxes")
-    recusing_per_group: dict[int, int] = defaultdict(int)
-    for mb in boxes:
-        if mb.recusing_attendee_id:
-            recusing_per_group[mb.recusing_attendee.group_id] += 1
-    groups = {
-        (g.venue_id, _category_label(g.category)): g for g in meeting.attendee_groups.filter(is_voting=True)
-    }
     if any(mb.box.credentials.filter(is_rehearsal=False).exists() for mb in boxes):
         # A second batch would hand out more slips than attendees (BAL-4 reconciliation would not balance).
         raise MeetingConflict(
             "本次会议的凭条已经生成；如需补发，请在票箱页面单独生成并登记作废。", code="slips_exist"
         )
+    plan, _warnings = box_plan(meeting)
+    planned = {(p.venue, p.recused): dict(p.slips) for p in plan}
     out = []
-    for mb in boxes:
-        counts = {}
-        for cat in mb.box.categories.all():
-            if mb.recusing_attendee_id:
-                counts[cat.pk] = 1
-            else:
-                g = groups[(mb.venue_id, cat.name)]
-                counts[cat.pk] = max(0, g.headcount - recusing_per_group[g.pk])
+    for mb in sorted(
+        boxes,
+        key=lambda b: (b.recused_assessment_id is not None, not b.venue.is_main, b.venue.position, b.pk),
+    ):
+        if mb.is_legacy_recusal:
+            continue  # made before ADR 0006: never given new slips
+        wanted = planned.get((mb.venue_id, mb.recused_assessment_id))
+        if wanted is None:
+            raise MeetingConflict(
+                "参会人员或述职人与已建立的票箱不一致，请核对后重新建立票箱。", code="plan_changed"
+            )
+        labels = {_category_label(c): n for c, n in wanted.items()}
+        counts = {cat.pk: labels.get(cat.name, 0) for cat in mb.box.categories.all()}
         if sum(counts.values()) == 0:
             continue
         slips = ballot_services.generate_credentials(actor=actor, box=mb.box, counts=counts)
@@ -223,11 +297,11 @@ def turnout(meeting: Meeting) -> dict[str, Any]:
     """Slips issued and used per box and in all (MTG-4) — ballot engine's turnout, never ballot contents."""
     read = getattr(ballot_selectors, "cached_turnout", ballot_selectors.turnout)
     rows = []
-    for mb in meeting.boxes.select_related("box", "venue", "recusing_attendee"):
+    for mb in meeting.boxes.select_related("box", "venue", "recused_assessment").order_by(
+        "-venue__is_main", "venue__position", "venue_id", "pk"
+    ):
         t = read(mb.box)
-        rows.append(
-            {"meeting_box": mb, "name": mb.venue.name + ("·回避票" if mb.recusing_attendee_id else ""), **t}
-        )
+        rows.append({"meeting_box": mb, "name": box_label(mb), **t})
     issued = sum(r["issued"] for r in rows)
     used = sum(r["used"] for r in rows)
     return {
@@ -236,6 +310,15 @@ def turnout(meeting: Meeting) -> dict[str, Any]:
         "used": used,
         "percent": round(100 * used / issued) if issued else 0,
     }
+
+
+def box_label(mb: MeetingBox) -> str:
+    """主会场 / 主会场·单列：林海 — how a meeting box is named on pages and slips."""
+    if mb.recused_assessment_id is None:
+        return mb.venue.name
+    a = mb.recused_assessment
+    who = a.person_name or a.organization_name
+    return f"{mb.venue.name}·{'旧式回避票' if mb.is_legacy_recusal else '单列'}：{who}"
 
 
 def _remapped(box_tally: Tally, mapping: dict[str, int]) -> Tally:
@@ -253,8 +336,11 @@ def _remapped(box_tally: Tally, mapping: dict[str, int]) -> Tally:
 
 
 def consolidated_tally(meeting: Meeting) -> Tally | None:
-    """One count per reporter over every box of the meeting (主会场, 分会场, 回避 boxes) and every imported
-    offline results file (MTG-6). Callers decide whether the user may see it (EVA-9, MTG-4)."""
+    """One count per reporter over every box of the meeting (main and 单列 boxes of 主会场 and 分会场) and
+    every imported offline results file (MTG-6). Callers decide whether the user may see it (EVA-9, MTG-4).
+
+    Per reporter the figures are exact: each reporter is rated in one box per venue. `valid_ballots` and
+    `ballots_by_category` count ballot papers, not voters — a voter with 单列 slips casts several."""
     merged: Tally | None = None
     subjects = [
         str(a) for a in meeting.agenda.order_by("mode", "position").values_list("assessment_id", flat=True)
@@ -286,7 +372,11 @@ def enter_paper_ballot(
     if counting is None:
         raise MeetingConflict("纸质票录入功能尚未启用。", code="unsupported")
     reverse = {int(a): s for s, a in meeting_box.subject_assessments.items()}
-    ratings = {reverse[a]: g for a, g in ratings_by_assessment.items() if a in reverse}
+    if any(int(a) not in reverse for a in ratings_by_assessment):
+        # A mark for a reporter this box does not rate (a recused reporter on the main 测评表, or another
+        # reporter on a 单列 slip) is a mis-keyed or wrong paper: refused, never silently dropped.
+        raise MeetingError("这张测评表所属票箱不包含所录的述职人，请核对测评表和票箱。", field="ratings")
+    ratings = {reverse[int(a)]: g for a, g in ratings_by_assessment.items()}
     return counting.enter_paper_ballot(
         actor=actor,
         box=meeting_box.box,

@@ -68,10 +68,10 @@ def test_the_day_screen_shows_turnout_but_no_tally_unless_announced(scene, world
     client.force_login(staff)
     assert client.post(reverse("meetings:day", args=[meeting.pk]), {"action": "start"}).status_code == 302
     client.post(reverse("meetings:day", args=[meeting.pk]), {"action": "open_voting"})
-    main = meeting.boxes.get(venue__is_main=True, recusing_attendee__isnull=True)
+    main = meeting.boxes.get(venue__is_main=True, recused_assessment__isnull=True)
     phone_vote(slips[main.pk][0].code, grade_all(main, "good"))
     live = client.get(reverse("meetings:day_live", args=[meeting.pk])).content.decode()
-    assert "1 / 7" in live and "陈志远" in live
+    assert "1 / 11" in live and "陈志远" in live
     client.post(reverse("meetings:day", args=[meeting.pk]), {"action": "close_voting"})
     page = client.get(reverse("meetings:day", args=[meeting.pk])).content.decode()
     assert "测评结果在党委研究前保密" in page and "测评结果（当场公布）" not in page
@@ -85,7 +85,7 @@ def test_announcing_on_the_spot_shows_the_count_once_sealed(scene, world, client
     scene.meeting.save(update_fields=["announces_on_spot"])
     meeting, _target, slips = _drafted(scene, world)
     voting.open_voting(actor=staff, meeting=meeting)
-    main = meeting.boxes.get(venue__is_main=True, recusing_attendee__isnull=True)
+    main = meeting.boxes.get(venue__is_main=True, recused_assessment__isnull=True)
     phone_vote(slips[main.pk][0].code, grade_all(main, "good"))
     voting.close_voting(actor=staff, meeting=meeting)
     client.force_login(staff)
