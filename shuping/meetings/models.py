@@ -355,11 +355,45 @@ class OfflineExport(models.Model):
     #: The imported tally inputs: [[category name, {assessment id: grade key}], …] in random order — no
     #: credential, no time, no order of voting (BAL-6); they join the meeting's consolidated count.
     tally_inputs = models.JSONField(_("计票数据"), default=list, blank=True)
+    #: The offline slips minted for this pack, per voter category name (their codes are on paper only).
+    slip_counts = models.JSONField(_("离线凭条数"), default=dict, blank=True)
+    #: The laptop's 清点核对 figures (issued, voided, cast …) as sealed in the results file.
+    figures = models.JSONField(_("离线会场清点数字"), default=dict, blank=True)
+    #: Set when a later export of the same box replaced this pack: its results file is then refused.
+    revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("离线会场包")
         verbose_name_plural = _("离线会场包")
         ordering = ["-exported_at"]
+
+    def __str__(self) -> str:
+        return str(self.serial)
+
+
+class OfflineVenue(models.Model):
+    """On the venue laptop (MTG-6): a venue pack loaded into this instance and the box it runs in.
+
+    The box is an ordinary ballot box of the engine whose credentials are the pack's slip hashes (keyed
+    by the pack's slip key, `BallotBox.slip_key_sealed`). `pack` is the verified pack payload; the pairing
+    secret is kept SM4-GCM-sealed under this laptop's data key, to sign the results file.
+    `subject_map` maps this box's subject ids to the pack's (the main server's) subject ids.
+    """
+
+    serial = models.UUIDField(_("会场包编号"), unique=True)
+    box = models.OneToOneField("ballots.BallotBox", on_delete=models.PROTECT, related_name="offline_venue")
+    pack = models.JSONField(_("会场包内容"))
+    secret_sealed = models.BinaryField(_("配对密钥（加密）"))
+    subject_map = models.JSONField(_("测评对象对应"), default=dict)
+    clerk = models.ForeignKey(USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    loaded_at = models.DateTimeField(_("载入时间"), auto_now_add=True)
+    results_written_at = models.DateTimeField(_("结果文件生成时间"), null=True, blank=True)
+    results_sm3 = models.CharField(_("结果文件摘要"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("离线会场（笔记本）")
+        verbose_name_plural = _("离线会场（笔记本）")
+        ordering = ["-loaded_at"]
 
     def __str__(self) -> str:
         return str(self.serial)

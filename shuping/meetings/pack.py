@@ -288,6 +288,43 @@ def compilation(meeting: Meeting) -> tuple[OfficialDocument, list[str]]:
     return _doc(meeting, f"{meeting.title}\n书面述职材料汇编", body), missing
 
 
+def _offline_certificate_files(meeting: Meeting, *, start: int) -> list[PackFile]:
+    """计票结果报告单 of each offline venue whose sealed results were imported (MTG-6): the laptop's
+    清点核对 figures as sealed in the results file; the original is the laptop's printout signed there."""
+    out: list[PackFile] = []
+    labels = (
+        ("issued", "生成凭条"),
+        ("voided", "作废凭条"),
+        ("handed_out", "发出凭条"),
+        ("phone", "手机投票"),
+        ("paper", "纸质有效票"),
+        ("spoiled", "废票"),
+        ("cast", "收回（投票）合计"),
+        ("valid", "有效票"),
+        ("not_returned", "未投票"),
+    )
+    exports = meeting.offline_exports.filter(imported_at__isnull=False, revoked_at__isnull=True)
+    for n, export in enumerate(exports.select_related("meeting_box__venue"), start=start):
+        figures = export.figures or {}
+        rows = tuple((label, str(figures.get(key, "—"))) for key, label in labels)
+        doc = _doc(
+            meeting,
+            f"{meeting.title}\n计票结果报告单（离线会场：{export.meeting_box.venue.name}）",
+            [
+                Paragraph(
+                    f"本会场在离线笔记本上投票，结果文件于 {chinese_date(timezone.localdate(export.imported_at))}"
+                    f"导入，共 {export.ballots_imported} 张选票，已计入本次会议的测评汇总。"
+                ),
+                Table(rows, header=("项目", "数量")),
+                Paragraph(f"结果文件 SM3 摘要：{export.results_sm3}"),
+                Paragraph("原件为会场笔记本打印、监票人和计票人签字的计票结果报告单，请核对其上抄写的摘要。"),
+            ],
+        )
+        out.append(PackFile(f"07-计票结果报告单-{n}-离线会场.pdf", documents.render_document_pdf(doc)))
+        out.append(PackFile(f"07-计票结果报告单-{n}-离线会场.docx", documents.render_document_docx(doc)))
+    return out
+
+
 def certificate_files(meeting: Meeting) -> list[PackFile]:
     """计票结果报告单 of every certified box (ballot engine II), else a placeholder saying why not yet."""
     out: list[PackFile] = []
@@ -304,6 +341,7 @@ def certificate_files(meeting: Meeting) -> list[PackFile]:
             )
             out.append(PackFile(f"07-计票结果报告单-{n}.pdf", printing.certificate_pdf(data)))
             out.append(PackFile(f"07-计票结果报告单-{n}.docx", printing.certificate_docx(data)))
+    out += _offline_certificate_files(meeting, start=len(out) // 2 + 1)
     if not out:
         doc = _doc(
             meeting,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from shuping.ballots.slips import qr_svg
 from shuping.core.access import scoped
 from shuping.core.errors import DomainError
+from shuping.documents.render import DocumentRenderError
 
 from . import offline
 from .models import MeetingBox
@@ -17,29 +21,61 @@ from .views import _managed
 MAX_RESULTS_BYTES = 5 * 1024 * 1024
 
 
+def _slips_pdf_href(
+    pack: offline.VenuePack, meeting_box: MeetingBox, vote_url: str, receipts_url: str
+) -> str:
+    """The printable slip sheet as a data: link (PDF), or "" if the PDF engine is unavailable here."""
+    from shuping.ballots import printing
+
+    try:
+        pdf = printing.slips_pdf(
+            box=meeting_box.box,
+            slips=pack.slips,
+            vote_url=vote_url or "（本会场只用纸质票）",
+            receipts_url=receipts_url,
+        )
+    except (DocumentRenderError, ImportError, OSError):
+        return ""
+    return "data:application/pdf;base64," + base64.b64encode(pdf).decode()
+
+
 @scoped(
-    "经 selectors.get_meeting_for 取会议（范围外 404）；仅组织部门工作人员可导出（否则 403）；配对密钥只在本次响应中出现"
+    "经 selectors.get_meeting_for 取会议（范围外 404）；仅组织部门工作人员可导出（否则 403）；配对密钥和离线凭条码只在本次响应中出现"
 )
 @require_POST
 def offline_export(request: HttpRequest, pk: int, box_pk: int) -> HttpResponse:
     meeting = _managed(request, pk)
     meeting_box = get_object_or_404(MeetingBox, meeting=meeting, pk=box_pk)
     try:
-        content, secret = offline.export_venue_pack(actor=request.user, meeting_box=meeting_box)
+        pack = offline.export_venue_pack(
+            actor=request.user, meeting_box=meeting_box, vote_url=request.POST.get("vote_url", "")
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("meetings:detail", pk=pk)
+    payload = offline.json.loads(pack.content)["payload"]
+    vote_url = payload["vote_url"]
+    receipts_url = f"{vote_url}{payload['public_id']}/receipts" if vote_url else ""
     response = render(
         request,
         "meetings/offline_export.html",
         {
             "meeting": meeting,
             "meeting_box": meeting_box,
-            "secret": secret,
-            "href": offline.pack_download_href(content),
+            "pack": pack,
+            "secret": pack.secret,
+            "vote_url": vote_url,
+            "receipts_url": receipts_url,
+            "counts": sorted(pack.export.slip_counts.items()),
+            "href": offline.pack_download_href(pack.content),
+            "pdf_href": _slips_pdf_href(pack, meeting_box, vote_url, receipts_url),
+            "sheet": [
+                {"slip": s, "qr": qr_svg(f"{vote_url}#{s.code}") if vote_url else ""} for s in pack.slips
+            ],
         },
     )
     response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -58,5 +94,9 @@ def offline_import(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已导入离线会场结果：{export.ballots_imported}张选票。")
+        messages.success(
+            request,
+            f"已导入{export.meeting_box.venue.name}的离线会场结果：{export.ballots_imported}张选票，"
+            f"已计入本次会议的测评汇总。结果文件 SM3 摘要 {export.results_sm3[:16]}…，请与会场计票结果报告单上抄写的摘要核对。",
+        )
     return redirect("meetings:detail", pk=pk)

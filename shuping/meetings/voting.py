@@ -24,7 +24,7 @@ from shuping.ballots import services as ballot_services
 from shuping.ballots.choices import BoxStatus, Section
 from shuping.ballots.tally import BallotData, Tally, tally
 
-from . import rules
+from . import offline, rules
 from .choices import AttendeeCategory
 from .models import Attendee, Meeting, MeetingBox
 from .services import MeetingConflict, MeetingError, _audit
@@ -238,7 +238,7 @@ def open_voting(*, actor: User | None, meeting: Meeting, source: str = "web") ->
     """Start voting in every box that has slips (MTG-4); the announcement choice is fixed before."""
     counting = _counting()
     opened = 0
-    for mb in meeting.boxes.select_related("box"):
+    for mb in offline.online_boxes(meeting).select_related("box"):  # offline venues vote on a laptop
         box = mb.box
         if box.status != BoxStatus.DRAFT or not box.credentials.filter(is_rehearsal=False).exists():
             continue
@@ -284,9 +284,9 @@ def close_voting(*, actor: User | None, meeting: Meeting, source: str = "web") -
 
 def voting_state(meeting: Meeting) -> str:
     """not_set_up / draft / open / counting / closed — the least advanced box decides."""
-    statuses = [s for s in meeting.boxes.values_list("box__status", flat=True)]
-    if not statuses:
-        return "not_set_up"
+    statuses = [s for s in offline.online_boxes(meeting).values_list("box__status", flat=True)]
+    if not statuses:  # no box, or every venue votes offline (MTG-6)
+        return str(BoxStatus.CLOSED) if meeting.boxes.exists() else "not_set_up"
     for s in (BoxStatus.DRAFT, BoxStatus.REHEARSAL, BoxStatus.OPEN, "counting"):
         if s in statuses:
             return str(s)
@@ -297,8 +297,10 @@ def turnout(meeting: Meeting) -> dict[str, Any]:
     """Slips issued and used per box and in all (MTG-4) — ballot engine's turnout, never ballot contents."""
     read = getattr(ballot_selectors, "cached_turnout", ballot_selectors.turnout)
     rows = []
-    for mb in meeting.boxes.select_related("box", "venue", "recused_assessment").order_by(
-        "-venue__is_main", "venue__position", "venue_id", "pk"
+    for mb in (
+        offline.online_boxes(meeting)  # an offline venue's count comes with its results file (MTG-6)
+        .select_related("box", "venue", "recused_assessment")
+        .order_by("-venue__is_main", "venue__position", "venue_id", "pk")
     ):
         t = read(mb.box)
         rows.append({"meeting_box": mb, "name": box_label(mb), **t})
@@ -393,8 +395,8 @@ def certify(*, actor: User | None, meeting: Meeting, scrutineers: str = "", coun
     if counting is None:
         raise MeetingConflict("计票结果报告单功能尚未启用。", code="unsupported")
     out = []
-    with transaction.atomic():
-        for mb in meeting.boxes.select_related("box"):
+    with transaction.atomic():  # an offline venue's 报告单 is certified on its laptop (MTG-6)
+        for mb in offline.online_boxes(meeting).select_related("box"):
             if hasattr(mb.box, "certificate"):
                 out.append(mb.box.certificate)
                 continue

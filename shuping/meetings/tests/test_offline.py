@@ -15,8 +15,8 @@ from .test_meeting import prepare
 def _exported(scene, world):
     meeting, _plan, _boxes, _slips = prepare(scene, world)
     sub = meeting.boxes.get(venue__is_main=False)
-    content, secret = offline.export_venue_pack(actor=world.organizer_staff, meeting_box=sub)
-    return meeting, sub, json.loads(content), secret
+    pack = offline.export_venue_pack(actor=world.organizer_staff, meeting_box=sub)
+    return meeting, sub, json.loads(pack.content), pack.secret
 
 
 def _results(pack, secret, grade="good"):
@@ -74,3 +74,64 @@ def test_a_replayed_results_file_is_refused(scene, world):
             actor=world.organizer_staff, meeting=meeting, data=_results(pack, secret, "average")
         )
     assert voting.consolidated_tally(meeting).result(str(scene.county.pk)).valid == 2
+
+
+@pytest.mark.req("MTG-6")
+def test_exporting_voids_the_online_slips_and_a_re_export_replaces_the_lost_pack(scene, world):
+    meeting, sub, first_pack, first_secret = _exported(scene, world)
+    assert not sub.box.credentials.filter(is_voided=False).exists()  # online slips can no longer vote
+    assert offline.online_boxes(meeting).filter(pk=sub.pk).count() == 0
+    second = offline.export_venue_pack(actor=world.organizer_staff, meeting_box=sub)
+    assert len(second.slips) == 2  # as many as the pack it replaces
+    hashes = {c["hash"] for c in json.loads(second.content)["payload"]["credentials"]}
+    assert hashes.isdisjoint(c["hash"] for c in first_pack["payload"]["credentials"])  # new slips
+    with pytest.raises(ReplayedFile):  # the lost pack's results are refused from now on
+        offline.import_results(
+            actor=world.organizer_staff, meeting=meeting, data=_results(first_pack, first_secret)
+        )
+    export = offline.import_results(
+        actor=world.organizer_staff,
+        meeting=meeting,
+        data=_results(json.loads(second.content), second.secret),
+    )
+    assert export.serial == second.export.serial
+    with pytest.raises(offline.MeetingConflict):  # imported: no third pack for this venue
+        offline.export_venue_pack(actor=world.organizer_staff, meeting_box=sub)
+
+
+@pytest.mark.req("MTG-6")
+def test_a_results_file_with_more_ballots_than_slips_of_a_category_is_refused(scene, world):
+    meeting, _sub, pack, secret = _exported(scene, world)
+    subjects = [str(s["id"]) for s in pack["payload"]["box"]["subjects"]]
+    three = [("党代表", {s: "good" for s in subjects})] * 3
+    with pytest.raises(TamperedFile):
+        offline.import_results(
+            actor=world.organizer_staff,
+            meeting=meeting,
+            data=offline.seal_results(pack=pack, pairing_secret=secret, ballots=three),
+        )
+    two = three[:2]
+    bad_figures = offline.seal_results(
+        pack=pack, pairing_secret=secret, ballots=two, figures={"issued": 2, "cast": 3}
+    )
+    with pytest.raises(TamperedFile):
+        offline.import_results(actor=world.organizer_staff, meeting=meeting, data=bad_figures)
+
+
+@pytest.mark.req("MTG-6")
+def test_the_imported_venue_has_its_certificate_in_the_meeting_pack(scene, world):
+    from shuping.meetings import pack as meeting_pack
+
+    meeting, _sub, pack, secret = _exported(scene, world)
+    figures = {"issued": 2, "voided": 0, "handed_out": 2, "phone": 1, "paper": 1, "spoiled": 0, "cast": 2}
+    subjects = [str(s["id"]) for s in pack["payload"]["box"]["subjects"]]
+    data = offline.seal_results(
+        pack=pack,
+        pairing_secret=secret,
+        ballots=[("党代表", {s: "good" for s in subjects})] * 2,
+        figures=figures,
+    )
+    offline.import_results(actor=world.organizer_staff, meeting=meeting, data=data)
+    names = [f.name for f in meeting_pack.certificate_files(meeting)]
+    assert any("离线会场" in n and n.endswith(".pdf") for n in names)
+    assert any("离线会场" in n and n.endswith(".docx") for n in names)
