@@ -207,39 +207,114 @@ def sign_in_sheet(meeting: Meeting) -> OfficialDocument:
     return _doc(meeting, f"{meeting.title}\n签到表", body)
 
 
-def paper_ballot(meeting: Meeting) -> OfficialDocument:
-    """The ballot on paper: reporters × the campaign's grades, boxes to tick, the slip code to copy."""
-    on_site, written = _agenda(meeting)
-    grades = list(meeting.campaign.settings.get("grade_scale") or ["好", "较好", "一般", "差"])
-    header = ("序号", "述职人", *grades)
+def _grades(meeting: Meeting) -> list[str]:
+    return list(meeting.campaign.settings.get("grade_scale") or ["好", "较好", "一般", "差"])
 
-    def rows(items):
-        return tuple(
-            (
-                str(n),
-                f"{i.assessment.organization.short_name or i.assessment.organization_name} {i.assessment.person_name}",
-                *["□"] * len(grades),
-            )
-            for n, i in enumerate(items, 1)
+
+def _ballot_rows(items, grades) -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        (
+            str(n),
+            f"{i.assessment.organization.short_name or i.assessment.organization_name} {i.assessment.person_name}",
+            *["□"] * len(grades),
         )
+        for n, i in enumerate(items, 1)
+    )
 
+
+def _main_ballot(meeting: Meeting, items, *, venue: str = "", left_out: list[str] = ()) -> OfficialDocument:
+    """The main 测评表: the reporters this venue's main box rates (recused ones are on their 单列 表)."""
+    grades = _grades(meeting)
+    header = ("序号", "述职人", *grades)
+    on_site = [i for i in items if i.is_on_site]
+    written = [i for i in items if not i.is_on_site]
+    note = (
+        "说明：请在每位述职人员对应的评价等次栏内划“√”，每人只能选一个等次；多选或不选视为对该人弃权。"
+        "述职人员本人回避，不对自己作出评价。本表不记名，投票后投入票箱。"
+    )
+    if left_out:
+        note += (
+            f"{'、'.join(left_out)}同志参加本会场测评，本表不列；对其评价使用单列测评表"
+            "（其本人不领取对自己的单列测评表）。"
+        )
     body: list = [
-        Paragraph(
-            "说明：请在每位述职人员对应的评价等次栏内划“√”，每人只能选一个等次；多选或不选视为对该人弃权。"
-            "述职人员本人回避，不对自己作出评价。本表不记名，投票后投入票箱。"
-        ),
+        Paragraph(note),
         Heading("一、现场述职人员", 1),
-        Table(rows(on_site) or (("", "", *[""] * len(grades)),), header=header),
+        Table(_ballot_rows(on_site, grades) or (("", "", *[""] * len(grades)),), header=header),
     ]
     if written:
-        body += [Heading("二、书面述职人员", 1), Table(rows(written), header=header)]
+        body += [Heading("二、书面述职人员", 1), Table(_ballot_rows(written, grades), header=header)]
     body.append(Paragraph("凭条码：＿＿＿＿＿＿＿＿＿＿（纸质票录入时核对）"))
+    title = f"{meeting.campaign.year}年度党委（党组）书记抓基层党建工作\n民主评议测评表"
+    return _doc(meeting, title + (f"（{venue}）" if venue else ""), body, issuer=_department(meeting))
+
+
+def _single_ballot(meeting: Meeting, item, *, venue: str) -> OfficialDocument:
+    """单列测评表: one recused reporter, rated by every voter at the venue except themselves (MTG-2)."""
+    grades = _grades(meeting)
+    name = item.assessment.person_name or item.assessment.organization_name
+    body = [
+        Paragraph(
+            f"说明：本表只对{name}同志作出评价，与主测评表分开填写、分开投入票箱。"
+            f"{name}同志本人回避，不领取、不填写本表。请在对应的评价等次栏内划“√”，只能选一个等次。本表不记名。"
+        ),
+        Table(_ballot_rows([item], grades), header=("序号", "述职人", *grades)),
+        Paragraph("凭条码：＿＿＿＿＿＿＿＿＿＿（本表单独的凭条，纸质票录入时核对）"),
+    ]
     return _doc(
         meeting,
-        f"{meeting.campaign.year}年度党委（党组）书记抓基层党建工作\n民主评议测评表",
+        f"{meeting.campaign.year}年度党委（党组）书记抓基层党建工作\n民主评议单列测评表（{venue}·{name}）",
         body,
         issuer=_department(meeting),
     )
+
+
+def paper_ballots(meeting: Meeting) -> list[tuple[str, OfficialDocument]]:
+    """The ballots on paper, as `voting.box_plan` makes the boxes (MTG-2, MTG-5): "05-测评表" for the main
+    room's main box (reporters recused there left out), "05-测评表-<venue>" for a 分会场 whose main box
+    rates other reporters, and "05-测评表-单列-<name>" for each recused reporter's 单列 box."""
+    from .voting import box_plan
+
+    items = {
+        i.assessment_id: i
+        for i in meeting.agenda.select_related("assessment__organization").order_by("mode", "position")
+    }
+    plan, _warnings = box_plan(meeting)
+    if not plan:  # no voting attendance yet: every reporter on one 测评表
+        return [("05-测评表", _main_ballot(meeting, list(items.values())))]
+    venues = {v.pk: v for v in meeting.venues.all()}
+    main_subjects = next((p.subjects for p in plan if p.recused is None and venues[p.venue].is_main), None)
+    out: list[tuple[str, OfficialDocument]] = []
+    for p in sorted(plan, key=lambda p: (p.recused is not None, not venues[p.venue].is_main)):
+        venue = venues[p.venue]
+        if p.recused is None:
+            left_out = [
+                _person(items[q.recused]) for q in plan if q.venue == p.venue and q.recused is not None
+            ]
+            subjects = [items[a] for a in p.subjects]
+            if venue.is_main:
+                stem = "05-测评表"
+            elif p.subjects == main_subjects:
+                continue  # the same 测评表 as the main room's
+            else:
+                stem = f"05-测评表-{venue.name}"
+            out.append((stem, _main_ballot(meeting, subjects, venue=venue.name, left_out=left_out)))
+        else:
+            item = items[p.recused]
+            stem = f"05-测评表-单列-{_person(item)}"
+            if any(n == stem for n, _d in out):
+                stem = f"{stem}-{venue.name}"
+            out.append((stem, _single_ballot(meeting, item, venue=venue.name)))
+    return out
+
+
+def _person(item) -> str:
+    return item.assessment.person_name or item.assessment.organization_name
+
+
+def paper_ballot(meeting: Meeting) -> OfficialDocument:
+    """The main room's 测评表 (the first of `paper_ballots`)."""
+    return paper_ballots(meeting)[0][1]
 
 
 def compilation(meeting: Meeting) -> tuple[OfficialDocument, list[str]]:
@@ -388,11 +463,13 @@ def build_pack(meeting: Meeting, progress: Callable[[int, int, str], None] | Non
     for n, (name, builder, is_official, signed) in enumerate(BUILDERS, start=1):
         if progress:
             progress(n - 1, total, f"正在生成{name[3:]}")
-        doc = builder(meeting)
-        if not is_official:
-            doc = replace(doc, layout="plain", subtitle=_subtitle(meeting), has_signature=signed)
-        files.append(PackFile(f"{name}.docx", documents.render_document_docx(doc)))
-        files.append(PackFile(f"{name}.pdf", documents.render_document_pdf(doc)))
+        # The 测评表 are several papers when attendees recuse themselves: the main one and the 单列 ones.
+        docs = paper_ballots(meeting) if builder is paper_ballot else [(name, builder(meeting))]
+        for stem, doc in docs:
+            if not is_official:
+                doc = replace(doc, layout="plain", subtitle=_subtitle(meeting), has_signature=signed)
+            files.append(PackFile(f"{stem}.docx", documents.render_document_docx(doc)))
+            files.append(PackFile(f"{stem}.pdf", documents.render_document_pdf(doc)))
     if progress:
         progress(total - 1, total, "正在生成计票结果报告单")
     files += certificate_files(meeting)

@@ -26,7 +26,7 @@ def _docx_text(data: bytes) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
-@pytest.mark.req("MTG-5", "EVA-8")
+@pytest.mark.req("MTG-5", "EVA-8", "MTG-2")
 def test_one_click_builds_the_pack_as_a_job_with_every_document_filled(scene, world, tmp_path):
     staff = world.organizer_staff
     meeting, _plan, _boxes, slips = prepare(scene, world)
@@ -59,8 +59,19 @@ def test_one_click_builds_the_pack_as_a_job_with_every_document_filled(scene, wo
     # The chair's script names each on-site reporter in order, then the written ones.
     assert script.index("请中共乙县委员会陈志远同志述职") < script.index("请中共丁县委员会林海同志述职")
     assert "周文" in script and "马建国" in script
+    # 回避 (MTG-2): 林海 attends the main room, so its 测评表 does not list him; his 单列测评表 does, and
+    # says he does not take it. The 分会场, where nobody recuses, rates all three on its own 测评表.
     ballot = _docx_text(archive.read("05-测评表.docx"))
-    assert "书面述职人员" in ballot and "□" in ballot and "林海" in ballot
+    assert "书面述职人员" in ballot and "□" in ballot and "陈志远" in ballot and "周文" in ballot
+    assert "丁县委 林海" not in ballot and "林海同志参加本会场测评，本表不列" in ballot
+    single = _docx_text(archive.read("05-测评表-单列-林海.docx"))
+    assert "丁县委 林海" in single and "林海同志本人回避，不领取、不填写本表" in single
+    assert "陈志远" not in single and "周文" not in single
+    sub = _docx_text(archive.read("05-测评表-丁县分会场.docx"))
+    assert all(name in sub for name in ("陈志远", "丁县委 林海", "周文"))
+    assert sorted(n for n in names if n.startswith("05-")) == sorted(
+        f"05-测评表{s}.{ext}" for s in ("", "-单列-林海", "-丁县分会场") for ext in ("docx", "pdf")
+    )
     sign_in = _docx_text(archive.read("04-签到表.docx"))
     assert "王伟" in sign_in and "丁县分会场" in sign_in
     compilation = _docx_text(archive.read("06-材料汇编.docx"))
