@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
 from ninja.security import django_auth
 
+from shuping.campaigns import selectors as campaign_selectors
 from shuping.core.api_base import api_access
 
-from . import selectors
+from . import permissions, selectors, services
+from .scoring import GRADES
 
 router = Router(tags=["evaluations"], auth=django_auth)
 
@@ -75,3 +79,130 @@ def list_evaluations(request, campaign_id: int | None = None):
 def get_evaluation(request, evaluation_id: int):
     e = selectors.get_evaluation_for(request.user, evaluation_id)
     return _out(e, request.user)
+
+
+# --- the campaign's rules (EVA-1, EVA-2) ----------------------------------------------------------------
+
+
+class VetoSchema(Schema):
+    flag: str
+    label: str
+    cap: str
+
+
+class ThresholdSchema(Schema):
+    min_percent: Decimal
+    measure: str = "top_rate"
+    rules_out: str = "好"
+
+
+class ConfigOut(Schema):
+    campaign_id: int
+    is_saved: bool
+    carried_from_year: int | None
+    origin: str
+    is_locked: bool
+    weights: dict[str, int]
+    lower_min_percent: Decimal
+    bands: dict[str, Decimal]
+    vetoes: list[VetoSchema]
+    ballot_thresholds: list[ThresholdSchema]
+    adjustment_cap: Decimal | None
+    top_max_percent: Decimal | None
+    rounding: str
+    pool_below: int
+    disagreement_percent: int
+    groups: dict[str, str]
+    rule: str
+
+
+class ConfigIn(Schema):
+    """Fields left out keep their value; `adjustment_cap` / `top_max_percent` given as null clear it."""
+
+    weights: dict[str, int] | None = None
+    lower_min_percent: int | None = None
+    bands: dict[str, Decimal] | None = None
+    vetoes: list[VetoSchema] | None = None
+    ballot_thresholds: list[ThresholdSchema] | None = None
+    adjustment_cap: Decimal | None = None
+    top_max_percent: Decimal | None = None
+    rounding: str | None = None
+    pool_below: int | None = None
+    disagreement_percent: int | None = None
+    groups: dict[str, str] | None = None
+
+
+def _config_out(campaign) -> dict:
+    config = selectors.config_for(campaign)
+    weights, own_weights = selectors.weights_of(campaign)
+    lower, own_lower = selectors.lower_percent_of(campaign)
+    return {
+        "campaign_id": campaign.pk,
+        "is_saved": config.pk is not None,
+        "carried_from_year": config.copied_from.campaign.year if config.copied_from_id else None,
+        "origin": selectors.config_origin(campaign, config, own_weights=own_weights, own_lower=own_lower),
+        "is_locked": services.is_config_locked(campaign),
+        "weights": weights,
+        "lower_min_percent": Decimal(lower.numerator) / Decimal(lower.denominator),
+        "bands": {str(g): Decimal(str(f)) for g, f in config.bands or []},
+        "vetoes": list(config.vetoes or []),
+        "ballot_thresholds": list(config.ballot_thresholds or []),
+        "adjustment_cap": config.adjustment_cap,
+        "top_max_percent": config.top_max_percent,
+        "rounding": config.rounding,
+        "pool_below": config.pool_below,
+        "disagreement_percent": config.disagreement_percent,
+        "groups": dict(config.groups or {}),
+        "rule": selectors.quota_rule(campaign, config).describe(),
+    }
+
+
+def _rules_campaign(request, campaign_id: int):
+    campaign = campaign_selectors.get_campaign_for(request.user, campaign_id)
+    if not permissions.can_view_calibration(request.user, campaign):
+        raise PermissionDenied
+    return campaign
+
+
+def _json_number(value: Decimal) -> int | str:
+    return int(value) if value == value.to_integral_value() else str(value.normalize())
+
+
+@router.get("/evaluations/campaigns/{campaign_id}/config", response=ConfigOut)
+@api_access(
+    "scoped",
+    "经 campaigns.selectors.get_campaign_for 取考核（404）；同等次校准页面，只对组织部门工作人员和部门领导（403，EVA-9）",
+)
+def get_evaluation_config(request, campaign_id: int):
+    return _config_out(_rules_campaign(request, campaign_id))
+
+
+@router.put("/evaluations/campaigns/{campaign_id}/config", response=ConfigOut)
+@api_access(
+    "scoped",
+    "经 get_campaign_for（404）；须为组织部门工作人员（403）；经 services.save_config 校验，研究确定后锁定（409，EVA-4）",
+)
+def put_evaluation_config(request, campaign_id: int, payload: ConfigIn):
+    campaign = _rules_campaign(request, campaign_id)
+    if not permissions.can_manage_evaluations(request.user, campaign):
+        raise PermissionDenied
+    given = payload.dict(exclude_unset=True)
+    fields: dict = {}
+    for name, value in given.items():
+        if name == "bands" and value is not None:
+            if set(value) - set(GRADES[:-1]):
+                raise services.EvaluationError("分数段只设“好”“较好”“一般”的最低分。", field="bands")
+            fields["bands"] = [[g, _json_number(value[g])] for g in GRADES[:-1] if g in value]
+        elif name == "ballot_thresholds" and value is not None:
+            fields[name] = [{**t, "min_percent": _json_number(t["min_percent"])} for t in value]
+        elif (
+            name in ("bands", "vetoes", "ballot_thresholds", "groups", "rounding", "pool_below")
+            and value is None
+        ):
+            continue  # null means "leave as it is" for fields that cannot be empty
+        elif name == "disagreement_percent" and value is None:
+            continue
+        else:
+            fields[name] = value
+    services.save_config(actor=request.user, campaign=campaign, source="api", **fields)
+    return _config_out(campaign)

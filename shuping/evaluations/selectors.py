@@ -136,6 +136,7 @@ def config_for(campaign: Campaign) -> EvaluationConfig:
         EvaluationConfig.objects.filter(
             campaign__organizer_id=campaign.organizer_id, campaign__year__lt=campaign.year
         )
+        .select_related("campaign")
         .order_by("-campaign__year")
         .first()
     )
@@ -198,6 +199,36 @@ def group_of(assessment: Assessment, config: EvaluationConfig) -> str:
     groups = config.groups or {}
     kind = assessment.organization_kind
     return groups.get(kind) or DEFAULT_GROUPS.get(kind) or OTHER_GROUP
+
+
+def group_kinds(campaign: Campaign, config: EvaluationConfig) -> list[str]:
+    """The organization kinds the rules page names groups for: those assessed this year, and any already
+    given a group name (in OrgKind's order)."""
+    from shuping.orgs.choices import OrgKind
+
+    kinds = set(
+        campaign.assessments.filter(is_excluded=False).values_list("organization_kind", flat=True).distinct()
+    ) | set((config.groups or {}).keys())
+    order = {k: i for i, k in enumerate(OrgKind.values)}
+    return sorted((k for k in kinds if k), key=lambda k: (order.get(k, len(order)), k))
+
+
+def config_origin(campaign: Campaign, config: EvaluationConfig, *, own_weights: bool, own_lower: bool) -> str:
+    """Where the rules on the page come from, in a sentence (last year's carried over, or the defaults)."""
+    source = config.copied_from.campaign.year if config.copied_from_id else None
+    if config.pk is None:
+        text = (
+            f"以下沿用 {source} 年设置，尚未保存为本年度规则；核对或修改后保存。"
+            if source
+            else "本单位没有上年度设置，以下为默认规则，保存后生效。"
+        )
+    else:
+        text = f"本年度规则已保存（最初沿用 {source} 年设置）。" if source else "本年度规则已保存。"
+    if not own_weights:
+        text += "权重尚未设定，暂按默认值（民主评议 30%、实地考核 40%、平时了解 30%）计算。"
+    if not own_lower:
+        text += f"“较好”及以下比例尚未设定，暂按默认 {DEFAULT_LOWER_PERCENT}% 计算。"
+    return text
 
 
 # --- the calibration screen ---------------------------------------------------------------------------

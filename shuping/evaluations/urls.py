@@ -5,6 +5,7 @@ from . import views
 app_name = "evaluations"
 urlpatterns = [
     path("campaigns/<int:pk>/", views.calibration, name="calibration"),
+    path("campaigns/<int:pk>/rules/", views.config, name="config"),
     path("campaigns/<int:pk>/decisions/", views.decisions, name="decisions"),
     path("campaigns/<int:pk>/forms/", views.batch_forms, name="batch_forms"),
     path("assessments/<int:pk>/", views.assessment, name="assessment"),

@@ -15,7 +15,7 @@ from shuping.campaigns import selectors as campaign_selectors
 from shuping.core.access import scoped
 from shuping.core.errors import DomainError
 
-from . import documents, permissions, selectors, services
+from . import documents, forms, permissions, selectors, services
 from .choices import EvaluationStatus, Grade, RecusalReason, StepKind
 from .models import Evaluation
 
@@ -87,6 +87,58 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
         }
     )
     return render(request, "evaluations/calibration.html", context)
+
+
+@scoped(
+    "经 campaigns.selectors.get_campaign_for 取考核（404）；同等次校准页面：组织部门工作人员和部门领导可查看（否则 403，EVA-9）；保存须为组织部门工作人员（403）；党委（党组）研究确定后锁定（EVA-4）"
+)
+def config(request: HttpRequest, pk: int) -> HttpResponse:
+    """The campaign's rules (EVA-1, EVA-2): weights, score bands, vetoes, ballot thresholds, quota, rounding,
+    groups and pooling — prefilled from last year's, saved through services.save_config."""
+    campaign = _campaign(request, pk)
+    can_manage = permissions.can_manage_evaluations(request.user, campaign)
+    locked = services.is_config_locked(campaign)
+    current = selectors.config_for(campaign)
+    weights, own_weights = selectors.weights_of(campaign)
+    lower, own_lower = selectors.lower_percent_of(campaign)
+    form = forms.ConfigForm(
+        request.POST if request.method == "POST" else None,
+        config=current,
+        weights=weights,
+        lower=lower,
+        kinds=selectors.group_kinds(campaign, current),
+    )
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if locked:
+            messages.error(
+                request, "本年度已有考核对象经党委（党组）研究确定，综合评价规则已锁定，不能修改。"
+            )
+            return redirect("evaluations:config", pk=campaign.pk)
+        if form.is_valid():
+            try:
+                services.save_config(actor=request.user, campaign=campaign, **form.to_fields())
+            except DomainError as exc:
+                form.add_section_error(exc.field, exc.message)
+            else:
+                messages.success(request, "综合评价规则已保存。请在等次校准页面重新计算综合得分。")
+                return redirect("evaluations:config", pk=campaign.pk)
+    return render(
+        request,
+        "evaluations/config.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "config": current,
+            "carried": selectors.config_origin(
+                campaign, current, own_weights=own_weights, own_lower=own_lower
+            ),
+            "can_edit": can_manage and not locked,
+            "can_manage": can_manage,
+            "locked": locked,
+        },
+    )
 
 
 def _recusals(text: str) -> list[dict]:

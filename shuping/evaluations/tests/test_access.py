@@ -41,6 +41,8 @@ def test_county_department_cannot_see_its_secretarys_results_in_the_prefecture_c
     urls = [
         f"/evaluations/campaigns/{campaign.pk}/",
         f"/evaluations/campaigns/{campaign.pk}/decisions/",
+        f"/evaluations/campaigns/{campaign.pk}/rules/",
+        f"/api/v1/evaluations/campaigns/{campaign.pk}/config",
         f"/evaluations/assessments/{assessment.pk}/",
         f"/evaluations/assessments/{assessment.pk}/form.docx",
         f"/api/v1/evaluations/{evaluation.pk}",
