@@ -119,12 +119,6 @@ def active_exports(meeting: Meeting):
     return meeting.offline_exports.filter(revoked_at__isnull=True)
 
 
-def offline_box_ids(meeting: Meeting) -> set[int]:
-    """Meeting boxes whose venue votes offline: their online slips are void, they never open on the
-    server, and their count arrives in the imported results file (voting.py skips them)."""
-    return set(active_exports(meeting).values_list("meeting_box_id", flat=True))
-
-
 def online_boxes(meeting: Meeting):
     """The meeting's boxes that vote on the server: all but those exported to an offline venue."""
     return meeting.boxes.exclude(pk__in=active_exports(meeting).values("meeting_box_id"))
