@@ -22,11 +22,19 @@ from .models import Meeting
 GRADES = ("good", "good", "good", "fairly_good", "fairly_good", "average")
 
 
-def _attendance(meeting: Meeting, actor: Any, sizes: dict[str, int]) -> None:
+def _attendance(
+    meeting: Meeting, actor: Any, sizes: dict[str, int], named: dict[str, list] | None = None
+) -> None:
     venue = meeting.venues.get(is_main=True)
     for category, headcount in sizes.items():
         services.set_attendance(
-            actor=actor, meeting=meeting, venue=venue, category=category, headcount=headcount, source="system"
+            actor=actor,
+            meeting=meeting,
+            venue=venue,
+            category=category,
+            headcount=headcount,
+            attendees=(named or {}).get(category, ()),
+            source="system",
         )
 
 
@@ -38,8 +46,9 @@ def build_demo_meetings(
 
     `actor` must be organizer staff of the campaign's organizer (the ballot engine checks it). The held
     meeting hears the first `per_meeting` assessees with a secretary (on-site first, written listed),
-    has its plan sent up when the campaign came from an upper notice, slips issued to every voting
-    attendee, every slip voted on a phone (grades drawn with `seed`), voting closed and sealed, the count
+    has its plan sent up when the campaign came from an upper notice, its first reporter attending as a
+    committee member (so recused from their own rating: a main box and a 单列 box, MTG-2), slips issued to
+    every voting attendee, every slip voted on a phone (grades drawn with `seed`), voting closed and sealed, the count
     certified when ballot engine II is present, and the presiding secretary's commentary final on every
     reporter (代录). The planned meeting takes the next `per_meeting` assessees, attendance recorded, 点评稿
     drafted. Either is None when the campaign has too few assessees.
@@ -60,6 +69,9 @@ def build_demo_meetings(
         source="system",
     )
     services.set_agenda(actor=actor, meeting=held, assessments=batches[0], source="system")
+    # The first reporter also sits on the committee: they vote, but never on themselves (回避, MTG-2) —
+    # the room gets a main box without them and a 单列 box on them that everybody else votes in.
+    first = batches[0][0]
     _attendance(
         held,
         actor,
@@ -68,6 +80,13 @@ def build_demo_meetings(
             AttendeeCategory.PARTY_CONGRESS: 6,
             AttendeeCategory.GRASSROOTS: 5,
             AttendeeCategory.GUIDANCE: 2,
+        },
+        named={
+            AttendeeCategory.COMMITTEE_MEMBER: [
+                services.AttendeeInput(
+                    first.person_name, f"{first.organization_name}书记", person_id=first.person_id
+                )
+            ]
         },
     )
     services.add_commenter(
