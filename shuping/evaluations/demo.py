@@ -2,6 +2,10 @@
 this year's campaign awaiting 研究 as far as its assessees have got. Everything goes through the services the
 pages use: observations scored through fieldwork (FLD-4), composites, proposals meeting the quota (EVA-2),
 opinions drafted and affirmed (EVA-3), then 科室拟定 → 部务会 (→ 常委会) with minutes (EVA-4).
+
+The rules: 民主评议 30 / 实地考核 40 / 平时了解 30, with 述职报告质量 and 点评指出问题 at weight 0 — computed
+from the reports and commentaries the reports and meetings demos left (this year's campaign) and listed for
+reference only. Last year's rules are saved first, so this year's are carried over from them (EVA-1).
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from shuping.core.errors import DomainError
 
 from . import services
 from .choices import EvaluationStatus, StepKind
+
+#: EVA-1's demo weights; report quality and commentary problems reference-only (weight 0).
+DEMO_WEIGHTS = {"ballot": 30, "field": 40, "observations": 30, "report": 0, "commentary": 0}
 
 ACHIEVEMENTS = (
     "认真履行抓基层党建第一责任人职责，带头研究解决基层党建重点难点问题。",
@@ -147,10 +154,15 @@ def build_demo_evaluations(*, campaign: Campaign, actor: Any, seed: int = 2024) 
                 source="system",
             )
         previous = campaign_services.confirm_scope(actor=actor, campaign=previous, source="system")
+    if not services.is_config_locked(previous) and not (previous.settings or {}).get("weights"):
+        services.save_config(actor=actor, campaign=previous, weights=DEMO_WEIGHTS, source="system")
     _to_evaluation(previous, actor)
     decided = _propose(previous, actor, rng)
     if decided:
         _chain(previous, actor, decided, approve=True)
+    if not services.is_config_locked(campaign) and not (campaign.settings or {}).get("weights"):
+        # Carried over from last year's rules (selectors.config_for), with the same weights.
+        services.save_config(actor=actor, campaign=campaign, weights=DEMO_WEIGHTS, source="system")
     _to_evaluation(campaign, actor)
     awaiting = _propose(campaign, actor, rng)
     if awaiting:

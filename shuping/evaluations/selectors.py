@@ -276,12 +276,22 @@ def calibration(campaign: Campaign) -> dict:
             flagged[d.key] = d.line
     weights, own_weights = weights_of(campaign)
     lower, own_lower = lower_percent_of(campaign)
+    # Columns: the weighted components, then any other component with a score (listed for reference).
+    names = [n for n, w in weights.items() if w] + [n for n, w in weights.items() if not w]
+    names += sorted(
+        {n for e in evaluations for n, v in (e.components or {}).items() if v.get("score") is not None}
+        - set(names),
+        key=lambda n: list(scoring.COMPONENT_LABELS).index(n) if n in scoring.COMPONENT_LABELS else 99,
+    )
+    columns = [
+        {"name": n, "label": scoring.COMPONENT_LABELS.get(n, n), "weight": weights.get(n, 0)} for n in names
+    ]
     rows = [
         {
             "evaluation": e,
             "assessment": e.assessment,
             "group": group_by_key.get(e.pk, "只述职不定等次"),
-            "scores": {n: (e.components or {}).get(n, {}).get("score_text", "—") for n in weights},
+            "scores": {n: (e.components or {}).get(n, {}).get("score_text", "—") for n in names},
             "disagreement": flagged.get(e.pk, ""),
         }
         for e in evaluations
@@ -292,6 +302,8 @@ def calibration(campaign: Campaign) -> dict:
         "groups": groups,
         "rows": rows,
         "weights": weights,
+        "columns": columns,
+        "reference": [c["label"] for c in columns if not c["weight"]],
         "own_weights": own_weights,
         "lower_percent": lower,
         "own_lower": own_lower,
