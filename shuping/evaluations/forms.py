@@ -20,7 +20,7 @@ from .selectors import DEFAULT_GROUPS, OTHER_GROUP
 
 #: Weight inputs in the order the page lists them.
 WEIGHT_ORDER = ("ballot", "field", "observations", "report", "commentary")
-ROUNDING_LABELS = {"ceil": "向上取整（默认，比例只会多不会少）", "half_up": "四舍五入", "floor": "向下取整"}
+ROUNDING_LABELS = {"ceil": "向上取整（默认）", "half_up": "四舍五入", "floor": "向下取整"}
 MEASURE_LABELS = {"top_rate": "好票率", "top_two_rate": "好和较好票率"}
 ROWS = 3  # blank rows offered for vetoes and ballot thresholds beyond those already set
 
