@@ -77,6 +77,11 @@ def _detail_context(request: HttpRequest, meeting) -> dict:
             if c.is_final and permissions.can_see_commentary(user, meeting, c.assessment)
         ]
     on_agenda = {i.assessment_id for i in agenda}
+    reporter_names = {i.assessment_id: _reporter_name(i.assessment) for i in agenda}
+    boxes = selectors.boxes_of(meeting) if internals else []
+    for mb in boxes:  # the box list names what each box rates, and a 单列 box whom (MTG-2)
+        mb.label = voting.box_label(mb)
+        mb.subject_names = [reporter_names.get(a, "") for a in mb.subject_assessments.values()]
     candidates = []
     if permissions.can_manage_meeting(user, meeting):
         candidates = list(
@@ -93,7 +98,8 @@ def _detail_context(request: HttpRequest, meeting) -> dict:
         "venues": list(meeting.venues.all()) if internals else [],
         "commenters": list(meeting.commenters.all()),
         "commentaries": commentaries,
-        "boxes": selectors.boxes_of(meeting) if internals else [],
+        "boxes": boxes,
+        "reporter_persons": {i.assessment.person_id for i in agenda if i.assessment.person_id},
         "plan": voting.plan_summary(meeting) if internals else None,
         "can_manage": permissions.can_manage_meeting(user, meeting),
         "can_see_drafts": drafts,
@@ -341,7 +347,7 @@ def meeting_slips(request: HttpRequest, pk: int) -> HttpResponse:
                 "venue": mb.venue.name,
                 "recused": recused_names.get(mb.recused_assessment_id) if mb.recused_assessment_id else None,
                 "left_out": [
-                    recused_names[o.recused_assessment_id]
+                    recused_names[o.meeting_box.recused_assessment_id]
                     for o in issued
                     if o.meeting_box.recused_assessment_id and o.meeting_box.venue_id == mb.venue_id
                 ]

@@ -107,3 +107,31 @@ def test_the_list_and_plan_pages_render(scene, world, client):
     )
     assert page.status_code == 302
     assert scene.campaign.meetings.count() == 2
+
+
+@pytest.mark.req("MTG-2", "BAL-2")
+def test_the_slips_page_prints_the_single_slips_apart_and_says_who_does_not_take_them(scene, world, client):
+    staff = world.organizer_staff
+    meeting = scene.meeting
+    # Everything up to the boxes, then the slips through the page (prepare issues them itself).
+    services.set_agenda(actor=staff, meeting=meeting, assessments=[scene.county, scene.county2])
+    lin = scene.county2.person
+    services.set_attendance(
+        actor=staff,
+        meeting=meeting,
+        venue=meeting.venues.get(),
+        category="committee_member",
+        headcount=6,
+        attendees=[services.AttendeeInput(lin.name, "丁县委书记", person_id=lin.pk)],
+    )
+    voting.set_up_ballots(actor=staff, meeting=meeting)
+    client.force_login(staff)
+    detail = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "（述职人，回避本人）" in detail and "市委第一会议室·单列：林海" in detail
+    page = client.post(reverse("meetings:slips", args=[meeting.pk]))
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
+    html = page.content.decode()
+    assert "不领对本人的单列测评票" in html
+    assert "对<strong>林海</strong>同志的单列测评票：除林海同志本人外" in html
+    assert "测评表不列林海" in html
+    assert html.count('class="slip"') == 6 + 5  # main: all six; 单列: all but 林海
