@@ -43,7 +43,7 @@ def user_grants(user) -> QuerySet[RoleGrant]:
     return RoleGrant.objects.filter(user=user)
 
 
-def _campaign_wide_q(user, prefix: str = "") -> Q:
+def campaign_wide_q(user, prefix: str = "") -> Q:
     """Q on Campaign (or, with prefix "campaign__", on a related model) for campaign-wide roles."""
     grants = list(
         user_grants(user).values_list("role", "organization_id", "organization__path", "include_subtree")
@@ -63,7 +63,7 @@ def _campaign_wide_q(user, prefix: str = "") -> Q:
     return q
 
 
-def _own_assessment_q(user, prefix: str = "") -> Q:
+def own_assessment_q(user, prefix: str = "") -> Q:
     """Q on Assessment (or with prefix "assessments__" on Campaign) for the assessee and liaisons."""
     liaison_orgs = list(user_grants(user).filter(role=Role.LIAISON).values_list("organization_id", flat=True))
     q = Q(**{f"{prefix}person__user": user}) | Q(**{f"{prefix}liaisons": user})
@@ -76,7 +76,7 @@ def campaigns_visible_to(user) -> QuerySet[Campaign]:
     """Campaigns the user holds a role in, or contains an assessment of theirs (as assessee or liaison)."""
     if not _signed_in(user):
         return Campaign.objects.none()
-    q = _campaign_wide_q(user) | _own_assessment_q(user, prefix="assessments__")
+    q = campaign_wide_q(user) | own_assessment_q(user, prefix="assessments__")
     ids = Campaign.objects.filter(q).values("pk")
     return Campaign.objects.filter(pk__in=ids)
 
@@ -97,7 +97,7 @@ def assessments_visible_to(user) -> QuerySet[Assessment]:
     """Every assessment of a campaign the user has a campaign-wide role in, plus their own / liaised ones."""
     if not _signed_in(user):
         return Assessment.objects.none()
-    q = _campaign_wide_q(user, prefix="campaign__") | _own_assessment_q(user)
+    q = campaign_wide_q(user, prefix="campaign__") | own_assessment_q(user)
     ids = Assessment.objects.filter(q).values("pk")
     return Assessment.objects.filter(pk__in=ids)
 

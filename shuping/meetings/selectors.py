@@ -18,7 +18,7 @@ from .models import AgendaItem, AttendeeGroup, Commentary, Meeting, MeetingBox
 def meetings_visible_to(user) -> QuerySet[Meeting]:
     if not campaign_selectors._signed_in(user):
         return Meeting.objects.none()
-    wide = Campaign.objects.filter(campaign_selectors._campaign_wide_q(user)).values("pk")
+    wide = Campaign.objects.filter(campaign_selectors.campaign_wide_q(user)).values("pk")
     own = campaign_selectors.assessments_visible_to(user).values("pk")
     ids = Meeting.objects.filter(Q(campaign_id__in=wide) | Q(agenda__assessment_id__in=own)).values("pk")
     return Meeting.objects.filter(pk__in=ids)
@@ -98,6 +98,6 @@ def own_assessment_ids(user, meeting: Meeting) -> list[int]:
     return list(
         campaign_selectors.assessments_visible_to(user)
         .filter(agenda_item__meeting=meeting)
-        .filter(campaign_selectors._own_assessment_q(user))
+        .filter(campaign_selectors.own_assessment_q(user))
         .values_list("pk", flat=True)
     )
