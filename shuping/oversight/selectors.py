@@ -32,6 +32,7 @@ from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
+from config.db_router import replica_reads
 from shuping.accounts.choices import Role
 from shuping.campaigns.choices import (
     CONFIDENTIAL_UNTIL_AFTER,
@@ -380,7 +381,14 @@ def children_of(org: Organization) -> list[tuple[str, str]]:
 
 
 def dashboard_for(org: Organization, *, year: int | None = None, today: date | None = None) -> Dashboard:
-    """Everything the dashboard shows for `org`'s subtree: a constant number of aggregate queries."""
+    """Everything the dashboard shows for `org`'s subtree: a constant number of aggregate queries, read
+    from the streaming replica when one is configured (config/db_router.py, docs/deployment.md: a few
+    seconds' lag is acceptable on a dashboard; without DATABASE_REPLICA_URL they run on the primary)."""
+    with replica_reads():
+        return _dashboard_for(org, year=year, today=today)
+
+
+def _dashboard_for(org: Organization, *, year: int | None, today: date | None) -> Dashboard:
     today = today or timezone.localdate()
     trend = yearly_trend(org)
     years = [t["year"] for t in trend]

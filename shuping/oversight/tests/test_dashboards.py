@@ -305,3 +305,23 @@ def test_the_children_tables_are_paged_with_totals_over_every_child(world, tree,
     total = f'<td class="num">{board.totals.assessments}</td>'
     assert total in first and total in second  # 合计 over all children on every page
     assert client.get(url, {"year": 2024, "page": "x"}).status_code == 200  # a bad page number: the first
+
+
+@pytest.mark.req("OVS-2")
+def test_every_dashboard_query_is_routed_to_the_replica_when_one_is_configured(world, tree):
+    """docs/deployment.md: dashboards read from the streaming replica (config/db_router.py). Every query the
+    dashboard issues must run inside replica_reads(), where the router sends reads to "replica" (outside a
+    transaction; the test itself runs in one, so the flag the router reads is checked, then the router)."""
+    from config import db_router
+
+    flags: list[bool] = []
+
+    def spy(execute, sql, params, many, context):
+        flags.append(db_router._use_replica.get())
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        selectors.dashboard_for(world.province, year=2024, today=TODAY)
+    assert flags, "the dashboard ran no query"
+    assert all(flags), f"{flags.count(False)} of {len(flags)} dashboard queries ran outside replica_reads()"
+    assert db_router._use_replica.get() is False  # reset afterwards: other reads stay on the primary
