@@ -45,6 +45,21 @@ def get_box_for(user, pk: int) -> BallotBox:
     return box
 
 
+def meeting_link_of(box: BallotBox):
+    """The meeting box record when `box` was made for a 述职评议会 (MTG-2), with its meeting; else None.
+
+    The box page links back to the meeting; the meeting page itself checks who may see it (404 otherwise).
+    """
+    full = (
+        BallotBox.objects.select_related(
+            "meeting_link__meeting", "meeting_link__venue", "meeting_link__recused_assessment"
+        )
+        .filter(pk=box.pk)
+        .first()
+    )
+    return getattr(full, "meeting_link", None)
+
+
 def turnout(box: BallotBox) -> dict:
     """Credentials issued and used per category (the participation record) — never ballot contents."""
     rehearsal = box.status == "rehearsal"

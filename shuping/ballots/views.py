@@ -86,6 +86,7 @@ def box_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ballots/box_detail.html",
         {
             "box": box,
+            "meeting_link": selectors.meeting_link_of(box),
             "subjects": list(box.subjects.all()),
             "categories": list(box.categories.all()),
             "dimensions": list(box.dimensions.all()),

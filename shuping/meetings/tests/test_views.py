@@ -135,3 +135,16 @@ def test_the_slips_page_prints_the_single_slips_apart_and_says_who_does_not_take
     assert "对<strong>林海</strong>同志的单列测评票：除林海同志本人外" in html
     assert "测评表不列林海" in html
     assert html.count('class="slip"') == 6 + 5  # main: all six; 单列: all but 林海
+
+
+@pytest.mark.req("MTG-2", "BAL-1")
+def test_a_meeting_box_page_links_back_to_its_meeting_and_says_what_it_rates(scene, world, client):
+    meeting, _plan, _boxes, _slips = prepare(scene, world)
+    single = meeting.boxes.get(recused_assessment=scene.county2)
+    main = meeting.boxes.get(venue__is_main=True, recused_assessment__isnull=True)
+    client.force_login(world.organizer_staff)
+    page = client.get(reverse("ballots:detail", args=[single.box.pk])).content.decode()
+    assert reverse("meetings:detail", args=[meeting.pk]) in page
+    assert "单列：林海，本人回避" in page
+    page = client.get(reverse("ballots:detail", args=[main.box.pk])).content.decode()
+    assert "·主票箱" in page and reverse("meetings:detail", args=[meeting.pk]) in page
