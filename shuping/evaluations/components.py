@@ -15,7 +15,11 @@
   CommentaryProblem, read here), scored by `source_scores.commentary_score` (100 minus 5 per distinct
   problem); each problem is offered to the opinion draft (source "commentary").
 
-Both are weighted 0 unless the organizer sets a weight: then they are listed for reference only.
+- adjustments (加减分, CMP-4): the `AdjustmentEntry` rows organizer staff recorded for the assessee — a
+  points-only component (no score, never weighted): the signed sum goes to the composite's 加减分 step
+  (capped by the campaign's `adjustment_cap`), one explanation line per entry.
+
+Report quality and commentary problems are weighted 0 unless the organizer sets a weight: then they are listed for reference only.
 
 Each reads only confidential-stage data the caller (a service run by organizer staff) may see.
 """
@@ -26,9 +30,11 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+from django.db.models import F
+
 from . import source_scores
 from .providers import Problem, Value, batch_provider
-from .scoring import fmt, pct
+from .scoring import fmt, pct, signed
 
 
 @batch_provider("ballot", label="民主评议")
@@ -230,5 +236,37 @@ def commentary_component(assessments: Sequence[Any]) -> dict[int, Value]:
             lines=result.lines,
             problems=tuple(Problem(text=p.text, source="commentary") for p, _names in distinct),
             facts={"problems": len(distinct), "finalised": len(final)},
+        )
+    return out
+
+
+@batch_provider("adjustments", label="加减分", points_only=True)
+def adjustments_component(assessments: Sequence[Any]) -> dict[int, Value]:
+    """加减分 recorded per assessee (EVA-1, CMP-4). One query for a whole campaign (PERF-5)."""
+    from shuping.campaigns.choices import AdjustmentKind
+
+    from .models import AdjustmentEntry
+
+    rows = (
+        AdjustmentEntry.objects.filter(evaluation__assessment__in=[a.pk for a in assessments])
+        .annotate(assessment_pk=F("evaluation__assessment_id"))
+        .order_by("evaluation_id", "pk")
+    )
+    by_assessment: dict[int, list] = {}
+    for entry in rows:
+        by_assessment.setdefault(entry.assessment_pk, []).append(entry)
+    out: dict[int, Value] = {}
+    for pk, entries in by_assessment.items():
+        lines = []
+        total = Fraction(0)
+        for entry in entries:
+            points = Fraction(entry.signed_points)
+            total += points
+            kind = "加分" if entry.kind == AdjustmentKind.BONUS else "减分"
+            basis = f"（依据：{entry.basis}）" if entry.basis else ""
+            reason = " ".join(entry.reason.split()).rstrip("。.；;")
+            lines.append(f"加减分：{kind}“{entry.item_text}”{signed(points)} 分，事由：{reason}{basis}。")
+        out[pk] = Value(
+            score=None, adjustment_points=total, lines=tuple(lines), facts={"entries": len(entries)}
         )
     return out

@@ -10,13 +10,19 @@
   its date and 会议纪要 reference, entered by staff (代录), covering a set of evaluations.
 - `Recusal`: who stayed out of a step (回避) and why.
 - `BallotLink`: which ballot subject(s) rate this assessee, until ballots link subjects to assessments.
+- `AdjustmentEntry`: a 加减分 item of the assessee's indicator set applied to this evaluation (EVA-1, CMP-4),
+  with its points, 事由 and 依据, recorded by organizer staff (代录 on behalf of whoever supplied it).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from shuping.campaigns.choices import AdjustmentKind
 
 from .choices import (
     ALLOWED_TRANSITIONS,
@@ -234,3 +240,46 @@ class BallotLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id} ↔ {self.subject_id}"
+
+
+class AdjustmentEntry(models.Model):
+    """One 加减分 item (`campaigns.Adjustment`, CMP-4) applied to one assessee's evaluation (EVA-1).
+
+    `points` is always a positive magnitude (0 < points ≤ the item's 最高分值); the sign comes from `kind`
+    (加分 adds, 减分 subtracts) — see `signed_points`. The item's kind, text and 最高分值 are copied when the
+    entry is recorded, so the record survives a later edit or removal of the item (as Assessment copies the
+    organization's name). Organizer staff record it; `on_behalf_of` names who supplied it when entered for
+    someone else (代录, e.g. 省委组织部 for a commendation, 巡察办 for a problem found by inspection).
+    """
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="adjustments")
+    item = models.ForeignKey(
+        "campaigns.Adjustment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=AdjustmentKind.choices)
+    item_text = models.CharField(_("加减分项"), max_length=500)
+    max_points = models.DecimalField(_("最高分值"), max_digits=6, decimal_places=2)
+    points = models.DecimalField(_("分值"), max_digits=6, decimal_places=2)
+    reason = models.TextField(_("事由"))
+    basis = models.CharField(_("依据（文号）"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    on_behalf_of = models.CharField(_("代录（提供单位）"), max_length=100, blank=True)
+    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("加减分记录")
+        verbose_name_plural = _("加减分记录")
+        ordering = ["evaluation", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(points__gt=0), name="evaluations_adjustment_points_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.points} · {self.item_text[:30]}"
+
+    @property
+    def signed_points(self) -> Decimal:
+        """+points for 加分, −points for 减分."""
+        return self.points if self.kind == AdjustmentKind.BONUS else -self.points

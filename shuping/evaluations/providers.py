@@ -56,16 +56,23 @@ class Registered:
     name: str
     label: str
     func: BatchProvider
+    #: Supplies only `adjustment_points` (加减分), never a score: not a weighted component.
+    points_only: bool = False
 
 
 _REGISTRY: dict[str, Registered] = {}
 
 
-def batch_provider(name: str, *, label: str = "") -> Callable[[BatchProvider], BatchProvider]:
-    """Register `func(assessments) -> {pk: Value}` as component `name` (a later registration replaces)."""
+def batch_provider(
+    name: str, *, label: str = "", points_only: bool = False
+) -> Callable[[BatchProvider], BatchProvider]:
+    """Register `func(assessments) -> {pk: Value}` as component `name` (a later registration replaces).
+
+    `points_only`: the component supplies 加减分 points and no score; the composite adds its points as its
+    own step and never treats it as a weighted component (a missing score redistributes nothing)."""
 
     def decorator(func: BatchProvider) -> BatchProvider:
-        _REGISTRY[name] = Registered(name, label or COMPONENT_LABELS.get(name, name), func)
+        _REGISTRY[name] = Registered(name, label or COMPONENT_LABELS.get(name, name), func, points_only)
         return func
 
     return decorator

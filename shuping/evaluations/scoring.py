@@ -65,6 +65,12 @@ def fmt(value: Fraction | int | float | None, digits: int = 1) -> str:
     return f"{sign}{rounded // scale}.{rounded % scale:0{digits}d}"
 
 
+def signed(value: Fraction | int | float, digits: int = 1) -> str:
+    """Points with their sign: +2.0, -1.5, 0.0."""
+    v = Fraction(value)
+    return ("+" if v > 0 else "") + fmt(v, digits)
+
+
 def pct(value: Fraction | None) -> str:
     """A share (0–1) as a percentage with one decimal."""
     return "—" if value is None else f"{fmt(Fraction(value) * 100)}%"

@@ -21,7 +21,7 @@ from shuping.campaigns.choices import CampaignRole, Stage
 from shuping.campaigns.models import Assessment, Campaign, CampaignGrant
 
 from . import quota, scoring
-from .models import DecisionStep, Evaluation, EvaluationConfig
+from .models import AdjustmentEntry, DecisionStep, Evaluation, EvaluationConfig
 
 RESULT_ROLES = (Role.ORGANIZER_STAFF, Role.DEPARTMENT_LEADER)
 RESULT_CAMPAIGN_ROLES = (CampaignRole.ORGANIZER_STAFF, CampaignRole.DEPARTMENT_LEADER)
@@ -293,6 +293,10 @@ def calibration(campaign: Campaign) -> dict:
             "group": group_by_key.get(e.pk, "只述职不定等次"),
             "scores": {n: (e.components or {}).get(n, {}).get("score_text", "—") for n in names},
             "disagreement": flagged.get(e.pk, ""),
+            # 加减分 (points-only components): the signed total, its own column (EVA-1).
+            "adjustment": next(
+                (v["points_text"] for v in (e.components or {}).values() if "points_text" in v), ""
+            ),
         }
         for e in evaluations
     ]
@@ -308,6 +312,7 @@ def calibration(campaign: Campaign) -> dict:
         "lower_percent": lower,
         "own_lower": own_lower,
         "is_broken": any(g.is_broken for g in groups),
+        "has_adjustments": any(r["adjustment"] for r in rows),
     }
 
 
@@ -322,3 +327,31 @@ def decision_steps(campaign: Campaign) -> QuerySet[DecisionStep]:
 
 def assessments_without_evaluation(campaign: Campaign) -> QuerySet[Assessment]:
     return campaign.assessments.filter(is_excluded=False, evaluation__isnull=True)
+
+
+# --- 加减分 (EVA-1, CMP-4) ------------------------------------------------------------------------------
+
+
+def indicator_set_of(assessment: Assessment):
+    """The assessee's indicator set: the one its field assessment uses, else the campaign's set for its kind
+    and level (`fieldwork.selectors.indicator_set_for`, 分类指导). None when the campaign has no sets."""
+    from shuping.fieldwork import selectors as field_selectors
+    from shuping.fieldwork.models import FieldAssessment
+
+    fa = FieldAssessment.objects.filter(assessment=assessment).select_related("indicator_set").first()
+    if fa is not None and fa.indicator_set_id is not None:
+        return fa.indicator_set
+    return field_selectors.indicator_set_for(assessment)
+
+
+def adjustment_items_for(assessment: Assessment) -> list:
+    """The 加减分 items the assessee's indicator set offers (CMP-4), in the set's order."""
+    indicator_set = indicator_set_of(assessment)
+    if indicator_set is None:
+        return []
+    return list(indicator_set.adjustments.order_by("position", "pk"))
+
+
+def adjustment_entries(evaluation: Evaluation) -> list[AdjustmentEntry]:
+    """The 加减分 recorded for one evaluation, with who recorded them (one query)."""
+    return list(evaluation.adjustments.select_related("recorded_by").order_by("pk"))

@@ -14,10 +14,11 @@ Rules enforced here (Art. 6 经党委（党组）研究; EVA-4):
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,15 @@ from shuping.core.errors import ConflictError, DomainError
 
 from . import providers, quota, scoring, selectors
 from .choices import STEP_FLOW, EvaluationStatus, Grade, RecusalReason, StepKind, VersionKind
-from .models import BallotLink, DecisionStep, Evaluation, EvaluationConfig, GradeVersion, Recusal
+from .models import (
+    AdjustmentEntry,
+    BallotLink,
+    DecisionStep,
+    Evaluation,
+    EvaluationConfig,
+    GradeVersion,
+    Recusal,
+)
 
 if TYPE_CHECKING:
     from shuping.accounts.models import User
@@ -174,6 +183,15 @@ def save_config(
         )
     weights = fields.pop("weights", None)
     lower = fields.pop("lower_min_percent", None)
+    points_only = [
+        reg.label
+        for name, reg in providers.registered().items()
+        if reg.points_only and (weights or {}).get(name)
+    ]
+    if points_only:
+        raise EvaluationError(
+            f"{'、'.join(points_only)}直接加减到综合得分上（可设上限），不设权重。", field="weights"
+        )
     config = selectors.config_for(campaign)
     for name, value in fields.items():
         setattr(config, name, value)
@@ -225,7 +243,24 @@ def compute_composites(*, actor: User | None, campaign: Campaign, source: str = 
     evaluations = [
         e for e in start_evaluations(actor=actor, campaign=campaign, source=source) if not e.is_locked
     ]
+    _compute(campaign, evaluations)
+    _audit(actor, "evaluations.compute", campaign, source, evaluations=len(evaluations))
+    return evaluations
+
+
+def _compute(campaign: Campaign, evaluations: Sequence[Evaluation]) -> None:
+    """Compose and store the snapshot of `evaluations` (unlocked, of `campaign`).
+
+    Points-only components (加减分: `Value.adjustment_points`, no score) are never weighted components: they
+    are left out of the weights even if someone set one (a missing score must not redistribute a weight),
+    and their points go to `Facts.adjustment_points`, the composite's own step (scoring.compose step 2).
+    """
     rules = selectors.scoring_rules(campaign)
+    points_only = {name for name, reg in providers.registered().items() if reg.points_only}
+    if points_only & set(rules.weights):
+        rules = dataclasses.replace(
+            rules, weights={n: w for n, w in rules.weights.items() if n not in points_only}
+        )
     values = providers.collect([e.assessment for e in evaluations])
     now = timezone.now()
     for e in evaluations:
@@ -237,7 +272,7 @@ def compute_composites(*, actor: User | None, campaign: Campaign, source: str = 
         components += [
             scoring.Component(name, v.score, providers.label_of(name))
             for name, v in found.items()
-            if name not in rules.weights
+            if name not in rules.weights and name not in points_only
         ]
         flags = frozenset(e.flags or {}) | frozenset(f for v in found.values() for f in v.flags)
         ballot = found.get("ballot")
@@ -261,6 +296,17 @@ def compute_composites(*, actor: User | None, campaign: Campaign, source: str = 
             }
             for c in components
         }
+        for name in sorted(points_only & set(found)):
+            points = Fraction(found[name].adjustment_points)
+            e.components[name] = {
+                "label": providers.label_of(name),
+                "score": None,
+                "score_text": "—",
+                "weight": "0",
+                "points": str(points),
+                "points_text": scoring.signed(points),
+                "lines": list(found[name].lines),
+            }
         if ballot is not None:
             e.components["ballot"]["top_rate"] = scoring.pct(ballot.top_rate)
             e.components["ballot"]["top_two_rate"] = scoring.pct(ballot.top_two_rate)
@@ -273,8 +319,6 @@ def compute_composites(*, actor: User | None, campaign: Campaign, source: str = 
         evaluations,
         ["components", "composite_score", "suggested_grade", "explanation", "fired_rules", "computed_at"],
     )
-    _audit(actor, "evaluations.compute", campaign, source, evaluations=len(evaluations))
-    return evaluations
 
 
 @transaction.atomic
@@ -722,3 +766,127 @@ def link_ballot_subjects_by_name(*, actor: User | None, campaign: Campaign, sour
     BallotLink.objects.bulk_create(made)
     _audit(actor, "evaluations.ballot_link.by_name", campaign, source, links=len(made))
     return len(made)
+
+
+# --- 加减分 (EVA-1, CMP-4) ------------------------------------------------------------------------------
+
+
+def _points(value: Any) -> Decimal:
+    """The points as typed: a positive number with at most two decimals (the sign comes from the item)."""
+    try:
+        points = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise EvaluationError("分值应为数字，如 1 或 0.5。", field="points") from None
+    if not points.is_finite():
+        raise EvaluationError("分值应为数字，如 1 或 0.5。", field="points")
+    if points != points.quantize(Decimal("0.01")):
+        raise EvaluationError("分值最多保留两位小数。", field="points")
+    if points <= 0:
+        raise EvaluationError("分值应大于 0（减分也填正数，按减分项扣减）。", field="points")
+    return points
+
+
+@transaction.atomic
+def add_adjustment(
+    *,
+    actor: User | None,
+    evaluation: Evaluation,
+    item,
+    points: Any,
+    reason: str,
+    basis: str = "",
+    on_behalf_of: str = "",
+    source: str = "web",
+) -> AdjustmentEntry:
+    """Apply a 加减分 item of the assessee's indicator set to this evaluation (EVA-1, CMP-4), entered by
+    organizer staff (代录 for whoever supplied it), and recompute this evaluation's composite.
+
+    `points` is the magnitude (0 < points ≤ the item's 最高分值); a 减分 item subtracts it. Refused when the
+    item is not in the assessee's indicator set, the points are out of range, the 事由 is empty, or the
+    evaluation is locked by the committee's 研究 (EVA-4: changed only by a re-decision).
+    """
+    from shuping.campaigns.models import Adjustment
+
+    evaluation = _locked(evaluation)
+    if evaluation.is_locked:
+        raise EvaluationConflict(
+            "已经党委（党组）研究确定，不能再增减加减分；如需改变等次，请录入重新研究。", code="locked"
+        )
+    _refuse_own(actor, [evaluation.assessment_id], "本次综合评价")
+    try:
+        item_pk = int(getattr(item, "pk", item))
+    except (TypeError, ValueError):
+        item_pk = None
+    item = Adjustment.objects.filter(pk=item_pk).first() if item_pk is not None else None
+    indicator_set = selectors.indicator_set_of(evaluation.assessment)
+    if item is None or indicator_set is None or item.indicator_set_id != indicator_set.pk:
+        name = f"“{indicator_set.name}”" if indicator_set is not None else ""
+        raise EvaluationError(f"请选择该考核对象适用的考核指标{name}中的加减分项。", field="item")
+    points = _points(points)
+    if points > item.max_points:
+        raise EvaluationError(
+            f"“{item.text}”最高 {item.max_points.normalize():f} 分，不能填 {points.normalize():f} 分。",
+            field="points",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise EvaluationError("请写明事由。", field="reason")
+    basis = (basis or "").strip()
+    on_behalf_of = (on_behalf_of or "").strip()
+    if len(basis) > 200:
+        raise EvaluationError("依据（文号）最多 200 字。", field="basis")
+    if len(on_behalf_of) > 100:
+        raise EvaluationError("代录单位最多 100 字。", field="on_behalf_of")
+    entry = AdjustmentEntry.objects.create(
+        evaluation=evaluation,
+        item=item,
+        kind=item.kind,
+        item_text=item.text,
+        max_points=item.max_points,
+        points=points,
+        reason=reason,
+        basis=basis,
+        recorded_by=_user(actor),
+        on_behalf_of=on_behalf_of,
+    )
+    _compute(evaluation.campaign, [evaluation])
+    _audit(
+        actor,
+        "evaluations.adjustment.add",
+        evaluation,
+        source,
+        on_behalf_of=on_behalf_of,
+        entry=entry.pk,
+        item=item.pk,
+        kind=item.kind,
+        points=str(points),
+    )
+    return entry
+
+
+@transaction.atomic
+def remove_adjustment(*, actor: User | None, entry: AdjustmentEntry, source: str = "web") -> Evaluation:
+    """Remove a recorded 加减分 (EVA-1) and recompute the composite; refused once locked (EVA-4)."""
+    evaluation = _locked(entry.evaluation)
+    if evaluation.is_locked:
+        raise EvaluationConflict(
+            "已经党委（党组）研究确定，不能再增减加减分；如需改变等次，请录入重新研究。", code="locked"
+        )
+    _refuse_own(actor, [evaluation.assessment_id], "本次综合评价")
+    entry = AdjustmentEntry.objects.filter(pk=entry.pk, evaluation=evaluation).first()
+    if entry is None:
+        raise EvaluationConflict("该加减分记录已被删除。", code="gone")
+    _audit(
+        actor,
+        "evaluations.adjustment.remove",
+        evaluation,
+        source,
+        entry=entry.pk,
+        kind=entry.kind,
+        points=str(entry.points),
+        item_text=entry.item_text[:100],
+        reason=entry.reason[:200],
+    )
+    entry.delete()
+    _compute(evaluation.campaign, [evaluation])
+    return evaluation
