@@ -18,7 +18,7 @@ from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
 
 from . import commentary as commentary_services
-from . import permissions, selectors, services, voting
+from . import offline, permissions, selectors, services, voting
 from .choices import AttendeeCategory, CommenterRole
 from .forms import AttendanceForm, CommenterForm, FinaliseForm, MeetingFormFields
 from .models import Commentary, Venue
@@ -79,8 +79,20 @@ def _detail_context(request: HttpRequest, meeting) -> dict:
     on_agenda = {i.assessment_id for i in agenda}
     reporter_names = {i.assessment_id: _reporter_name(i.assessment) for i in agenda}
     boxes = selectors.boxes_of(meeting) if internals else []
+    # A box exported to an offline venue stays 草拟 on the server (ADR 0005): say where it votes instead.
+    offline_state = (
+        {
+            box_id: ("imported" if imported else "waiting")
+            for box_id, imported in offline.active_exports(meeting).values_list(
+                "meeting_box_id", "imported_at"
+            )
+        }
+        if boxes
+        else {}
+    )
     for mb in boxes:  # the box list names what each box rates, and a 单列 box whom (MTG-2)
         mb.label = voting.box_label(mb)
+        mb.offline = offline_state.get(mb.pk, "")
         mb.subject_names = [reporter_names.get(a, "") for a in mb.subject_assessments.values()]
     candidates = []
     if permissions.can_manage_meeting(user, meeting):

@@ -135,3 +135,19 @@ def test_the_imported_venue_has_its_certificate_in_the_meeting_pack(scene, world
     names = [f.name for f in meeting_pack.certificate_files(meeting)]
     assert any("离线会场" in n and n.endswith(".pdf") for n in names)
     assert any("离线会场" in n and n.endswith(".docx") for n in names)
+
+
+@pytest.mark.req("MTG-6")
+def test_the_box_table_says_where_an_exported_box_votes(scene, world, client):
+    """The exported box stays 草拟 on the server (ADR 0005); the meeting page's box table says it votes at
+    the offline venue, then that its results came back, instead of 草拟."""
+    from django.urls import reverse
+
+    meeting, _sub, pack, secret = _exported(scene, world)
+    client.force_login(world.organizer_staff)
+    url = reverse("meetings:detail", args=[meeting.pk])
+    page = client.get(url).content.decode()
+    assert "离线会场投票中" in page and "离线结果已导入" not in page
+    offline.import_results(actor=world.organizer_staff, meeting=meeting, data=_results(pack, secret))
+    page = client.get(url).content.decode()
+    assert "离线结果已导入" in page and "离线会场投票中" not in page
