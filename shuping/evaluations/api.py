@@ -6,7 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema
+from django.http import Http404
+from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from shuping.campaigns import selectors as campaign_selectors
@@ -72,6 +73,111 @@ def _out(e, user) -> dict:
 def list_evaluations(request, campaign_id: int | None = None):
     rows = selectors.evaluations_for_list(request.user, campaign_id=campaign_id)
     return [_out(e, request.user) for e in rows]
+
+
+# --- 加减分 (EVA-1, CMP-4) ------------------------------------------------------------------------------
+# Declared before /evaluations/{evaluation_id} so the longer paths are matched first.
+
+
+class AdjustmentOut(Schema):
+    id: int
+    evaluation_id: int
+    item_id: int | None
+    kind: str
+    kind_label: str
+    item_text: str
+    max_points: Decimal
+    points: Decimal
+    signed_points: Decimal
+    reason: str
+    basis: str
+    recorded_by: str
+    on_behalf_of: str
+    recorded_at: datetime
+
+
+class AdjustmentIn(Schema):
+    """`points` is the magnitude (> 0, ≤ the item's 最高分值); a 减分 item subtracts it."""
+
+    item_id: int
+    points: Decimal
+    reason: str
+    basis: str = ""
+    on_behalf_of: str = ""
+
+
+def _adjustment_out(a) -> dict:
+    return {
+        "id": a.pk,
+        "evaluation_id": a.evaluation_id,
+        "item_id": a.item_id,
+        "kind": a.kind,
+        "kind_label": str(a.get_kind_display()),
+        "item_text": a.item_text,
+        "max_points": a.max_points,
+        "points": a.points,
+        "signed_points": a.signed_points,
+        "reason": a.reason,
+        "basis": a.basis,
+        "recorded_by": (a.recorded_by.full_name or a.recorded_by.username) if a.recorded_by_id else "",
+        "on_behalf_of": a.on_behalf_of,
+        "recorded_at": a.recorded_at,
+    }
+
+
+def _adjustable(request, evaluation_id: int, *, write: bool):
+    """The evaluation (scoped: 404), read by staff and leaders only (403, EVA-9: even after 研究 the
+    working numbers stay with them), written by staff only (403)."""
+    evaluation = selectors.get_evaluation_for(request.user, evaluation_id)
+    if not permissions.can_view_calibration(request.user, evaluation.campaign):
+        raise PermissionDenied
+    if write and not permissions.can_manage_evaluations(request.user, evaluation.campaign):
+        raise PermissionDenied
+    return evaluation
+
+
+@router.get("/evaluations/{evaluation_id}/adjustments", response=list[AdjustmentOut])
+@api_access(
+    "scoped",
+    "经 selectors.get_evaluation_for 取综合评价（404）；加减分只对组织部门工作人员和部门领导（403，EVA-9）",
+)
+def list_adjustments(request, evaluation_id: int):
+    evaluation = _adjustable(request, evaluation_id, write=False)
+    return [_adjustment_out(a) for a in selectors.adjustment_entries(evaluation)]
+
+
+@router.post("/evaluations/{evaluation_id}/adjustments", response={201: AdjustmentOut})
+@api_access(
+    "scoped",
+    "经 get_evaluation_for（404）；须为组织部门工作人员（403）；经 services.add_adjustment 校验（400），研究确定后锁定（409，EVA-4）",
+)
+def create_adjustment(request, evaluation_id: int, payload: AdjustmentIn):
+    evaluation = _adjustable(request, evaluation_id, write=True)
+    entry = services.add_adjustment(
+        actor=request.user,
+        evaluation=evaluation,
+        item=payload.item_id,
+        points=payload.points,
+        reason=payload.reason,
+        basis=payload.basis,
+        on_behalf_of=payload.on_behalf_of,
+        source="api",
+    )
+    return Status(201, _adjustment_out(entry))
+
+
+@router.delete("/evaluations/{evaluation_id}/adjustments/{entry_id}", response={204: None})
+@api_access(
+    "scoped",
+    "经 get_evaluation_for（404）；须为组织部门工作人员（403）；记录须属该综合评价（404）；研究确定后锁定（409，EVA-4）",
+)
+def delete_adjustment(request, evaluation_id: int, entry_id: int):
+    evaluation = _adjustable(request, evaluation_id, write=True)
+    entry = evaluation.adjustments.filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404
+    services.remove_adjustment(actor=request.user, entry=entry, source="api")
+    return Status(204, None)
 
 
 @router.get("/evaluations/{evaluation_id}", response=EvaluationOut)

@@ -783,7 +783,7 @@ def _points(value: Any) -> Decimal:
         raise EvaluationError("分值最多保留两位小数。", field="points")
     if points <= 0:
         raise EvaluationError("分值应大于 0（减分也填正数，按减分项扣减）。", field="points")
-    return points
+    return points.quantize(Decimal("0.01"))
 
 
 @transaction.atomic

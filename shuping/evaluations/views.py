@@ -4,6 +4,8 @@ Out of scope → 404 (selectors); not allowed → 403 (permissions, EVA-9)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +19,7 @@ from shuping.core.errors import DomainError
 
 from . import documents, forms, permissions, selectors, services
 from .choices import EvaluationStatus, Grade, RecusalReason, StepKind
-from .models import Evaluation
+from .models import AdjustmentEntry, Evaluation
 
 
 def _campaign(request: HttpRequest, pk: int):
@@ -206,14 +208,39 @@ def _assessment_evaluation(request: HttpRequest, pk: int):
     return assessment, selectors.evaluation_of(assessment)
 
 
+def _adjustment_action(request: HttpRequest, evaluation: Evaluation, action: str) -> None:
+    if action == "adjustment_add":
+        entry = services.add_adjustment(
+            actor=request.user,
+            evaluation=evaluation,
+            item=request.POST.get("item", ""),
+            points=request.POST.get("points", ""),
+            reason=request.POST.get("reason", ""),
+            basis=request.POST.get("basis", ""),
+            on_behalf_of=request.POST.get("on_behalf_of", ""),
+        )
+        messages.success(
+            request, f"已记录{entry.get_kind_display()} {entry.points.normalize():f} 分，综合得分已重新计算。"
+        )
+    else:
+        try:
+            entry = evaluation.adjustments.get(pk=int(request.POST.get("entry", "")))
+        except (ValueError, AdjustmentEntry.DoesNotExist) as exc:
+            raise Http404 from exc
+        services.remove_adjustment(actor=request.user, entry=entry)
+        messages.success(request, "已删除该加减分，综合得分已重新计算。")
+
+
 @scoped(
-    "经 campaigns.selectors.get_assessment_for 取考核对象（404）；研究前只对组织部门工作人员和部门领导显示，考核对象、联络员 403；研究后本人可见（EVA-9）；修改意见、重新研究须为组织部门工作人员（403）"
+    "经 campaigns.selectors.get_assessment_for 取考核对象（404）；研究前只对组织部门工作人员和部门领导显示，考核对象、联络员 403；研究后本人可见（EVA-9）；修改意见、加减分、重新研究须为组织部门工作人员（403）"
 )
 def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, evaluation = _assessment_evaluation(request, pk)
     campaign = assessment.campaign
     is_reader = selectors.is_result_reader(request.user, campaign)
     can_manage = permissions.can_manage_evaluations(request.user, campaign)
+    adjustment_form: dict[str, str] = {}
+    adjustment_error = None
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
@@ -222,7 +249,9 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("evaluations:assessment", pk=assessment.pk)
         action = request.POST.get("action", "")
         try:
-            if action == "opinion":
+            if action in ("adjustment_add", "adjustment_remove"):
+                _adjustment_action(request, evaluation, action)
+            elif action == "opinion":
                 texts = [t for t in request.POST.get("problems", "").splitlines() if t.strip()]
                 sources = {p["text"]: p["source"] for p in evaluation.problems or []}
                 services.update_opinion(
@@ -262,11 +291,22 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.error(request, "未知操作。")
         except (DomainError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", "输入有误。"))
-        return redirect("evaluations:assessment", pk=assessment.pk)
+            if action != "adjustment_add":
+                messages.error(request, getattr(exc, "message", "输入有误。"))
+                return redirect("evaluations:assessment", pk=assessment.pk)
+            # Nothing typed is lost: the page comes back with the form as it was and the error beside it.
+            adjustment_error = getattr(exc, "message", "输入有误。")
+            adjustment_form = {
+                k: request.POST.get(k, "") for k in ("item", "points", "reason", "basis", "on_behalf_of")
+            }
+            evaluation.refresh_from_db()
+        else:
+            return redirect("evaluations:assessment", pk=assessment.pk)
     versions = (
         list(evaluation.versions.select_related("created_by", "step")) if evaluation and is_reader else []
     )
+    adjustments = selectors.adjustment_entries(evaluation) if evaluation and is_reader else []
+    items = selectors.adjustment_items_for(assessment) if evaluation and can_manage else []
     return render(
         request,
         "evaluations/assessment.html",
@@ -279,6 +319,12 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": versions,
             "grades": Grade.values,
             "vetoes": selectors.config_for(campaign).vetoes if can_manage else [],
+            "adjustments": adjustments,
+            "adjustment_total": sum((e.signed_points for e in adjustments), Decimal(0)),
+            "adjustment_items": items,
+            "adjustment_form": adjustment_form,
+            "adjustment_error": adjustment_error,
+            "adjustment_cap": selectors.config_for(campaign).adjustment_cap if is_reader else None,
         },
     )
 

@@ -5,6 +5,8 @@
 - eva_confidential_evaluation: that assessee's evaluation, before 研究.
 - eva_decided_assessment / eva_decided_evaluation: 甲市委's secretary in 示范省委's 2022 campaign, decided
   through the full chain (科室拟定 → 部务会 → 常委会) and at 反馈: the assessee and the liaison read it.
+- eva_adjustment_entry: a 加分 recorded on eva_confidential_evaluation (the campaign gets the 市、县
+  indicator set from the template for it), for the DELETE row.
 """
 
 from __future__ import annotations
@@ -53,7 +55,32 @@ def _built(world):
     return cache
 
 
+def _adjustment_entry(world):
+    from shuping.campaigns import indicators
+    from shuping.campaigns.choices import AdjustmentKind
+    from shuping.evaluations import services
+    from shuping.evaluations.models import Evaluation
+    from shuping.orgs.choices import AdminLevel, OrgKind
+
+    evaluation = Evaluation.objects.select_related("campaign").get(
+        pk=_built(world)["eva_confidential_evaluation"]
+    )
+    staff = world.organizer_staff
+    indicator_set = indicators.create_set_from_template(
+        actor=staff, campaign=evaluation.campaign, kind=OrgKind.LOCAL_COMMITTEE, level=AdminLevel.PREFECTURE
+    )
+    entry = services.add_adjustment(
+        actor=staff,
+        evaluation=evaluation,
+        item=indicator_set.adjustments.get(kind=AdjustmentKind.BONUS),
+        points=1,
+        reason="经验被省委推广",
+    )
+    return entry.pk
+
+
 TARGETS = {
     name: (lambda world, name=name: _built(world)[name])
     for name in ("eva_confidential_evaluation", "eva_decided_assessment", "eva_decided_evaluation")
 }
+TARGETS["eva_adjustment_entry"] = _adjustment_entry

@@ -114,7 +114,7 @@ def test_add_and_remove_are_audited_with_attribution(setup):
     _campaign, staff, evaluation, bonus, _penalty, _foreign = setup
     entry = _add(staff, evaluation, bonus, "2", on_behalf_of="省委组织部")
     added = AuditEvent.objects.filter(action="evaluations.adjustment.add").get()
-    assert added.on_behalf_of == "省委组织部" and added.detail["points"] == "2"
+    assert added.on_behalf_of == "省委组织部" and added.detail["points"] == "2.00"
     services.remove_adjustment(actor=staff, entry=entry)
     removed = AuditEvent.objects.filter(action="evaluations.adjustment.remove").get()
     assert removed.detail["entry"] == entry.pk and removed.detail["kind"] == "bonus"
@@ -237,3 +237,121 @@ def test_calibration_shows_the_adjustment_column(setup):
     row = next(r for r in screen["rows"] if r["evaluation"].pk == evaluation.pk)
     assert row["adjustment"] == "+2.0"
     assert "adjustments" not in [c["name"] for c in screen["columns"]]
+
+
+# --- the page and the API -----------------------------------------------------------------------------
+
+
+def _page(assessment_pk: int) -> str:
+    return f"/evaluations/assessments/{assessment_pk}/"
+
+
+@pytest.mark.req("EVA-1")
+def test_page_adds_and_deletes_and_keeps_input_on_error(client, setup):
+    _campaign, staff, evaluation, bonus, _penalty, _foreign = setup
+    url = _page(evaluation.assessment_id)
+    client.force_login(staff)
+    page = client.get(url).content.decode()
+    assert "录入加减分" in page and "加分 · 基层党建工作经验被中央或省级推广（最高分值 3 分）" in page
+    assert "减分 · 基层党组织发生严重违纪违法问题、造成恶劣影响（最高分值 5 分）" in page
+    assert "村（社区）党组织软弱涣散且整顿不力" not in page  # the township set's item is not offered
+    # bad input: the page comes back with the error and everything typed
+    bad = client.post(
+        url,
+        {
+            "action": "adjustment_add",
+            "item": bonus.pk,
+            "points": "3.01",
+            "reason": "获省委通报表扬的典型经验",
+            "basis": "省委组织部通报〔2024〕5号",
+            "on_behalf_of": "省委组织部",
+        },
+    )
+    body = bad.content.decode()
+    assert bad.status_code == 200 and "最高 3 分，不能填 3.01 分" in body
+    assert "获省委通报表扬的典型经验</textarea>" in body and 'value="3.01"' in body
+    assert 'value="省委组织部通报〔2024〕5号"' in body and 'value="省委组织部"' in body
+    assert f'<option value="{bonus.pk}" selected>' in body
+    assert not AdjustmentEntry.objects.exists()
+    ok = client.post(
+        url,
+        {
+            "action": "adjustment_add",
+            "item": bonus.pk,
+            "points": "3",
+            "reason": "获省委通报表扬的典型经验",
+            "basis": "省委组织部通报〔2024〕5号",
+            "on_behalf_of": "省委组织部",
+        },
+    )
+    assert ok.status_code == 302
+    entry = AdjustmentEntry.objects.get()
+    assert _score(evaluation) == Decimal("83.00")
+    page = client.get(url).content.decode()
+    assert "获省委通报表扬的典型经验" in page and "依据：省委组织部通报〔2024〕5号" in page
+    assert "（代省委组织部录入）" in page and "+3 分" in page.replace("</strong>", "")
+    assert "加减分 +3.0 分，得 83.00 分。" in page
+    assert client.post(url, {"action": "adjustment_remove", "entry": entry.pk}).status_code == 302
+    assert not AdjustmentEntry.objects.exists() and _score(evaluation) == Decimal("80.00")
+    assert client.post(url, {"action": "adjustment_remove", "entry": entry.pk}).status_code == 404
+
+
+@pytest.mark.req("EVA-1", "EVA-9")
+def test_page_leaders_read_others_see_nothing(client, setup, world):
+    _campaign, staff, evaluation, bonus, _penalty, _foreign = setup
+    _add(staff, evaluation, bonus, "2", reason="经验被省委推广")
+    url = _page(evaluation.assessment_id)
+    leader = world.users["department_leader"]
+    client.force_login(leader)
+    page = client.get(url).content.decode()
+    assert "经验被省委推广" in page and "录入加减分" not in page and "adjustment_remove" not in page
+    assert client.post(url, {"action": "adjustment_add", "item": bonus.pk}).status_code == 403
+    for persona in ("assessee", "liaison"):
+        client.force_login(world.users[persona])
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"action": "adjustment_remove", "entry": 1}).status_code == 403
+    client.force_login(world.users["outsider"])
+    assert client.get(url).status_code == 404
+    assert AdjustmentEntry.objects.count() == 1
+
+
+@pytest.mark.req("EVA-1", "EVA-9")
+def test_api_lists_creates_and_deletes_with_the_same_rules(client, setup, world):
+    _campaign, staff, evaluation, bonus, penalty, foreign = setup
+    base = f"/api/v1/evaluations/{evaluation.pk}/adjustments"
+    client.force_login(staff)
+    made = client.post(
+        base,
+        {"item_id": penalty.pk, "points": "1.5", "reason": "巡察发现问题", "basis": "巡察反馈〔2024〕2号"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert body["kind"] == "penalty" and body["signed_points"] == "-1.50" and body["recorded_by"]
+    assert _score(evaluation) == Decimal("78.50")
+    for payload, field in (
+        ({"item_id": penalty.pk, "points": "5.01", "reason": "x"}, "points"),
+        ({"item_id": foreign.pk, "points": "1", "reason": "x"}, "item"),
+        ({"item_id": bonus.pk, "points": "1", "reason": " "}, "reason"),
+    ):
+        refused = client.post(base, payload, content_type="application/json")
+        assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == field
+    assert [row["id"] for row in client.get(base).json()] == [body["id"]]
+    leader = world.users["department_leader"]
+    client.force_login(leader)
+    assert client.get(base).json()[0]["reason"] == "巡察发现问题"
+    assert (
+        client.post(
+            base, {"item_id": bonus.pk, "points": "1", "reason": "x"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    assert client.delete(f"{base}/{body['id']}").status_code == 403
+    for persona in ("assessee", "liaison", "outsider"):
+        client.force_login(world.users[persona])
+        assert client.get(base).status_code == 404
+        assert client.delete(f"{base}/{body['id']}").status_code == 404
+    client.force_login(staff)
+    assert client.delete(f"{base}/{body['id']}").status_code == 204
+    assert client.delete(f"{base}/{body['id']}").status_code == 404
+    assert _score(evaluation) == Decimal("80.00")
