@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -335,11 +336,21 @@ def _reporter_name(assessment) -> str:
 @require_POST
 def meeting_slips(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _managed(request, pk)
+    # The codes exist only in this response (hashes are stored): issue and render in one transaction, so
+    # a page that fails to render leaves no slips behind whose codes nobody ever saw.
     try:
-        issued = voting.issue_slips(actor=request.user, meeting=meeting)
+        with transaction.atomic():
+            issued = voting.issue_slips(actor=request.user, meeting=meeting)
+            response = _slips_page(request, meeting, issued)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("meetings:detail", pk=pk)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _slips_page(request: HttpRequest, meeting, issued) -> HttpResponse:
     vote_url = request.build_absolute_uri(reverse("vote:page"))
     recused_names = {
         b.meeting_box.recused_assessment_id: _reporter_name(b.meeting_box.recused_assessment)
@@ -369,7 +380,7 @@ def meeting_slips(request: HttpRequest, pk: int) -> HttpResponse:
                 "slips": [{"slip": s, "qr": qr_svg(f"{vote_url}#{s.code}")} for s in b.slips],
             }
         )
-    response = render(
+    return render(
         request,
         "meetings/slips.html",
         {
@@ -379,9 +390,6 @@ def meeting_slips(request: HttpRequest, pk: int) -> HttpResponse:
             "has_recusal_boxes": bool(recused_names),
         },
     )
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 @scoped(

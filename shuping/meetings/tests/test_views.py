@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from shuping.meetings import commentary, services, voting
+from shuping.meetings import commentary, services, views, voting
 from shuping.meetings.choices import CommenterRole
 
 from .test_meeting import grade_all, phone_vote, prepare
@@ -135,6 +135,35 @@ def test_the_slips_page_prints_the_single_slips_apart_and_says_who_does_not_take
     assert "对<strong>林海</strong>同志的单列测评票：除林海同志本人外" in html
     assert "测评表不列林海" in html
     assert html.count('class="slip"') == 6 + 5  # main: all six; 单列: all but 林海
+
+
+@pytest.mark.req("BAL-2")
+def test_a_slips_page_that_fails_to_render_leaves_no_slips_behind(scene, world, client, monkeypatch):
+    """The codes exist only in that response: if rendering fails, the issue is rolled back, so the clerk can
+    simply print again instead of holding credentials whose codes nobody saw."""
+    from shuping.ballots.models import Credential
+
+    staff = world.organizer_staff
+    meeting = scene.meeting
+    services.set_agenda(actor=staff, meeting=meeting, assessments=[scene.county, scene.county2])
+    services.set_attendance(
+        actor=staff, meeting=meeting, venue=meeting.venues.get(), category="committee_member", headcount=4
+    )
+    voting.set_up_ballots(actor=staff, meeting=meeting)
+    client.force_login(staff)
+
+    def broken(_text):
+        raise RuntimeError("QR 生成失败")
+
+    monkeypatch.setattr(views, "qr_svg", broken)
+    client.raise_request_exception = False
+    failed = client.post(reverse("meetings:slips", args=[meeting.pk]))
+    assert failed.status_code == 500
+    assert not Credential.objects.filter(box__meeting_link__meeting=meeting).exists()
+    monkeypatch.undo()
+    page = client.post(reverse("meetings:slips", args=[meeting.pk]))
+    assert page.status_code == 200 and page.content.decode().count('class="slip"') == 4
+    assert Credential.objects.filter(box__meeting_link__meeting=meeting).count() == 4
 
 
 @pytest.mark.req("MTG-2", "BAL-1")
