@@ -6,6 +6,8 @@ opinions drafted and affirmed (EVA-3), then 科室拟定 → 部务会 (→ 常�
 The rules: 民主评议 30 / 实地考核 40 / 平时了解 30, with 述职报告质量 and 点评指出问题 at weight 0 — computed
 from the reports and commentaries the reports and meetings demos left (this year's campaign) and listed for
 reference only. Last year's rules are saved first, so this year's are carried over from them (EVA-1).
+This year's campaign also has one 加分 and one 减分 recorded (items of the assessee's indicator set, CMP-4), so
+its composites show the 加减分 step.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import math
 import random
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -22,7 +25,7 @@ from shuping.campaigns.choices import Stage
 from shuping.campaigns.models import Campaign
 from shuping.core.errors import DomainError
 
-from . import services
+from . import selectors, services
 from .choices import EvaluationStatus, StepKind
 
 #: EVA-1's demo weights; report quality and commentary problems reference-only (weight 0).
@@ -57,7 +60,7 @@ def _to_evaluation(campaign: Campaign, actor) -> list:
     return moved
 
 
-def _propose(campaign: Campaign, actor, rng: random.Random) -> list:
+def _propose(campaign: Campaign, actor, rng: random.Random, *, adjust: bool = False) -> list:
     from shuping.fieldwork import services as field_services
     from shuping.fieldwork.choices import ObservationSource
 
@@ -78,6 +81,8 @@ def _propose(campaign: Campaign, actor, rng: random.Random) -> list:
                 score=rng.randint(72, 97),
                 source="system",
             )
+    if adjust:
+        _adjust(campaign, actor)
     services.compute_composites(actor=actor, campaign=campaign, source="system")
     evaluations = [
         e
@@ -104,6 +109,61 @@ def _propose(campaign: Campaign, actor, rng: random.Random) -> list:
             source="system",
         )
     return evaluations
+
+
+#: The demo's 加减分: (kind, points at most, 事由, 依据, supplied by).
+ADJUSTMENTS = (
+    (
+        "bonus",
+        Decimal(2),
+        "推行“党建+网格”治理经验在全省组织工作会议上交流推广。",
+        "省委组织部通报〔{year}〕12号",
+        "省委组织部",
+    ),
+    (
+        "penalty",
+        Decimal(1),
+        "巡察发现个别村党组织“三会一课”流于形式，整改不到位。",
+        "省委第三巡察组反馈意见〔{year}〕7号",
+        "省委巡察办",
+    ),
+)
+
+
+def _adjust(campaign: Campaign, actor) -> int:
+    """Record one 加分 and one 减分 (EVA-1) on the first assessees at 综合评价 whose indicator set offers such
+    an item, through the service the page uses. Returns how many were recorded."""
+    from .models import AdjustmentEntry
+
+    if AdjustmentEntry.objects.filter(evaluation__campaign=campaign).exists():
+        return 0
+    wanted = list(ADJUSTMENTS)
+    made = 0
+    for e in services.start_evaluations(actor=actor, campaign=campaign, source="system"):
+        if not wanted:
+            break
+        if e.is_locked or not e.assessment.is_graded or e.assessment.stage != Stage.EVALUATION:
+            continue
+        kind, most, reason, basis, supplier = wanted[0]
+        item = next(
+            (i for i in selectors.adjustment_items_for(e.assessment) if i.kind == kind and i.max_points > 0),
+            None,
+        )
+        if item is None:
+            continue
+        services.add_adjustment(
+            actor=actor,
+            evaluation=e,
+            item=item,
+            points=min(most, item.max_points),
+            reason=reason,
+            basis=basis.format(year=campaign.year),
+            on_behalf_of=supplier,
+            source="system",
+        )
+        wanted.pop(0)
+        made += 1
+    return made
 
 
 def _chain(campaign: Campaign, actor, evaluations: list, *, approve: bool) -> None:
@@ -164,7 +224,7 @@ def build_demo_evaluations(*, campaign: Campaign, actor: Any, seed: int = 2024) 
         # Carried over from last year's rules (selectors.config_for), with the same weights.
         services.save_config(actor=actor, campaign=campaign, weights=DEMO_WEIGHTS, source="system")
     _to_evaluation(campaign, actor)
-    awaiting = _propose(campaign, actor, rng)
+    awaiting = _propose(campaign, actor, rng, adjust=True)
     if awaiting:
         _chain(campaign, actor, awaiting, approve=False)
     return {

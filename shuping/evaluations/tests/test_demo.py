@@ -1,5 +1,5 @@
 """EVA-1: the demo shows the report-quality and commentary components, reference-only (weight 0), on this
-year's campaign awaiting 研究, with its rules carried over from last year's."""
+year's campaign awaiting 研究, with its rules carried over from last year's, and one 加分 and one 减分."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from shuping.evaluations import selectors
+from shuping.evaluations import scoring, selectors
 from shuping.evaluations.choices import EvaluationStatus
 from shuping.evaluations.demo import DEMO_WEIGHTS
-from shuping.evaluations.models import Evaluation, EvaluationConfig
+from shuping.evaluations.models import AdjustmentEntry, Evaluation, EvaluationConfig
 
 
 @pytest.mark.req("EVA-1")
@@ -44,3 +44,16 @@ def test_demo_shows_report_and_commentary_for_reference():
         "commentary",
     ]
     assert screen["reference"] == ["述职报告质量", "点评指出问题"]
+
+    # 加减分 (EVA-1, CMP-4): one 加分 and one 减分, each an item of the assessee's indicator set, in the composite
+    entries = list(AdjustmentEntry.objects.filter(evaluation__campaign=campaign).select_related("evaluation"))
+    assert sorted(a.kind for a in entries) == ["bonus", "penalty"]
+    for a in entries:
+        assert a.item.indicator_set == selectors.indicator_set_of(a.evaluation.assessment)
+        e = a.evaluation
+        assert e.components["adjustments"]["points_text"] == scoring.signed(a.signed_points)
+        assert any(
+            line.startswith(f"加减分：{a.get_kind_display()}“{a.item_text}”") for line in e.explanation
+        )
+        assert any(line.startswith("加减分 ") and "分，得" in line for line in e.explanation)
+    assert screen["has_adjustments"]
