@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -123,6 +124,22 @@ def box_setup(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ballots/box_setup.html", {"box": box, "form": form})
 
 
+def _slip_sheet(request: HttpRequest, box, slips, *, as_html: bool) -> HttpResponse:
+    vote_url = request.build_absolute_uri(reverse("vote:page"))
+    receipts_url = request.build_absolute_uri(reverse("vote:receipts", args=[box.public_id]))
+    if as_html:
+        sheet = [{"slip": slip, "qr": qr_svg(f"{vote_url}#{slip.code}")} for slip in slips]
+        return render(
+            request,
+            "ballots/slip_sheet.html",
+            {"box": box, "sheet": sheet, "vote_url": vote_url, "receipts_url": receipts_url},
+        )
+    pdf = printing.slips_pdf(box=box, slips=slips, vote_url=vote_url, receipts_url=receipts_url)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="slips-{box.pk}.pdf"'
+    return response
+
+
 @scoped("票箱经 get_box_for 取得（范围外 404），仅组织部门工作人员可生成凭条（否则 403）")
 @require_http_methods(["GET", "POST"])
 def box_slips(request: HttpRequest, pk: int) -> HttpResponse:
@@ -130,30 +147,20 @@ def box_slips(request: HttpRequest, pk: int) -> HttpResponse:
     box = _manageable(request, pk)
     form = SlipsForm(request.POST or None, categories=box.categories.all())
     if request.method == "POST" and form.is_valid():
+        # The codes exist only in this response (hashes are stored): generate and render in one transaction,
+        # so a sheet that fails to render (PDF engine, QR) leaves no slips whose codes nobody saw.
         try:
-            slips = services.generate_credentials(
-                actor=request.user,
-                box=box,
-                counts=form.counts(),
-                is_rehearsal=form.cleaned_data["is_rehearsal"],
-            )
+            with transaction.atomic():
+                slips = services.generate_credentials(
+                    actor=request.user,
+                    box=box,
+                    counts=form.counts(),
+                    is_rehearsal=form.cleaned_data["is_rehearsal"],
+                )
+                response = _slip_sheet(request, box, slips, as_html=form.cleaned_data.get("as_html"))
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            vote_url = request.build_absolute_uri(reverse("vote:page"))
-            receipts_url = request.build_absolute_uri(reverse("vote:receipts", args=[box.public_id]))
-            if form.cleaned_data.get("as_html"):
-                sheet = [{"slip": slip, "qr": qr_svg(f"{vote_url}#{slip.code}")} for slip in slips]
-                response = render(
-                    request,
-                    "ballots/slip_sheet.html",
-                    {"box": box, "sheet": sheet, "vote_url": vote_url, "receipts_url": receipts_url},
-                )
-            else:
-                pdf = printing.slips_pdf(box=box, slips=slips, vote_url=vote_url, receipts_url=receipts_url)
-                response = HttpResponse(pdf, content_type="application/pdf")
-                response["Content-Disposition"] = f'attachment; filename="slips-{box.pk}.pdf"'
-
             response["Cache-Control"] = "no-store"
             response["Referrer-Policy"] = "no-referrer"
             return response

@@ -65,6 +65,26 @@ def test_organizer_staff_create_set_up_and_print_slips(world, login):
     assert not any(c.replace("-", "") in str(stored) for c in codes)
 
 
+@pytest.mark.req("BAL-2")
+def test_a_slip_sheet_that_fails_to_render_leaves_no_slips_behind(world, login, monkeypatch):
+    """The codes exist only in the sheet: if the PDF engine fails, the generation is rolled back."""
+    from shuping.ballots import printing
+
+    client = login(world.organizer_staff)
+    box, _slips = make_box(world, open_box=False)
+    ids = list(box.categories.values_list("id", flat=True))
+    before = Credential.objects.filter(box=box).count()
+
+    def broken(**_kwargs):
+        raise RuntimeError("PDF 引擎不可用")
+
+    monkeypatch.setattr(printing, "slips_pdf", broken)
+    client.raise_request_exception = False
+    failed = client.post(f"/ballots/{box.pk}/slips/", {f"count_{i}": 2 for i in ids})
+    assert failed.status_code == 500, failed.content.decode()[-2000:]
+    assert Credential.objects.filter(box=box).count() == before
+
+
 @pytest.mark.req("BAL-1")
 def test_setup_errors_are_shown_in_chinese_and_change_nothing(world, login):
     client = login(world.organizer_staff)
