@@ -29,6 +29,8 @@ RESULT_CAMPAIGN_ROLES = (CampaignRole.ORGANIZER_STAFF, CampaignRole.DEPARTMENT_L
 DECIDED_STAGES = (Stage.FEEDBACK, Stage.RECTIFICATION)
 DEFAULT_WEIGHTS = {"ballot": 30, "field": 40, "observations": 30}
 DEFAULT_LOWER_PERCENT = 15
+#: The calibration screen's column order (the rules page's order of the weights).
+_COLUMN_ORDER = ("ballot", "field", "observations", "report", "commentary")
 DEFAULT_GROUPS = {
     "township_committee": "乡镇（街道）",
     "local_committee": "地方党委",
@@ -277,7 +279,9 @@ def calibration(campaign: Campaign) -> dict:
     weights, own_weights = weights_of(campaign)
     lower, own_lower = lower_percent_of(campaign)
     # Columns: the weighted components, then any other component with a score (listed for reference).
-    names = [n for n, w in weights.items() if w] + [n for n, w in weights.items() if not w]
+    # A stable order within each group (PostgreSQL's jsonb does not keep the settings' key order).
+    ordered = sorted(weights, key=lambda n: _COLUMN_ORDER.index(n) if n in _COLUMN_ORDER else 99)
+    names = [n for n in ordered if weights[n]] + [n for n in ordered if not weights[n]]
     names += sorted(
         {n for e in evaluations for n, v in (e.components or {}).items() if v.get("score") is not None}
         - set(names),
