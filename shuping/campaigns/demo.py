@@ -6,10 +6,11 @@ secretaryships. Everything goes through the same services as the pages.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from shuping.orgs.choices import AdminLevel, OrgKind
 from shuping.orgs.models import Organization
@@ -34,6 +35,19 @@ def _open(campaign: Campaign, actor) -> Campaign:
     return campaign
 
 
+def demo_schedule(today: date) -> dict[str, date]:
+    """The demo round's dates relative to `today`: field work done, meetings under way (one held two weeks
+    ago, the last three weeks ahead), the round closing two and a half months on."""
+    return {
+        "starts_on": today - timedelta(days=75),
+        "field_starts_on": today - timedelta(days=60),
+        "field_ends_on": today - timedelta(days=25),
+        "meetings_start_on": today - timedelta(days=14),
+        "meetings_end_on": today + timedelta(days=21),
+        "ends_on": today + timedelta(days=75),
+    }
+
+
 @transaction.atomic
 def build_demo_campaigns(
     *, province: Organization, year: int, actor: Any = None, county_limit: int = 4, advance: int = 3
@@ -52,6 +66,11 @@ def build_demo_campaigns(
     Organizations without secretaries simply have no person yet (the board then shows 尚未确定述职的书记).
     """
     top = services.create_campaign(actor=actor, organizer=province, year=year, source="system")
+    # Dates around today, so what the demo shows as done (field work, a held meeting) lies in the past and
+    # what it shows as coming (the second meeting) in the future; the counties copy them from the notice.
+    top = services.update_schedule(
+        actor=actor, campaign=top, source="system", **demo_schedule(timezone.localdate())
+    )
     for kind, level in (
         (OrgKind.LOCAL_COMMITTEE, AdminLevel.PREFECTURE),
         (OrgKind.TOWNSHIP_COMMITTEE, AdminLevel.TOWNSHIP),
