@@ -151,3 +151,16 @@ def test_the_box_table_says_where_an_exported_box_votes(scene, world, client):
     offline.import_results(actor=world.organizer_staff, meeting=meeting, data=_results(pack, secret))
     page = client.get(url).content.decode()
     assert "离线结果已导入" in page and "离线会场投票中" not in page
+
+
+@pytest.mark.req("MTG-6")
+def test_a_held_meeting_without_offline_venues_shows_no_empty_offline_panel(scene, world, client):
+    from django.urls import reverse
+
+    meeting, _plan, _boxes, _slips = prepare(scene, world)
+    client.force_login(world.organizer_staff)
+    url = reverse("meetings:detail", args=[meeting.pk])
+    assert "导出离线会场包" in client.get(url).content.decode()  # boxes in 草拟: export offered
+    voting.open_voting(actor=world.organizer_staff, meeting=meeting)
+    voting.close_voting(actor=world.organizer_staff, meeting=meeting)
+    assert "离线会场（涉密会场" not in client.get(url).content.decode()  # nothing to export, none exported
