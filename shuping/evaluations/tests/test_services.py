@@ -314,3 +314,17 @@ def test_opinion_is_drafted_from_sources_and_problems_keep_their_source(world):
     finally:
         providers.unregister("commentary_test")
     assert e.problems == [{"text": "基层党组织书记队伍培训不够系统", "source": "commentary"}]
+
+
+@pytest.mark.req("EVA-2")
+def test_the_calibration_screen_preselects_no_grade_where_there_is_no_suggestion(world, client):
+    """A grade select that defaulted to 好 let one stray click propose 好 for an assessee with no composite;
+    with neither a proposal nor a suggestion the select offers 请选择 and the form requires a choice."""
+    from .builders import campaign_at_evaluation
+
+    campaign = campaign_at_evaluation(world, extra=1)
+    services.start_evaluations(actor=world.organizer_staff, campaign=campaign)
+    client.force_login(world.organizer_staff)
+    page = client.get(f"/evaluations/campaigns/{campaign.pk}/").content.decode()
+    assert page.count('<option value="" selected>请选择</option>') == campaign.evaluations.count() == 2
+    assert '<select name="grade" aria-label="拟定等次" required>' in page
