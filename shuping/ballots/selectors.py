@@ -60,6 +60,16 @@ def meeting_link_of(box: BallotBox):
     return getattr(full, "meeting_link", None)
 
 
+def offline_venue_of(box: BallotBox):
+    """On a venue laptop (MTG-6): the loaded offline venue pack whose box this is, else None.
+
+    Reached through the reverse relation (`OfflineVenue.box`, related_name "offline_venue"), so the ballots
+    app imports nothing from meetings; the box page shows the 离线会场结果文件 panel when there is one.
+    """
+    full = BallotBox.objects.select_related("offline_venue").filter(pk=box.pk).first()
+    return getattr(full, "offline_venue", None)
+
+
 def turnout(box: BallotBox) -> dict:
     """Credentials issued and used per category (the participation record) — never ballot contents."""
     rehearsal = box.status == "rehearsal"

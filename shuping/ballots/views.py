@@ -88,6 +88,7 @@ def box_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "box": box,
             "meeting_link": selectors.meeting_link_of(box),
+            "offline_venue": selectors.offline_venue_of(box),
             "subjects": list(box.subjects.all()),
             "categories": list(box.categories.all()),
             "dimensions": list(box.dimensions.all()),

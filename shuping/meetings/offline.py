@@ -382,8 +382,12 @@ def load_pack(*, data: bytes, secret: str, source: str = "cli") -> LoadedVenue:
 
 
 @transaction.atomic
-def venue_results(*, venue: OfflineVenue, source: str = "cli") -> bytes:
-    """On the laptop: the sealed results file of a closed (sealed) box, from its stored ballots."""
+def venue_results(*, venue: OfflineVenue, actor: User | None = None, source: str = "cli") -> bytes:
+    """On the laptop: the sealed results file of a closed (sealed) box, from its stored ballots.
+
+    Written by `shuping offline results` (source "cli") or the box page's 导出结果文件 button ("web", the
+    clerk as actor). Each call seals afresh (new results nonce, new order), so each file has its own SM3;
+    the last one is kept in `results_sm3` for the 计票结果报告单."""
     venue = OfflineVenue.objects.select_for_update().select_related("box").get(pk=venue.pk)
     box = venue.box
     if box.status != BoxStatus.CLOSED or not box.is_sealed:
@@ -404,10 +408,15 @@ def venue_results(*, venue: OfflineVenue, source: str = "cli") -> bytes:
     venue.results_sm3 = crypto.sm3_hex(data)
     venue.save(update_fields=["results_written_at", "results_sm3"])
     ballot_services._audit(
-        actor=None,
+        actor=actor if getattr(actor, "pk", None) else None,
         action="ballots.offline_results_sealed",
         box=box,
-        detail={"serial": str(venue.serial), "ballots": len(ballots), "sm3": venue.results_sm3},
+        detail={
+            "serial": str(venue.serial),
+            "ballots": len(ballots),
+            "sm3": venue.results_sm3,
+            "source": source,
+        },
     )
     return data
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/pack/", views.meeting_pack, name="pack"),
     path("<int:pk>/offline/<int:box_pk>/export", views_offline.offline_export, name="offline_export"),
     path("<int:pk>/offline/import", views_offline.offline_import, name="offline_import"),
+    path("offline/box/<int:box_pk>/results", views_offline.offline_results, name="offline_results"),
 ]

@@ -5,17 +5,22 @@ from __future__ import annotations
 import base64
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from shuping.ballots import permissions as ballot_permissions
+from shuping.ballots import selectors as ballot_selectors
 from shuping.ballots.slips import qr_svg
+from shuping.core import crypto
 from shuping.core.access import scoped
 from shuping.core.errors import DomainError
 from shuping.documents.render import DocumentRenderError
 
 from . import offline
-from .models import MeetingBox
+from .models import MeetingBox, OfflineVenue
 from .views import _managed
 
 MAX_RESULTS_BYTES = 5 * 1024 * 1024
@@ -100,3 +105,30 @@ def offline_import(request: HttpRequest, pk: int) -> HttpResponse:
             f"已计入本次会议的测评汇总。结果文件 SM3 摘要 {export.results_sm3[:16]}…，请与会场计票结果报告单上抄写的摘要核对。",
         )
     return redirect("meetings:detail", pk=pk)
+
+
+@scoped(
+    "笔记本上的离线会场：票箱经 ballots.selectors.get_box_for 取得（范围外 404）；仅可管理该票箱的组织部门工作人员可导出（否则 403）；"
+    "未载入会场包的票箱 404；封箱前不生成文件"
+)
+@require_POST
+def offline_results(request: HttpRequest, box_pk: int) -> HttpResponse:
+    """On the venue laptop: the sealed results file of the loaded venue's closed box, as a download —
+    the same bytes `shuping offline results` writes (MTG-6)."""
+    box = ballot_selectors.get_box_for(request.user, box_pk)
+    if not ballot_permissions.can_manage_box(request.user, box):
+        raise PermissionDenied
+    venue = OfflineVenue.objects.filter(box=box).first()
+    if venue is None:
+        raise Http404
+    try:
+        data = offline.venue_results(venue=venue, actor=request.user, source="web")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("ballots:detail", pk=box.pk)
+    serial = str(venue.serial).replace("-", "")[:8]
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"离线会场结果-{serial}.json")
+    response["Cache-Control"] = "no-store"
+    response["X-Shuping-SM3"] = crypto.sm3_hex(data)
+    return response

@@ -84,8 +84,8 @@ class Command(BaseCommand):
         w(f"     手机投票地址：{base}{reverse('vote:page')}（扫描凭条二维码，或打开后输入凭证码）")
         w(f"     纸质票录入：{base}{reverse('ballots:paper', args=[box.pk])}")
         w(f"     清点核对和计票结果报告单：{base}{reverse('ballots:reconcile', args=[box.pk])}")
-        w("  3. 结束投票并封箱后，生成结果文件带回总部导入：")
-        w("     shuping offline results --out 结果文件.json")
+        w("  3. 结束投票并封箱后，在票箱页面“离线会场结果文件”中点“导出结果文件”，带回总部导入；")
+        w("     也可在命令行生成：shuping offline results --out 结果文件.json")
 
     def _results(self, out: str, serial: str) -> None:
         venues = OfflineVenue.objects.select_related("box")
