@@ -197,3 +197,12 @@ def test_the_voting_calls_skip_sessions_and_accounts_but_keep_the_security_heade
     refused = client.post("/v/submit", "{}", content_type="application/json", HTTP_HOST="evil.example")
     assert refused.status_code == 400  # ALLOWED_HOSTS still applies
     assert client.get("/v/")["Referrer-Policy"] == "no-referrer"  # the page takes the full chain
+
+
+@pytest.mark.req("BAL-1")
+def test_a_closed_box_page_says_what_closing_means_instead_of_an_empty_actions_panel(world, login):
+    client = login(world.organizer_staff)
+    box, _slips = make_box(world)
+    services.close_box(actor=world.organizer_staff, box=box)
+    page = client.get(f"/ballots/{box.pk}/").content.decode()
+    assert "已封箱：不再接受手机投票和纸质票录入" in page
