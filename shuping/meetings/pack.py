@@ -366,18 +366,12 @@ def compilation(meeting: Meeting) -> tuple[OfficialDocument, list[str]]:
 def _offline_certificate_files(meeting: Meeting, *, start: int) -> list[PackFile]:
     """计票结果报告单 of each offline venue whose sealed results were imported (MTG-6): the laptop's
     清点核对 figures as sealed in the results file; the original is the laptop's printout signed there."""
+    from shuping.ballots.printing import FIGURE_LABELS
+
     out: list[PackFile] = []
-    labels = (
-        ("issued", "生成凭条"),
-        ("voided", "作废凭条"),
-        ("handed_out", "发出凭条"),
-        ("phone", "手机投票"),
-        ("paper", "纸质有效票"),
-        ("spoiled", "废票"),
-        ("cast", "收回（投票）合计"),
-        ("valid", "有效票"),
-        ("not_returned", "未投票"),
-    )
+    # The engine's labels for the figures a laptop seals (no sign-in count or sampling there).
+    sealed = {"issued", "voided", "handed_out", "phone", "paper", "spoiled", "cast", "valid", "not_returned"}
+    labels = tuple((key, label) for key, label in FIGURE_LABELS if key in sealed)
     exports = meeting.offline_exports.filter(imported_at__isnull=False, revoked_at__isnull=True)
     for n, export in enumerate(exports.select_related("meeting_box__venue"), start=start):
         figures = export.figures or {}
