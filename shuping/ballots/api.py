@@ -130,6 +130,12 @@ def get_ballot_box_tally(request, box_id: int):
     box = selectors.get_box_for(request.user, box_id)
     if box.status != BoxStatus.CLOSED:
         raise ConflictError("票箱尚未封箱，封箱前不提供计票结果。", code="not_closed")
+    if selectors.counted_only_merged(box):
+        raise ConflictError(
+            f"本票箱是述职评议会的一部分，投票不足 {selectors.min_category_ballots()} 张，单独计票会识别投票人；"
+            "其选票只计入会议的合并结果。",
+            code="merged_only",
+        )
     report = selectors.tally_report(box)
     subjects = []
     for row in report["rows"]:

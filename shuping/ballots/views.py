@@ -203,7 +203,11 @@ def box_tally(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_view_tally(request.user, box):
         raise PermissionDenied
     context: dict = {"box": box, "is_closed": box.status == BoxStatus.CLOSED}
-    if context["is_closed"]:
+    if context["is_closed"] and selectors.counted_only_merged(box):
+        context["merged_only"] = True
+        context["min_ballots"] = selectors.min_category_ballots()
+        context["meeting_link"] = selectors.meeting_link_of(box)
+    elif context["is_closed"]:
         context["report"] = selectors.tally_report(box)
         context["can_read_opinions"] = permissions.can_read_opinions(request.user, box)
         if context["can_read_opinions"]:

@@ -177,3 +177,23 @@ def test_a_meeting_box_page_links_back_to_its_meeting_and_says_what_it_rates(sce
     assert "单列：林海，本人回避" in page
     page = client.get(reverse("ballots:detail", args=[main.box.pk])).content.decode()
     assert "·主票箱" in page and reverse("meetings:detail", args=[meeting.pk]) in page
+
+
+@pytest.mark.req("BAL-6", "MTG-2")
+def test_a_meeting_box_with_fewer_than_k_ballots_shows_no_tally_of_its_own(scene, world, client):
+    """A 分会场 with two voters: its own tally would single them out, so the box's tally page and API give
+    no results — its ballots count only in the meeting's consolidated result, which includes them."""
+    staff = world.organizer_staff
+    meeting, _plan, _boxes, slips = prepare(scene, world)
+    sub = meeting.boxes.get(venue__is_main=False)
+    voting.open_voting(actor=staff, meeting=meeting)
+    for slip in slips[sub.pk]:
+        phone_vote(slip.code, grade_all(sub, "good"))
+    voting.close_voting(actor=staff, meeting=meeting)
+    client.force_login(staff)
+    page = client.get(reverse("ballots:tally", args=[sub.box.pk])).content.decode()
+    assert "投票不足 5 张" in page and 'id="tally"' not in page
+    api = client.get(f"/api/v1/ballot-boxes/{sub.box.pk}/tally")
+    assert api.status_code == 409 and "投票不足 5 张" in api.json()["detail"]
+    combined = voting.consolidated_tally(meeting)
+    assert combined.result(str(scene.county.pk)).grade_counts["good"] == 2  # counted in the meeting's result
