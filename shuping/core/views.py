@@ -16,7 +16,9 @@ logger = logging.getLogger(__name__)
 
 @signed_in("每位登录用户的首页，只显示其权限范围内的内容")
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    from .todos import todos_for
+
+    return render(request, "core/home.html", {"todos": todos_for(request.user)})
 
 
 @public("健康检查：只报告数据库、缓存和任务队列是否可用，不含任何业务数据")

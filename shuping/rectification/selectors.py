@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from shuping.campaigns import selectors as campaign_selectors
-from shuping.campaigns.models import Campaign
+from shuping.campaigns.models import Assessment, Campaign
 
 from . import rules
 from .choices import ItemStatus
@@ -76,6 +76,17 @@ def my_lists(user) -> QuerySet[RectificationList]:
     return (
         _counted(lists_visible_to(user))
         .select_related("assessment", "campaign__organizer")
+        .order_by("-campaign__year", "assessment__organization_path")
+    )
+
+
+def own_lists(user) -> QuerySet[RectificationList]:
+    """The lists of the user's OWN assessments (as the assessed secretary or a liaison), with counts — the
+    home page's 待办 (constant queries)."""
+    own = Assessment.objects.filter(campaign_selectors.own_assessment_q(user)).values("pk")
+    return (
+        _counted(RectificationList.objects.filter(assessment__in=own))
+        .select_related("assessment", "campaign")
         .order_by("-campaign__year", "assessment__organization_path")
     )
 

@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
 
         from shuping.core.navigation import NavItem, register
 
-        from . import blockers, matrix  # noqa: F401  (registers the 报告 stage blocker and matrix providers)
+        from . import blockers, matrix, todos  # noqa: F401  (the 报告 stage blocker, matrix providers, 待办)
 
         register(
             NavItem(

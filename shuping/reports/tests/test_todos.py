@@ -1,0 +1,37 @@
+"""The home page's 待办 for the secretary: the report to write, then — once returned — to revise (REP-1)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from shuping.core.todos import todos_for
+from shuping.reports import services
+
+from .conftest import GOOD
+
+
+@pytest.mark.req("REP-1")
+def test_the_secretary_sees_the_report_to_write_then_to_revise_and_nothing_once_submitted(
+    world, setup, client
+):
+    assessment = setup.assessment
+    [todo] = todos_for(world.assessee)
+    assert todo.text == f"撰写并提交 {setup.campaign.year} 年度述职报告（{assessment.organization_name}）"
+    assert todo.url == f"/reports/assessments/{assessment.pk}/"
+    assert todos_for(world.outsider) == [] and todos_for(world.organizer_staff) == []  # own assessments only
+
+    services.save_report(actor=world.assessee, assessment=assessment, **GOOD)
+    report = services.submit_report(actor=world.assessee, assessment=assessment)
+    assert todos_for(world.assessee) == []
+
+    services.return_report(actor=world.organizer_staff, report=report, remarks="问题查摆不够具体，请补充。")
+    [todo] = todos_for(world.assessee)
+    assert todo.urgent and todo.text.startswith("修改并重新提交") and "问题查摆不够具体" in todo.note
+
+    client.force_login(world.assessee)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/").content.decode()
+    assert "待办事项" in page and "修改并重新提交" in page and f'href="{todo.url}"' in page
+    assert len(captured) < 30

@@ -1,0 +1,45 @@
+"""待办: the secretary's (or liaison's) 述职报告 still to write, or returned for changes (REP-1)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.urls import reverse
+
+from shuping.campaigns import selectors as campaign_selectors
+from shuping.campaigns.choices import CampaignStatus, Stage
+from shuping.campaigns.models import Assessment
+from shuping.core.todos import Todo, due_note, todo_provider
+
+from .choices import ReportStatus
+
+
+@todo_provider
+def reports_to_submit(user) -> list[Todo]:
+    rows = (
+        Assessment.objects.filter(
+            campaign_selectors.own_assessment_q(user),
+            campaign__status=CampaignStatus.OPEN,
+            stage=Stage.REPORT,
+        )
+        .filter(Q(report__isnull=True) | Q(report__status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED]))
+        .select_related("campaign", "report")
+        .order_by("-campaign__year", "organization_path")
+    )
+    out = []
+    for a in rows:
+        report = getattr(a, "report", None)
+        returned = report is not None and report.status == ReportStatus.RETURNED
+        if returned:
+            note, urgent = "已退回修改" + (f"：{report.remarks[:60]}" if report.remarks else ""), True
+        else:
+            note, urgent = due_note(report.due_on if report else None)
+        out.append(
+            Todo(
+                text=f"{'修改并重新提交' if returned else '撰写并提交'} {a.campaign.year} 年度述职报告"
+                f"（{a.organization_name}）",
+                url=reverse("reports:edit", args=[a.pk]),
+                note=note,
+                urgent=urgent,
+            )
+        )
+    return out
