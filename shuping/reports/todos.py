@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from shuping.campaigns import selectors as campaign_selectors
@@ -43,3 +43,31 @@ def reports_to_submit(user) -> list[Todo]:
             )
         )
     return out
+
+
+@todo_provider
+def reports_to_review(user) -> list[Todo]:
+    """Organizer staff: submitted reports waiting for 审核 (return with remarks or accept), per open campaign."""
+    from shuping.campaigns.models import Campaign
+
+    from . import permissions
+
+    campaigns = list(
+        Campaign.objects.filter(campaign_selectors.campaign_wide_q(user), status=CampaignStatus.OPEN)
+        .annotate(
+            waiting=Count("assessments__report", filter=Q(assessments__report__status=ReportStatus.SUBMITTED))
+        )
+        .filter(waiting__gt=0)
+        .select_related("organizer")
+        .order_by("-year", "organizer__path")
+        .distinct()
+    )
+    campaign_selectors.prime_campaign_roles(user, campaigns)
+    return [
+        Todo(
+            text=f"审核述职报告：{c.organizer.display_name} {c.year} 年度，{c.waiting} 份已提交待审核",
+            url=reverse("reports:list"),
+        )
+        for c in campaigns
+        if permissions.can_review_reports(user, c)
+    ]

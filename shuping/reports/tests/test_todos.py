@@ -35,3 +35,15 @@ def test_the_secretary_sees_the_report_to_write_then_to_revise_and_nothing_once_
         page = client.get("/").content.decode()
     assert "待办事项" in page and "修改并重新提交" in page and f'href="{todo.url}"' in page
     assert len(captured) < 30
+
+
+@pytest.mark.req("REP-1")
+def test_organizer_staff_see_how_many_submitted_reports_wait_for_review(world, setup):
+    services.save_report(actor=world.assessee, assessment=setup.assessment, **GOOD)
+    assert not [t for t in todos_for(world.organizer_staff) if t.text.startswith("审核述职报告")]  # a draft
+    services.submit_report(actor=world.assessee, assessment=setup.assessment)
+    [todo] = [t for t in todos_for(world.organizer_staff) if t.text.startswith("审核述职报告")]
+    assert todo.text.endswith(f"{setup.campaign.year} 年度，1 份已提交待审核") and todo.url == "/reports/"
+    # The department leader reads but does not review; the assessee and outsiders have nothing to review.
+    for user in (world.department_leader, world.assessee, world.outsider):
+        assert not [t for t in todos_for(user) if t.text.startswith("审核述职报告")]
