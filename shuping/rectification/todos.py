@@ -1,12 +1,17 @@
-"""待办: the secretary's (or liaison's) rectification list with items not yet closed (RCT-1, RCT-2)."""
+"""待办: the secretary's (or liaison's) rectification list with items not yet closed, and for organizer staff
+the items reported done that wait for 销号 (RCT-1, RCT-2)."""
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.urls import reverse
 
+from shuping.campaigns import selectors as campaign_selectors
+from shuping.campaigns.models import Campaign
 from shuping.core.todos import Todo, todo_provider
 
-from . import selectors
+from . import permissions, selectors
+from .choices import ItemStatus
 
 
 @todo_provider
@@ -29,3 +34,31 @@ def open_rectification(user) -> list[Todo]:
             )
         )
     return out
+
+
+@todo_provider
+def items_to_close(user) -> list[Todo]:
+    """Organizer staff: items the assessees reported done, waiting for 销号 (RCT-2: only the upper level
+    closes an item), per campaign."""
+    campaigns = list(
+        Campaign.objects.filter(campaign_selectors.campaign_wide_q(user))
+        .annotate(
+            waiting=Count(
+                "rectification_lists__items",
+                filter=Q(rectification_lists__items__status=ItemStatus.DONE_REPORTED),
+            )
+        )
+        .filter(waiting__gt=0)
+        .select_related("organizer")
+        .order_by("-year", "organizer__path")
+        .distinct()
+    )
+    campaign_selectors.prime_campaign_roles(user, campaigns)
+    return [
+        Todo(
+            text=f"整改销号：{c.organizer.display_name} {c.year} 年度，{c.waiting} 项已报完成待销号",
+            url=reverse("rectification:campaign", args=[c.pk]),
+        )
+        for c in campaigns
+        if permissions.can_manage_rectification(user, c)
+    ]

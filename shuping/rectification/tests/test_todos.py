@@ -36,3 +36,20 @@ def test_open_items_are_a_todo_and_overdue_ones_make_it_urgent(world):
 
     RectificationItem.objects.filter(rectification_list=rlist).update(status="closed")
     assert _rectification(world.assessee) == []  # every item closed: nothing left to do
+
+
+@pytest.mark.req("RCT-2")
+def test_organizer_staff_see_items_reported_done_waiting_for_closure(world):
+    campaign, _assessment, rlist = confirmed_list(world)
+
+    def closing(user):
+        return [t for t in todos_for(user) if t.text.startswith("整改销号")]
+
+    assert closing(world.organizer_staff) == []
+    item = rlist.items.order_by("pk").first()
+    RectificationItem.objects.filter(pk=item.pk).update(status="done_reported")
+    [todo] = closing(world.organizer_staff)
+    assert todo.text.endswith(f"{campaign.year} 年度，1 项已报完成待销号")
+    assert todo.url == f"/rectification/campaigns/{campaign.pk}/"
+    for user in (world.department_leader, world.assessee, world.liaison, world.outsider):
+        assert closing(user) == []  # only the organizer's staff close items
