@@ -170,20 +170,15 @@ def min_category_ballots() -> int:
     return int(getattr(settings, "SHUPING_BALLOT_MIN_CATEGORY", 5))
 
 
-def counted_only_merged(box: BallotBox, tally=None) -> bool:
+def counted_only_merged(box: BallotBox) -> bool:
     """BAL-6: a box that is one part of a larger count — a 述职评议会's box (MTG-2: a small 分会场, or a
     回避 box made before ADR 0006 in which one attendee voted alone) — with fewer than k ballots shows no
     results of its own: they would single out its few voters. Its ballots count only in the meeting's
     consolidated result. A stand-alone box keeps its tally (its organizer set it up as the whole count)."""
-    if (
-        getattr(
-            BallotBox.objects.select_related("meeting_link").filter(pk=box.pk).first(), "meeting_link", None
-        )
-        is None
-    ):
+    if not BallotBox.objects.filter(pk=box.pk, meeting_link__isnull=False).exists():
         return False
-    tally = tally or box_tally(box)
-    return tally.ballots < min_category_ballots()
+    # The tally's own count (every non-rehearsal ballot, spoiled included), without tallying twice.
+    return Ballot.objects.filter(box=box, is_rehearsal=False).count() < min_category_ballots()
 
 
 def tally_report(box: BallotBox) -> dict:
