@@ -72,6 +72,22 @@ def own_assessment_q(user, prefix: str = "") -> Q:
     return q & Q(**{f"{prefix}is_excluded": False})
 
 
+def campaigns_with_waiting(user, waiting, may, **filters) -> list[Campaign]:
+    """Campaigns where the user holds a campaign-wide role, `may(user, campaign)` holds and the aggregate
+    `waiting` (e.g. a filtered Count of submitted reports) is above zero, each with `.waiting` set — the
+    organizer's 待办 (core.todos); a constant number of queries."""
+    campaigns = list(
+        Campaign.objects.filter(campaign_wide_q(user), **filters)
+        .annotate(waiting=waiting)
+        .filter(waiting__gt=0)
+        .select_related("organizer")
+        .order_by("-year", "organizer__path")
+        .distinct()
+    )
+    prime_campaign_roles(user, campaigns)
+    return [c for c in campaigns if may(user, c)]
+
+
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
     """Campaigns the user holds a role in, or contains an assessment of theirs (as assessee or liaison)."""
     if not _signed_in(user):

@@ -7,7 +7,6 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from shuping.campaigns import selectors as campaign_selectors
-from shuping.campaigns.models import Campaign
 from shuping.core.todos import Todo, todo_provider
 
 from . import permissions, selectors
@@ -40,25 +39,18 @@ def open_rectification(user) -> list[Todo]:
 def items_to_close(user) -> list[Todo]:
     """Organizer staff: items the assessees reported done, waiting for 销号 (RCT-2: only the upper level
     closes an item), per campaign."""
-    campaigns = list(
-        Campaign.objects.filter(campaign_selectors.campaign_wide_q(user))
-        .annotate(
-            waiting=Count(
-                "rectification_lists__items",
-                filter=Q(rectification_lists__items__status=ItemStatus.DONE_REPORTED),
-            )
-        )
-        .filter(waiting__gt=0)
-        .select_related("organizer")
-        .order_by("-year", "organizer__path")
-        .distinct()
+    campaigns = campaign_selectors.campaigns_with_waiting(
+        user,
+        Count(
+            "rectification_lists__items",
+            filter=Q(rectification_lists__items__status=ItemStatus.DONE_REPORTED),
+        ),
+        permissions.can_manage_rectification,
     )
-    campaign_selectors.prime_campaign_roles(user, campaigns)
     return [
         Todo(
             text=f"整改销号：{c.organizer.display_name} {c.year} 年度，{c.waiting} 项已报完成待销号",
             url=reverse("rectification:campaign", args=[c.pk]),
         )
         for c in campaigns
-        if permissions.can_manage_rectification(user, c)
     ]

@@ -10,6 +10,7 @@ from shuping.campaigns.choices import CampaignStatus, Stage
 from shuping.campaigns.models import Assessment
 from shuping.core.todos import Todo, due_note, todo_provider
 
+from . import permissions
 from .choices import ReportStatus
 
 
@@ -48,26 +49,16 @@ def reports_to_submit(user) -> list[Todo]:
 @todo_provider
 def reports_to_review(user) -> list[Todo]:
     """Organizer staff: submitted reports waiting for 审核 (return with remarks or accept), per open campaign."""
-    from shuping.campaigns.models import Campaign
-
-    from . import permissions
-
-    campaigns = list(
-        Campaign.objects.filter(campaign_selectors.campaign_wide_q(user), status=CampaignStatus.OPEN)
-        .annotate(
-            waiting=Count("assessments__report", filter=Q(assessments__report__status=ReportStatus.SUBMITTED))
-        )
-        .filter(waiting__gt=0)
-        .select_related("organizer")
-        .order_by("-year", "organizer__path")
-        .distinct()
+    campaigns = campaign_selectors.campaigns_with_waiting(
+        user,
+        Count("assessments__report", filter=Q(assessments__report__status=ReportStatus.SUBMITTED)),
+        permissions.can_review_reports,
+        status=CampaignStatus.OPEN,
     )
-    campaign_selectors.prime_campaign_roles(user, campaigns)
     return [
         Todo(
             text=f"审核述职报告：{c.organizer.display_name} {c.year} 年度，{c.waiting} 份已提交待审核",
             url=reverse("reports:list"),
         )
         for c in campaigns
-        if permissions.can_review_reports(user, c)
     ]
