@@ -55,18 +55,54 @@ def _user(username: str, full_name: str, admin_role: str = "") -> User:
 
 def build_world() -> World:
     org = create_organization
-    province = org(name="中共示范省委员会", short_name="示范省委", code="T-PROV", kind=OrgKind.LOCAL_COMMITTEE,
-                   admin_level=AdminLevel.PROVINCE, parent=None)
-    prefecture = org(name="中共甲市委员会", short_name="甲市委", code="T-PREF", kind=OrgKind.LOCAL_COMMITTEE,
-                     admin_level=AdminLevel.PREFECTURE, parent=province)
-    county = org(name="中共乙县委员会", short_name="乙县委", code="T-CNTY", kind=OrgKind.LOCAL_COMMITTEE,
-                 admin_level=AdminLevel.COUNTY, parent=prefecture)
-    township = org(name="中共丙镇委员会", short_name="丙镇党委", code="T-TOWN", kind=OrgKind.TOWNSHIP_COMMITTEE,
-                   admin_level=AdminLevel.TOWNSHIP, parent=county)
-    other_province = org(name="中共邻省委员会", short_name="邻省委", code="T-OPROV", kind=OrgKind.LOCAL_COMMITTEE,
-                         admin_level=AdminLevel.PROVINCE, parent=None)
-    other_prefecture = org(name="中共邻市委员会", short_name="邻市委", code="T-OPREF", kind=OrgKind.LOCAL_COMMITTEE,
-                           admin_level=AdminLevel.PREFECTURE, parent=other_province)
+    province = org(
+        name="中共示范省委员会",
+        short_name="示范省委",
+        code="T-PROV",
+        kind=OrgKind.LOCAL_COMMITTEE,
+        admin_level=AdminLevel.PROVINCE,
+        parent=None,
+    )
+    prefecture = org(
+        name="中共甲市委员会",
+        short_name="甲市委",
+        code="T-PREF",
+        kind=OrgKind.LOCAL_COMMITTEE,
+        admin_level=AdminLevel.PREFECTURE,
+        parent=province,
+    )
+    county = org(
+        name="中共乙县委员会",
+        short_name="乙县委",
+        code="T-CNTY",
+        kind=OrgKind.LOCAL_COMMITTEE,
+        admin_level=AdminLevel.COUNTY,
+        parent=prefecture,
+    )
+    township = org(
+        name="中共丙镇委员会",
+        short_name="丙镇党委",
+        code="T-TOWN",
+        kind=OrgKind.TOWNSHIP_COMMITTEE,
+        admin_level=AdminLevel.TOWNSHIP,
+        parent=county,
+    )
+    other_province = org(
+        name="中共邻省委员会",
+        short_name="邻省委",
+        code="T-OPROV",
+        kind=OrgKind.LOCAL_COMMITTEE,
+        admin_level=AdminLevel.PROVINCE,
+        parent=None,
+    )
+    other_prefecture = org(
+        name="中共邻市委员会",
+        short_name="邻市委",
+        code="T-OPREF",
+        kind=OrgKind.LOCAL_COMMITTEE,
+        admin_level=AdminLevel.PREFECTURE,
+        parent=other_province,
+    )
     world = World(province, prefecture, county, township, other_province, other_prefecture)
     u = world.users
     u["organizer_staff"] = _user("organizer", "组织科 王干事")
@@ -80,7 +116,9 @@ def build_world() -> World:
     u["audit_admin"] = _user("auditadmin", "审计管理员", AdminRole.AUDIT)
     grant = RoleGrant.objects.create
     grant(user=u["organizer_staff"], role=Role.ORGANIZER_STAFF, organization=province, include_subtree=True)
-    grant(user=u["department_leader"], role=Role.DEPARTMENT_LEADER, organization=province, include_subtree=True)
+    grant(
+        user=u["department_leader"], role=Role.DEPARTMENT_LEADER, organization=province, include_subtree=True
+    )
     grant(user=u["liaison"], role=Role.LIAISON, organization=prefecture)
     grant(user=u["guidance_staff"], role=Role.GUIDANCE_STAFF, organization=prefecture, include_subtree=True)
     grant(user=u["outsider"], role=Role.ORGANIZER_STAFF, organization=other_province, include_subtree=True)

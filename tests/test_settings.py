@@ -21,7 +21,9 @@ def _run_settings(module: str, cwd: Path, env_extra: dict[str, str]) -> subproce
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.DATABASES['default']['NAME']); print(len(s.SECRET_KEY)); print(s.SHUPING_DATA_KEY)"
     )
-    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_development_settings_default_to_sqlite_in_the_working_directory_and_generate_keys(tmp_path):
@@ -75,6 +77,8 @@ def test_production_hashes_passwords_with_argon2():
 def test_the_shuping_command_wraps_manage_py(tmp_path):
     shuping = Path(sys.executable).with_name("shuping")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SHUPING_", "DATABASE_URL", "DJANGO_"))}
-    result = subprocess.run([str(shuping), "help"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [str(shuping), "help"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert "[audit]" in result.stdout or "[accounts]" in result.stdout or "migrate" in result.stdout

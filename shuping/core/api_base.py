@@ -68,11 +68,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
             }
             for e in exc.errors
         ]
-        return api.create_response(request, {"detail": "输入有误，请检查后重试。", "errors": errors}, status=422)
+        return api.create_response(
+            request, {"detail": "输入有误，请检查后重试。", "errors": errors}, status=422
+        )
 
     @api.exception_handler(DomainError)
     def domain(request, exc: DomainError):
-        body = {"detail": exc.message, "errors": [{"field": exc.field or "__all__", "code": exc.code, "message": exc.message}]}
+        body = {
+            "detail": exc.message,
+            "errors": [{"field": exc.field or "__all__", "code": exc.code, "message": exc.message}],
+        }
         return api.create_response(request, body, status=exc.status)
 
     @api.exception_handler(Http404)

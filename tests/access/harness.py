@@ -71,7 +71,9 @@ class MatrixRow:
         return self.case.split("@", 1)[0]
 
 
-def _walk(patterns: Iterable[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, str, Any]]:
+def _walk(
+    patterns: Iterable[Any], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, str, Any]]:
     for entry in patterns:
         if isinstance(entry, URLResolver):
             ns = entry.namespace or ""
@@ -176,7 +178,9 @@ def resolve_path(path: str, world: Any, registry: dict[str, Callable[[Any], Any]
     def substitute(match: re.Match[str]) -> str:
         key = match.group(1)
         if key not in registry:
-            raise KeyError(f"unknown placeholder {{{key}}} in docs/permissions.md; add it to tests/access/targets_*.py")
+            raise KeyError(
+                f"unknown placeholder {{{key}}} in docs/permissions.md; add it to tests/access/targets_*.py"
+            )
         if key not in cache:
             cache[key] = registry[key](world)
         return str(cache[key])
