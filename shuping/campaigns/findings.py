@@ -101,7 +101,7 @@ def _cell_date(value: Any) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        return value.date()
+        return value.date()  # naive: a spreadsheet cell carries no time zone
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value).strip().replace("/", "-").replace(".", "-"))

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from shuping.audit.services import record
 from shuping.campaigns.models import Assessment, Campaign
+from shuping.core.dates import local_date
 from shuping.documents.content import EvaluationForm
 from shuping.jobs.runtime import JobContext, job_task
 
@@ -51,7 +52,7 @@ def form_for(assessment: Assessment, evaluation: Evaluation | None) -> Evaluatio
         grade=grade or "—",
         opinion=opinion or "（综合评价意见待拟定）",
         signer=f"{campaign.organizer.display_name}",
-        signed_on=evaluation.decided_at.date() if evaluation and evaluation.decided_at else None,
+        signed_on=local_date(evaluation.decided_at) if evaluation else None,
         subtitle=f"{campaign.year}年度党委（党组）书记抓基层党建工作述职评议考核",
     )
 

@@ -7,8 +7,7 @@ Rendering writes nothing; callers check `can_see_scores` first (EVA-9: confident
 
 from __future__ import annotations
 
-from django.utils import timezone
-
+from shuping.core.dates import local_date_or_today
 from shuping.documents import services as documents
 from shuping.documents.content import Heading, OfficialDocument, Paragraph, Table, chinese_date
 
@@ -94,7 +93,7 @@ def build(fa) -> OfficialDocument:
         addressee=f"{campaign.organizer.display_name}组织部",
         body=tuple(body),
         issuer=fa.team.name,
-        issued_on=(fa.completed_at or timezone.now()).date(),
+        issued_on=local_date_or_today(fa.completed_at),
         classification="内部资料 研究前注意保密",
         layout="plain",  # a 考核组 working paper, not a 文件: no red 版头
     )

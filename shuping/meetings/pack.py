@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from shuping.core.dates import local_date_or_today
 from shuping.documents import services as documents
 from shuping.documents.content import Heading, OfficialDocument, Paragraph, Table, chinese_date
 from shuping.jobs.runtime import JobContext, job_task
@@ -54,7 +55,7 @@ def _doc(
         addressee=addressee,
         body=tuple(body),
         issuer=issuer or _department(meeting),
-        issued_on=meeting.plan.submitted_at.date() if meeting.plan_id else meeting.created_at.date(),
+        issued_on=local_date_or_today(meeting.plan.submitted_at if meeting.plan_id else meeting.created_at),
         masthead=f"{_department(meeting)}文件" if number else "",
         # A numbered 通知 is a 文件 with its 版头; everything else is a working paper.
         layout="official" if number else "plain",

@@ -56,7 +56,7 @@ def _cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return value.date().isoformat()
+        return value.date().isoformat()  # naive: a spreadsheet cell carries no time zone
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
+from shuping.core.dates import local_date_or_today
 from shuping.documents.content import Heading, OfficialDocument, Paragraph
 from shuping.documents.services import render_document_docx, render_document_pdf
 
@@ -25,7 +24,7 @@ def report_document(report: UpwardReport) -> OfficialDocument:
         text = getattr(report, name).strip() or "（无）"
         body.extend(Paragraph(line.strip()) for line in text.splitlines() if line.strip())
     organizer = report.from_organization
-    issued = (report.submitted_at or timezone.now()).date()
+    issued = local_date_or_today(report.submitted_at)
     return OfficialDocument(
         title=report.title,
         # The number's year is the year it is issued, as the date under the signature (GB/T 9704 7.2.4),

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from shuping.core.dates import local_date
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -93,7 +95,7 @@ def approved_on(assessment) -> date | None:
     )
     if held:
         return held
-    return e.decided_at.date() if e.decided_at else None
+    return local_date(e.decided_at)
 
 
 def feedback_released_on(assessment) -> date | None:

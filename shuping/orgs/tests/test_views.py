@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from shuping.orgs import services
 from shuping.orgs.choices import AdminLevel, GuidanceKind, OrgKind
@@ -59,7 +60,7 @@ def test_search_by_name_or_code_stays_in_scope(world, login):
 @pytest.mark.req("ORG-1", "ORG-3", "ORG-5")
 def test_the_organization_page_shows_breadcrumb_secretaries_flags_and_guidance(world, login):
     old = SecretaryshipFactory(person__name="钱书记", organization=world.county, started_on=date(2018, 1, 1))
-    year = date.today().year - 1  # a completed year, shown among the last three
+    year = timezone.localdate().year - 1  # a completed year, shown among the last three
     services.end_secretaryship(actor=None, secretaryship=old, ended_on=date(year, 1, 15))
     SecretaryshipFactory(person__name="孙书记", organization=world.county, started_on=date(year, 1, 16))
     organs = OrganizationFactory(

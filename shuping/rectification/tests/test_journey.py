@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from shuping.campaigns.tests.test_journey import ARGS, _session_cookie
 from shuping.rectification import services
@@ -40,7 +41,7 @@ def test_assessee_rectification_page_on_a_phone(transactional_db, world, live_se
         problem=second.problem,
         measures="建立台账，逐村销号",
         responsible="组织部长",
-        deadline=date.today() + timedelta(days=90),
+        deadline=timezone.localdate() + timedelta(days=90),
     )
     services.submit_list(actor=world.liaison, rectification_list=rlist)
     services.confirm_list(actor=world.organizer_staff, rectification_list=rlist)

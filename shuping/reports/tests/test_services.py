@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import docx
 import pytest
+from django.utils import timezone
 
 from shuping.audit.models import AuditEvent
 from shuping.campaigns import findings as campaign_findings
@@ -125,13 +126,16 @@ def test_returned_with_remarks_then_resubmitted_then_accepted(setup, world):
 @pytest.mark.req("REP-1")
 def test_a_late_report_is_kept_and_marked_late(setup, world):
     campaign = setup.campaign
-    campaign.settings = {**campaign.settings, "report_due_on": (date.today() - timedelta(days=3)).isoformat()}
+    campaign.settings = {
+        **campaign.settings,
+        "report_due_on": (timezone.localdate() - timedelta(days=3)).isoformat(),
+    }
     campaign.save()
     setup.assessment.campaign.refresh_from_db()
     services.save_report(actor=world.assessee, assessment=setup.assessment, **GOOD)
     report = services.submit_report(actor=world.assessee, assessment=setup.assessment)
     assert report.status == ReportStatus.SUBMITTED and report.is_late
-    assert report.due_on == date.today() - timedelta(days=3)
+    assert report.due_on == timezone.localdate() - timedelta(days=3)
 
 
 @pytest.mark.req("REP-1")
@@ -139,7 +143,7 @@ def test_on_time_report_is_not_late_and_deadline_defaults_to_field_start(setup, 
     services.save_report(actor=world.assessee, assessment=setup.assessment, **GOOD)
     report = services.submit_report(actor=world.assessee, assessment=setup.assessment)
     assert report.due_on == setup.campaign.field_starts_on
-    assert report.is_late == (date.today() > setup.campaign.field_starts_on)
+    assert report.is_late == (timezone.localdate() > setup.campaign.field_starts_on)
 
 
 @pytest.mark.req("REP-1", "CMP-5")
