@@ -9,8 +9,12 @@ Stated rules (documented in docs/evaluations.md and on the calibration screen):
 - **Rounding**: the minimum number of 较好-or-below is `total × x %` rounded **up** by default (`ceil`, so the
   quota is never under-met); `half_up` and `floor` can be chosen. The maximum number of 好 under a "好 ≤ y %"
   rule is rounded the other way (`floor` when the minimum rounds up), so both rules lean the same way.
-- **Small groups pooled**: groups with fewer than `pool_below` graded assessees are pooled into one group; if
-  that pool is still smaller than `pool_below` and other groups exist, it joins the largest other group.
+- **Small groups pooled**: groups with fewer than `pool_below` graded assessees (default 5) are pooled into one
+  group; if that pool is still smaller than `pool_below` and other groups exist, it joins the largest other group.
+- **Too few to apply (不适用)**: when even the pool has fewer than `pool_below` graded assessees (nothing left to
+  join), a share of it is no measure — 15 % of 1 rounded up would force the only graded secretary below 好. The
+  rule is then shown as 不适用 with the reason; nothing must move, approval is not blocked, and the committee
+  may still grade below 好 on the merits (Art. 6 asks for 一定比例 of a body of assessees, not of one or two).
 - **How many must move**: moving one assessee from 好 to 较好 both adds a lower grade and removes a 好, so
   `must_move = max(lower shortfall, 好 excess)`.
 - Assessees without a proposed grade count in the total but not as lower grades; the group says so.
@@ -72,7 +76,7 @@ class QuotaRule:
         names = {"ceil": "向上取整", "half_up": "四舍五入", "floor": "向下取整"}
         text += f"；人数按{names[self.rounding]}计算"
         if self.pool_below:
-            text += f"；不足 {self.pool_below} 人的组合并计算"
+            text += f"；不足 {self.pool_below} 人的组合并计算，合并后仍不足 {self.pool_below} 人的不适用比例要求"
         return text + "（第六条：评价为“较好”或以下等次的应占一定比例）。"
 
 
@@ -101,6 +105,9 @@ class GroupResult:
     is_broken: bool
     pooled_from: tuple[str, ...] = ()
     lines: tuple[str, ...] = field(default_factory=tuple)
+    #: False when the group (after pooling) is too small for a share to mean anything (module docstring).
+    is_applicable: bool = True
+    not_applicable_reason: str = ""
 
     @property
     def lower_shortfall(self) -> int:
@@ -160,11 +167,23 @@ def check_quota(entries: Sequence[Entry], rule: QuotaRule) -> list[GroupResult]:
         )
         shortfall = max(0, lower_required - lower_actual)
         excess = 0 if top_allowed is None else max(0, top_actual - top_allowed)
+        applicable = total >= rule.pool_below
+        reason = ""
+        if not applicable:
+            reason = (
+                f"定等仅 {total} 人（含合并计算），不足 {rule.pool_below} 人，按比例计算没有意义"
+                f"（{total} 人 × {_percent(rule.lower_min_percent)} 也会要求至少 {lower_required} 人），"
+                "比例要求不适用；党委（党组）仍可根据实际评定“较好”或以下等次。"
+            )
+            shortfall = excess = 0
         must_move = max(shortfall, excess)
-        lines = [f"{name}：定等 {total} 人，“较好”及以下应不少于 {lower_required} 人，现 {lower_actual} 人。"]
+        if applicable:
+            lines = [f"{name}：定等 {total} 人，“较好”及以下应不少于 {lower_required} 人，现 {lower_actual} 人。"]
+        else:
+            lines = [f"{name}：{reason}"]
         if pooled_from:
             lines.append("人数较少的组合并计算：" + "、".join(pooled_from) + "。")
-        if top_allowed is not None:
+        if top_allowed is not None and applicable:
             lines.append(f"“好”不超过 {top_allowed} 人，现 {top_actual} 人。")
         if ungraded:
             lines.append(f"{ungraded} 人尚未提出等次。")
@@ -185,6 +204,8 @@ def check_quota(entries: Sequence[Entry], rule: QuotaRule) -> list[GroupResult]:
                 is_broken=must_move > 0,
                 pooled_from=pooled_from,
                 lines=tuple(lines),
+                is_applicable=applicable,
+                not_applicable_reason=reason,
             )
         )
     return results

@@ -474,6 +474,7 @@ def _snapshot(groups) -> list[dict]:
             "top_actual": g.top_actual,
             "must_move": g.must_move,
             "is_broken": g.is_broken,
+            "is_applicable": g.is_applicable,
         }
         for g in groups
     ]

@@ -144,3 +144,58 @@ def test_disagreement_flags_sources_that_rank_an_assessee_far_apart():
 def test_ties_do_not_read_as_first_place():
     table = {k: {"ballot": b, "field": 90} for k, b in (("a", 99), ("b", 90), ("c", 80), ("d", 70))}
     assert q.disagreements(table) == []
+
+
+# --- small numbers: pooling, then 不适用 (issue 23) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("graded", "report_only", "grades", "applicable", "required", "must_move"),
+    [
+        # 17 townships, 16 switched to 只述职不定等次, 1 graded 好: the share cannot apply to one secretary.
+        (1, 16, ["好"], False, 1, 0),
+        # 17 graded of 17: ceil(17 × 15 %) = ceil(2.55) = 3, none yet below 好 → 3 must move.
+        (17, 0, ["好"] * 17, True, 3, 3),
+        (4, 13, ["好"] * 4, False, 1, 0),  # one below the pooling size: still not applicable
+        (5, 12, ["好"] * 5, True, 1, 1),  # exactly the pooling size: the rule applies
+        (2, 15, ["一般", "好"], False, 1, 0),  # the committee may still grade below 好
+    ],
+)
+def test_a_group_too_small_even_when_pooled_is_not_applicable(
+    graded, report_only, grades, applicable, required, must_move
+):
+    entries = group("乡镇（街道）", grades) + group("其他", ["好"] * report_only, graded=False)
+    [result] = q.check_quota(entries, q.QuotaRule(15))
+    assert result.total == graded
+    assert result.is_applicable is applicable
+    assert result.lower_required == required
+    assert result.must_move == must_move and result.is_broken is (must_move > 0)
+    text = "".join(result.lines)
+    assert ("须调整" in text) is (must_move > 0)
+    if applicable:
+        assert result.not_applicable_reason == ""
+    else:
+        assert "不适用" in result.not_applicable_reason and "不足 5 人" in result.not_applicable_reason
+        assert "仍可" in result.not_applicable_reason
+
+
+def test_small_groups_that_pool_to_the_threshold_are_checked_together():
+    entries = group("A", ["好"] * 3) + group("B", ["好"] * 2)
+    [result] = q.check_quota(entries, q.QuotaRule(15))
+    assert result.name == q.POOLED_NAME and result.is_applicable and result.must_move == 1
+
+
+@given(
+    sizes=st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=4),
+    pool_below=st.integers(min_value=0, max_value=8),
+)
+def test_a_rule_is_not_applicable_only_when_everything_graded_is_below_the_pooling_size(sizes, pool_below):
+    entries = [e for i, k in enumerate(sizes) for e in group(f"G{i}", ["好"] * k)]
+    results = q.check_quota(entries, q.QuotaRule(15, pool_below=pool_below))
+    total = sum(sizes)
+    for r in results:
+        assert r.is_applicable is (r.total >= pool_below)
+        assert r.is_applicable or r.must_move == 0
+    # A group is left too small only when the whole campaign's graded count is below the size.
+    if total >= pool_below:
+        assert all(r.is_applicable for r in results)

@@ -328,3 +328,39 @@ def test_the_calibration_screen_preselects_no_grade_where_there_is_no_suggestion
     page = client.get(f"/evaluations/campaigns/{campaign.pk}/").content.decode()
     assert page.count('<option value="" selected>请选择</option>') == campaign.evaluations.count() == 2
     assert '<select name="grade" aria-label="拟定等次" required>' in page
+
+
+@pytest.mark.req("EVA-2", "EVA-4")
+def test_one_graded_of_seventeen_is_shown_not_applicable_and_needs_no_reason(world, client):
+    """17 assessees, 16 switched to 只述职不定等次, 1 proposed 好: the calibration page says the share does not
+    apply (with the reason, in Chinese) instead of "须调整 1 人", and the committee approves without a reason."""
+    from shuping.campaigns import services as campaign_services
+
+    campaign = campaign_at_evaluation(world, extra=16)
+    staff = world.organizer_staff
+    evaluations = services.start_evaluations(actor=staff, campaign=campaign)
+    assert len(evaluations) == 17
+    graded, *others = evaluations
+    for e in others:
+        campaign_services.set_grading(
+            actor=staff, assessment=e.assessment, is_graded=False, reason="任职不满半年"
+        )
+    services.propose_grade(actor=staff, evaluation=graded, grade="好")
+    client.force_login(staff)
+    page = client.get(f"/evaluations/campaigns/{campaign.pk}/").content.decode()
+    assert "比例要求不适用" in page and "定等仅 1 人" in page and "仍可" in page
+    assert "须调整" not in page
+    step = _chain(campaign, staff, [Evaluation.objects.get(pk=graded.pk)])
+    assert step.quota_reasons == {} and step.quota_snapshot[0]["is_applicable"] is False
+
+
+@pytest.mark.req("EVA-2")
+def test_seventeen_graded_of_seventeen_still_ask_for_three(world, client):
+    campaign = campaign_at_evaluation(world, extra=16)
+    staff = world.organizer_staff
+    for e in services.start_evaluations(actor=staff, campaign=campaign):
+        services.propose_grade(actor=staff, evaluation=e, grade="好")
+    client.force_login(staff)
+    page = client.get(f"/evaluations/campaigns/{campaign.pk}/").content.decode()
+    assert "“较好”及以下应不少于 3 人，现 0 人" in page and "须调整 3 人" in page
+    assert "不适用" not in page.split("各组比例")[1].split("考核对象")[0]
