@@ -11,6 +11,8 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from shuping.orgs.rules import UNDER_SIX_MONTHS
+
 # Organization kinds (OrgKind values).
 LOCAL_COMMITTEE = "local_committee"
 TOWNSHIP_COMMITTEE = "township_committee"
@@ -199,11 +201,14 @@ def propose_scope(organizer: Org, candidates: Iterable[Org]) -> list[Proposal]:
 def tenure_suggestion(flags: Iterable[str]) -> tuple[bool, bool]:
     """(is_graded, needs_organizer_decision) for a post with these ORG-3 tenure flags.
 
-    A mid-year change or a secretary in post under six months is put to the organizer; report-only
-    (只述职不定等次) is suggested until they decide.
+    Only a secretary in post for under six months by the reference date (the campaign's year end) is
+    suggested for report-only (只述职不定等次) and put to the organizer: half a year is too short a record to
+    grade. A mid-year change where the reporting secretary has six months or more (e.g. in post since 1 July)
+    is graded as usual; the change stays flagged and the predecessor is offered as a second, report-only
+    reporter on the scope page (ORG-5 of the issue: the predecessor is noted, not the successor demoted).
     """
-    flagged = bool(set(flags))
-    return (not flagged, flagged)
+    short = UNDER_SIX_MONTHS in set(flags)
+    return (not short, short)
 
 
 def graded_twice(assessments: Iterable[tuple[Hashable, Hashable, int, bool]]) -> set[Hashable]:

@@ -76,3 +76,31 @@ def test_scope_page_offers_the_predecessor_and_adds_them(world, handover, login)
     body = r.content.decode()
     assert "已增列前任书记孙书记为述职人" in body and "前任书记" in body and "可同时述职" not in body
     assert campaign.assessments.filter(is_predecessor=True, person_name="孙书记").exists()
+
+
+@pytest.mark.req("CMP-2", "ORG-3")
+@pytest.mark.parametrize(
+    ("successor_from", "is_graded"),
+    [(date(2024, 7, 1), True), (date(2024, 9, 15), False)],
+)
+def test_a_mid_year_change_is_graded_with_six_months_and_report_only_under(world, successor_from, is_graded):
+    """A change on 1 July (six full months by 31 December) is graded, the predecessor offered; one in
+    mid-September (under six months) is suggested report-only and put to the organizer."""
+    from datetime import timedelta
+
+    old = create_person(actor=None, name="孙书记")
+    before = create_secretaryship(
+        actor=None,
+        person=old,
+        organization=world.prefecture,
+        started_on=date(2019, 3, 1),
+        ended_on=successor_from - timedelta(days=1),
+    )
+    new = create_person(actor=None, name="陈书记")
+    create_secretaryship(actor=None, person=new, organization=world.prefecture, started_on=successor_from)
+    campaign = services.create_campaign(actor=world.organizer_staff, organizer=world.province, year=2024)
+    services.apply_scope_proposal(actor=world.organizer_staff, campaign=campaign)
+    successor = campaign.assessments.get()
+    assert "mid_year_change" in successor.tenure_flags
+    assert successor.is_graded is is_graded and successor.is_tenure_decided is is_graded
+    assert selectors.predecessor_offers(campaign, [successor]) == {successor.pk: [before]}

@@ -178,6 +178,38 @@ def test_default_reporting_mode(kind, level, mode):
 def test_flagged_tenure_suggests_report_only_and_asks_the_organizer():
     assert rules.tenure_suggestion([]) == (True, False)
     assert rules.tenure_suggestion(["under_six_months"]) == (False, True)
+    assert rules.tenure_suggestion(["mid_year_change", "under_six_months"]) == (False, True)
+    # A mid-year change with six months or more in post is graded; the change stays flagged.
+    assert rules.tenure_suggestion(["mid_year_change"]) == (True, False)
+
+
+@pytest.mark.req("CMP-2", "ORG-3")
+@pytest.mark.parametrize(
+    ("predecessor_until", "successor_from", "months", "is_graded"),
+    [
+        (date(2024, 6, 30), date(2024, 7, 1), 6, True),  # 1 July: six full months by 31 December
+        (date(2024, 7, 1), date(2024, 7, 2), 5, False),  # one day short of six months
+        (date(2024, 6, 29), date(2024, 6, 30), 6, True),  # 30 June: six months and a day
+        (date(2024, 9, 14), date(2024, 9, 15), 3, False),  # mid-September: under six months
+        (date(2024, 3, 31), date(2024, 4, 1), 9, True),
+        (date(2024, 12, 1), date(2024, 12, 2), 0, False),
+    ],
+)
+def test_only_under_six_months_by_year_end_is_suggested_report_only(
+    predecessor_until, successor_from, months, is_graded
+):
+    from shuping.orgs import rules as tenure_rules
+
+    review = tenure_rules.review_year(
+        [
+            tenure_rules.Tenure(date(2019, 1, 1), predecessor_until, person="前任"),
+            tenure_rules.Tenure(successor_from, None, person="新任"),
+        ],
+        2024,
+    )
+    assert review.months_in_post == months and review.has_mid_year_change
+    assert review.is_under_six_months is (not is_graded)
+    assert rules.tenure_suggestion(review.flags) == (is_graded, not is_graded)
 
 
 @pytest.mark.req("CMP-2")
