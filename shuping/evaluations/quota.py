@@ -76,7 +76,9 @@ class QuotaRule:
         names = {"ceil": "向上取整", "half_up": "四舍五入", "floor": "向下取整"}
         text += f"；人数按{names[self.rounding]}计算"
         if self.pool_below:
-            text += f"；不足 {self.pool_below} 人的组合并计算，合并后仍不足 {self.pool_below} 人的不适用比例要求"
+            text += (
+                f"；不足 {self.pool_below} 人的组合并计算，合并后仍不足 {self.pool_below} 人的不适用比例要求"
+            )
         return text + "（第六条：评价为“较好”或以下等次的应占一定比例）。"
 
 
@@ -178,7 +180,9 @@ def check_quota(entries: Sequence[Entry], rule: QuotaRule) -> list[GroupResult]:
             shortfall = excess = 0
         must_move = max(shortfall, excess)
         if applicable:
-            lines = [f"{name}：定等 {total} 人，“较好”及以下应不少于 {lower_required} 人，现 {lower_actual} 人。"]
+            lines = [
+                f"{name}：定等 {total} 人，“较好”及以下应不少于 {lower_required} 人，现 {lower_actual} 人。"
+            ]
         else:
             lines = [f"{name}：{reason}"]
         if pooled_from:
