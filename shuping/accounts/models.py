@@ -18,6 +18,8 @@ class User(AbstractUser):
     """
 
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    # 职务: documents name people by name and post (实地考核组报告, 移交清单, 点评人), never by account name.
+    post = models.CharField(_("职务"), max_length=100, blank=True)
     admin_role = models.CharField(
         _("管理员角色"), max_length=16, choices=AdminRole.choices, blank=True, default=AdminRole.NONE
     )
@@ -38,6 +40,11 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def name_and_post(self) -> str:
+        """“姓名（职务）” as documents name a person; the name alone when no post is recorded."""
+        return f"{self.display_name}（{self.post}）" if self.post else self.display_name
 
     def set_password(self, raw_password: str | None) -> None:
         """Every path that sets a password (services, admin, createsuperuser) stamps its date (rotation)."""

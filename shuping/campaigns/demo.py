@@ -104,7 +104,7 @@ def build_demo_campaigns(
         Organization.objects.filter(
             parent=province, kind=OrgKind.LOCAL_COMMITTEE, admin_level=AdminLevel.PREFECTURE
         )
-        .order_by("path")
+        .order_by("code")
         .first()
     )
     result: dict[str, Any] = {"province": top, "prefecture": None, "counties": []}
@@ -124,7 +124,7 @@ def build_demo_campaigns(
     result["prefecture"] = middle
     counties = Organization.objects.filter(
         parent=prefecture, kind=OrgKind.LOCAL_COMMITTEE, admin_level=AdminLevel.COUNTY
-    ).order_by("path")[:county_limit]
+    ).order_by("code")[:county_limit]
     for i, county in enumerate(counties):
         c = services.create_campaign(
             actor=actor, organizer=county, year=year, notice=sub_notice, source="system"

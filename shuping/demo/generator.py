@@ -152,12 +152,13 @@ class Persona:
     username: str
     full_name: str
     role_label: str
-    password: str
+    password: str = ""  # set by `shuping demo` on each run (secrets), never part of the source
     role: str = ""  # accounts.Role value; empty for administrators
     org_code: str = ""
     include_subtree: bool = False
     admin_role: str = ""
     person_of: str = ""  # org code whose current secretary this account is (the assessee)
+    post: str = ""  # 职务, shown beside the name on documents (field team, transfers, commentary)
 
 
 @dataclass
@@ -475,79 +476,71 @@ def _posts(demo: Demo, fake: Faker, rng: random.Random) -> None:
 
 
 def _personas(first_prefecture: str, first_county: str) -> list[Persona]:
+    """The demo's accounts: people named by name, with their post (职务) kept beside the name. Passwords are
+    not part of the data: `shuping demo` generates them on every run and prints them once."""
     return [
         Persona(
             "sheng_zuzhi",
-            "示范省委组织部 组织一处 王干事",
+            "王建华",
             "组织部门工作人员（示范省委，含下级）",
-            "Demo-Zuzhi-Sheng",
-            "organizer_staff",
-            "SF",
-            True,
+            role="organizer_staff",
+            org_code="SF",
+            include_subtree=True,
+            post="示范省委组织部组织一处副处长",
         ),
         Persona(
             "sheng_buzhang",
-            "示范省委组织部 李部长",
+            "李志明",
             "部门领导（示范省委，含下级）",
-            "Demo-Buzhang-Sheng",
-            "department_leader",
-            "SF",
-            True,
+            role="department_leader",
+            org_code="SF",
+            include_subtree=True,
+            post="示范省委常委、组织部部长",
         ),
         Persona(
             "shi_zuzhi",
-            "青川市委组织部 组织科 赵干事",
+            "赵晓燕",
             "组织部门工作人员（青川市委，含下级）",
-            "Demo-Zuzhi-Qingchuan",
-            "organizer_staff",
-            first_prefecture,
-            True,
+            role="organizer_staff",
+            org_code=first_prefecture,
+            include_subtree=True,
+            post="青川市委组织部组织科科长",
         ),
         Persona(
             "xian_zuzhi",
-            "县委组织部 组织股 钱干事",
+            "钱立新",
             "组织部门工作人员（首个县区委，含下级）",
-            "Demo-Zuzhi-Xian",
-            "organizer_staff",
-            first_county,
-            True,
+            role="organizer_staff",
+            org_code=first_county,
+            include_subtree=True,
+            post="县委组织部组织股股长",
         ),
         Persona(
             "lianluoyuan",
-            "青川市委办公室 联络员 孙",
+            "孙丽娟",
             "联络员（青川市委）",
-            "Demo-Lianluo-Qingchuan",
-            "liaison",
-            first_prefecture,
-            False,
+            role="liaison",
+            org_code=first_prefecture,
+            post="青川市委办公室综合科科长",
         ),
-        Persona(
-            "shuji",
-            "",
-            "考核对象（青川市委书记）",
-            "Demo-Shuji-Qingchuan",
-            "",
-            "",
-            False,
-            person_of=first_prefecture,
-        ),
+        Persona("shuji", "", "考核对象（青川市委书记）", person_of=first_prefecture),
+        # Sent by the province to guide 青川市's round (Art. 8): a standing guidance grant over 青川市 and the
+        # counties under it; the demo assigns them to the prefecture's campaign and names them at its meeting.
         Persona(
             "zhidao",
-            "示范省直机关工委 指导组 周",
-            "上级指导人员（省直机关工委，含下级）",
-            "Demo-Zhidao-Jiguan",
-            "guidance_staff",
-            "SF-JG",
-            True,
+            "周文斌",
+            "上级指导人员（省委组织部派出，指导青川市委及所属县区）",
+            role="guidance_staff",
+            org_code=first_prefecture,
+            include_subtree=True,
+            post="示范省委组织部组织二处二级调研员",
         ),
         # The field team's leader: no standing grant; the demo's field plan grants FIELD_ASSESSOR on the
         # provincial campaign (campaign roles, SEC-1).
-        Persona(
-            "kaohe", "示范省委第一考核组 组长 郑", "实地考核组组长（省委第一考核组）", "Demo-Kaohe-Zuzhang"
-        ),
-        Persona("xitong", "系统管理员", "系统管理员", "Demo-Xitong-Admin", admin_role="system"),
-        Persona("anquan", "安全管理员", "安全管理员", "Demo-Anquan-Admin", admin_role="security"),
-        Persona("shenji", "审计管理员", "审计管理员", "Demo-Shenji-Admin", admin_role="audit"),
+        Persona("kaohe", "郑卫东", "实地考核组组长（省委第一考核组）", post="示范省委组织部组织一处处长"),
+        Persona("xitong", "系统管理员", "系统管理员", admin_role="system"),
+        Persona("anquan", "安全管理员", "安全管理员", admin_role="security"),
+        Persona("shenji", "审计管理员", "审计管理员", admin_role="audit"),
     ]
 
 
@@ -566,6 +559,7 @@ def generate(*, scale: str = "full", year: int = 2025, seed: int = SEED) -> Demo
     for persona in demo.personas:
         if persona.person_of:
             persona.full_name = names[secretary[persona.person_of]]
+            persona.post = next(o.position for o in demo.orgs if o.code == persona.person_of)
         persona.role_label = persona.role_label.replace("首个县区委", short["SF0101"])
-        persona.full_name = persona.full_name.replace("县委组织部", short["SF0101"] + "组织部")
+        persona.post = persona.post.replace("县委组织部", short["SF0101"] + "组织部")
     return demo

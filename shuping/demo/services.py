@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import secrets
+import string
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +31,22 @@ class DemoResult:
     created: bool
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
+
+
+_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_password() -> str:
+    """A fresh demo password (three groups of four letters and digits), generated on every run."""
+    while True:
+        groups = ["".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(3)]
+        text = "-".join(groups)
+        if (
+            any(c.isupper() for c in text)
+            and any(c.islower() for c in text)
+            and any(c.isdigit() for c in text)
+        ):
+            return text
 
 
 def demo_exists() -> bool:
@@ -58,6 +76,8 @@ def build_demo(
     demo = generate(scale=scale, year=year)
     if demo_exists():
         return DemoResult(demo=demo, created=False)
+    for persona in demo.personas:  # never in the source: new on every build, printed once by the command
+        persona.password = new_password()
     started = time.monotonic()
     with transaction.atomic():
         say(f"生成党组织 {len(demo.orgs)} 个……")
@@ -128,7 +148,12 @@ def _write_personas(demo: Demo) -> None:
     )
     now = timezone.now()
     for persona in demo.personas:
-        user = User(username=persona.username, full_name=persona.full_name, admin_role=persona.admin_role)
+        user = User(
+            username=persona.username,
+            full_name=persona.full_name,
+            post=persona.post,
+            admin_role=persona.admin_role,
+        )
         user.set_password(persona.password)
         user.password_changed_at = now
         user.save()
@@ -149,9 +174,30 @@ def _write_personas(demo: Demo) -> None:
             ).update(user=user)
 
 
+#: The field team's members besides its leader: people named by name and post, with accounts that cannot
+#: sign in (they record through the leader in the demo).
+TEAM_MEMBERS = (
+    ("kaohe_chengyuan1", "冯海燕", "示范省委组织部组织一处一级主任科员"),
+    ("kaohe_chengyuan2", "韩国栋", "示范省直机关工委组织部副部长"),
+)
+
+
+def _team_members() -> list:
+    from shuping.accounts.models import User
+
+    members = []
+    for username, name, post in TEAM_MEMBERS:
+        user = User(username=username, full_name=name, post=post)
+        user.set_unusable_password()
+        user.save()
+        members.append(user)
+    return members
+
+
 def _write_campaigns(demo: Demo) -> None:
     """A whole year at the province: this year's open campaign and its cascade, field work, reports and
-    meetings; last year's round decided, fed back and under rectification."""
+    meetings; last year's round reported, decided, fed back and under rectification; one prefecture and one
+    county at other stages (FLOW-6)."""
     from shuping.accounts.models import User
     from shuping.campaigns.demo import build_demo_campaigns
     from shuping.evaluations.demo import build_demo_evaluations
@@ -161,26 +207,33 @@ def _write_campaigns(demo: Demo) -> None:
     from shuping.rectification.demo import build_demo_rectification
     from shuping.reports.demo import build_demo_reports
 
+    from .lower import build_lower_levels
+
     province = Organization.objects.get(code=ROOT_CODE)
-    staff_name = next(
-        p.username for p in demo.personas if p.role == "organizer_staff" and p.org_code == ROOT_CODE
-    )
-    staff = User.objects.get(username=staff_name)
+    users = {u.username: u for u in User.objects.filter(username__in=[p.username for p in demo.personas])}
+    staff = users["sheng_zuzhi"]
     campaigns = build_demo_campaigns(province=province, year=demo.year, actor=staff)
+    top = campaigns["province"]
+    # The liaison's report (the prefecture secretary's, 青川市委) is still a draft: their next step.
+    liaison_org = next(p.org_code for p in demo.personas if p.username == "lianluoyuan")
+    drafts = set(top.assessments.filter(organization__code=liaison_org).values_list("pk", flat=True))
     # Completed field assessments for part of the provincial campaign (FLD-1 … FLD-5).
-    build_demo_fieldwork(
-        campaign=campaigns["province"], leader=User.objects.get(username="kaohe"), actor=staff
-    )
-    # Reports: submitted, one returned and resubmitted, two planted near-copies (REP-1, REP-2).
-    build_demo_reports(campaign=campaigns["province"], actor=staff)
-    # A held 述职评议会 with commentary and counted votes, and one still to come (MTG-1 … MTG-5).
-    build_demo_meetings(campaign=campaigns["province"], actor=staff)
-    # Last year's round decided by the committee; this year's brought up to 部务会, awaiting 研究 (EVA-1 … EVA-4).
-    evaluations = build_demo_evaluations(campaign=campaigns["province"], actor=staff)
+    build_demo_fieldwork(campaign=top, leader=users["kaohe"], members=_team_members(), actor=staff)
+    # Reports: submitted, one returned and resubmitted, two planted near-copies, one draft (REP-1, REP-2).
+    build_demo_reports(campaign=top, actor=staff, drafts=drafts)
+    # A held 述职评议会 with commentary and counted votes, and one still to come (MTG-1 … MTG-5); the member who
+    # comments by portfolio is the department's leader, by name and post.
+    leader = users["sheng_buzhang"]
+    build_demo_meetings(campaign=top, actor=staff, member=(leader.full_name, leader.post))
+    # Last year's round reported and decided by the committee; this year's brought up to 部务会, awaiting 研究
+    # (EVA-1 … EVA-4).
+    evaluations = build_demo_evaluations(campaign=top, actor=staff)
     # Last year's results fed back (partly signed), circulated and transferred to the file holders (EVA-5 … EVA-7),
     # then rectified: lists in progress, overdue items, a batch 销号, an admonition (RCT-1 … RCT-5).
     build_demo_feedback(campaign=evaluations["approved"], actor=staff)
     build_demo_rectification(campaign=evaluations["approved"], actor=staff)
+    # 青川市 and its first county at other stages; the guidance officer sent to 青川市 (FLOW-6).
+    build_lower_levels(campaigns=campaigns, users=users, province_staff=staff)
 
 
 def _audit(demo: Demo) -> None:

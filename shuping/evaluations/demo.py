@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from shuping.campaigns import services as campaign_services
 from shuping.campaigns.choices import Stage
@@ -43,7 +44,8 @@ PROBLEMS = (
 )
 
 
-def _to_evaluation(campaign: Campaign, actor) -> list:
+def to_evaluation(campaign: Campaign, actor) -> list:
+    """Move every assessee that can go on up to 综合评价 (stage preconditions decide); returns those moved."""
     moved = []
     for a in campaign.assessments.filter(is_excluded=False, person__isnull=False).order_by(
         "organization_path"
@@ -74,7 +76,7 @@ def _propose(campaign: Campaign, actor, rng: random.Random, *, adjust: bool = Fa
             field_services.record_observation(
                 actor=actor,
                 organizer=campaign.organizer,
-                observed_on=date(campaign.year, 9, 15),
+                observed_on=min(date(campaign.year, 9, 15), timezone.localdate()),
                 source_kind=ObservationSource.RESEARCH,
                 text=rng.choice(ACHIEVEMENTS),
                 assessment=e.assessment,
@@ -166,10 +168,23 @@ def _adjust(campaign: Campaign, actor) -> int:
     return made
 
 
-def _chain(campaign: Campaign, actor, evaluations: list, *, approve: bool) -> None:
-    year = campaign.year + 1
+def _reports_of_last_year(campaign: Campaign, actor) -> None:
+    """Last year's round had its reports too: written, submitted and accepted (REP-1) before 研究."""
+    from shuping.reports import services as report_services
+    from shuping.reports.choices import ReportStatus
+    from shuping.reports.demo import build_demo_reports
+    from shuping.reports.models import Report
+
+    build_demo_reports(campaign=campaign, actor=actor, seed=2025 - 1, review=False, copies=False)
+    for report in Report.objects.filter(assessment__campaign=campaign, status=ReportStatus.SUBMITTED):
+        report_services.accept_report(actor=actor, report=report, source="system")
+
+
+def _chain(campaign: Campaign, actor, evaluations: list, *, approve: bool, first_on: date) -> None:
+    """科室拟定 → 部务会 (→ 常委会), a week apart from `first_on`; the minutes numbered in that year."""
+    year = first_on.year
     steps = [
-        (StepKind.SECTION_DRAFT, "", f"组织科拟定稿（{year}年1月）"),
+        (StepKind.SECTION_DRAFT, "", f"组织一处拟定稿（{first_on.month}月{first_on.day}日）"),
         (StepKind.DEPARTMENT_MEETING, "部务会", f"部务会纪要〔{year}〕2号"),
     ]
     if approve:
@@ -182,7 +197,7 @@ def _chain(campaign: Campaign, actor, evaluations: list, *, approve: bool) -> No
             campaign=campaign,
             kind=kind,
             evaluations=evaluations,
-            held_on=date(year, 1, 10 + 7 * n),
+            held_on=first_on + timedelta(days=7 * n),
             minutes_reference=minutes,
             body=body,
             on_behalf_of=body,
@@ -214,19 +229,23 @@ def build_demo_evaluations(*, campaign: Campaign, actor: Any, seed: int = 2024) 
                 source="system",
             )
         previous = campaign_services.confirm_scope(actor=actor, campaign=previous, source="system")
+    _reports_of_last_year(previous, actor)
     if not services.is_config_locked(previous) and not (previous.settings or {}).get("weights"):
         services.save_config(actor=actor, campaign=previous, weights=DEMO_WEIGHTS, source="system")
-    _to_evaluation(previous, actor)
+    to_evaluation(previous, actor)
     decided = _propose(previous, actor, rng)
     if decided:
-        _chain(previous, actor, decided, approve=True)
+        # Decided in last year's round, in January after the assessed year, within its window.
+        _chain(previous, actor, decided, approve=True, first_on=date(previous.year + 1, 1, 10))
     if not services.is_config_locked(campaign) and not (campaign.settings or {}).get("weights"):
         # Carried over from last year's rules (selectors.config_for), with the same weights.
         services.save_config(actor=actor, campaign=campaign, weights=DEMO_WEIGHTS, source="system")
-    _to_evaluation(campaign, actor)
+    to_evaluation(campaign, actor)
     awaiting = _propose(campaign, actor, rng, adjust=True)
     if awaiting:
-        _chain(campaign, actor, awaiting, approve=False)
+        # This year's round: drafted and through 部务会 in the last fortnight, never dated ahead of today.
+        first_on = max(campaign.meetings_start_on, timezone.localdate() - timedelta(days=10))
+        _chain(campaign, actor, awaiting, approve=False, first_on=first_on)
     return {
         "approved": previous,
         "awaiting": campaign,

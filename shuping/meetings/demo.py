@@ -40,7 +40,12 @@ def _attendance(
 
 @transaction.atomic
 def build_demo_meetings(
-    *, campaign: Campaign, actor: Any, per_meeting: int = 3, seed: int = 2024
+    *,
+    campaign: Campaign,
+    actor: Any,
+    per_meeting: int = 3,
+    seed: int = 2024,
+    member: tuple[str, str] | None = None,
 ) -> dict[str, Meeting | None]:
     """Create a held meeting and a planned one for `campaign` and return {"held": …, "planned": …}.
 
@@ -50,7 +55,9 @@ def build_demo_meetings(
     committee member (so recused from their own rating: a main box and a 单列 box, MTG-2), slips issued to
     every voting attendee, every slip voted on a phone (grades drawn with `seed`), voting closed and sealed, the count
     certified when ballot engine II is present, and the presiding secretary's commentary final on every
-    reporter (代录). The planned meeting takes the next `per_meeting` assessees, attendance recorded, 点评稿
+    reporter (代录). `member` is the committee member who comments by portfolio, (name, post) — recorded by
+    name and post (MTG-3); by default the organizer's 组织部部长 under a demo name. The planned meeting
+    takes the next `per_meeting` assessees, attendance recorded, 点评稿
     drafted. Either is None when the campaign has too few assessees.
     """
     rng = random.Random(seed)
@@ -89,12 +96,14 @@ def build_demo_meetings(
             ]
         },
     )
+    name, post = member or ("陈国平", f"{campaign.organizer.display_name}常委、组织部部长")
     services.add_commenter(
         actor=actor,
         meeting=held,
         role=CommenterRole.MEMBER,
-        name="组织部长",
-        portfolio="组织工作",
+        name=name,
+        post=post,
+        portfolio="分管组织工作",
         keywords=["党员", "支部", "组织"],
         source="system",
     )
@@ -129,7 +138,12 @@ def build_demo_meetings(
             source="system",
         )
     if voting._counting() is not None:
-        voting.certify(actor=actor, meeting=held, scrutineers="监票人（演示）", counters="计票人（演示）")
+        voting.certify(
+            actor=actor,
+            meeting=held,
+            scrutineers="刘雅琴（组织部干部监督室主任）、黄志强（纪委监委派驻组干部）",
+            counters="吴晓东（组织部组织科干部）、何婷（组织部办公室干部）",
+        )
     out["held"] = Meeting.objects.get(pk=held.pk)
     if batches[1]:
         planned = services.create_meeting(

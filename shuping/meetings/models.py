@@ -144,6 +144,11 @@ class Venue(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def name_and_post(self) -> str:
+        """“姓名（职务）”, as the minutes and the pack name a commenter; the name alone without a post."""
+        return f"{self.name}（{self.post}）" if self.post else self.name
+
 
 class AttendeeGroup(models.Model):
     """How many of one category attend at one venue, and whether they vote (MTG-2)."""
@@ -244,6 +249,7 @@ class Commenter(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="commenters")
     role = models.CharField(_("身份"), max_length=16, choices=CommenterRole.choices)
     name = models.CharField(_("姓名"), max_length=64)
+    post = models.CharField(_("职务"), max_length=100, blank=True)  # recorded by name and post (MTG-3)
     person = models.ForeignKey(
         "orgs.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -129,7 +129,13 @@ def create_meeting(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     Venue.objects.create(meeting=meeting, name=meeting.venue, is_main=True)
-    Commenter.objects.create(meeting=meeting, role=CommenterRole.PRESIDING, name=name[:64], person=presiding)
+    Commenter.objects.create(
+        meeting=meeting,
+        role=CommenterRole.PRESIDING,
+        name=name[:64],
+        post=(presiding.position if presiding else "")[:100],
+        person=presiding,
+    )
     _audit(actor, "meetings.create", meeting, source, held_on=held_on, form=form)
     return meeting
 
@@ -353,6 +359,7 @@ def add_commenter(
     portfolio: str = "",
     keywords: Sequence[str] = (),
     person: Person | None = None,
+    post: str = "",
     source: str = "web",
 ) -> Commenter:
     """Add a committee member (by portfolio, 分工) or upper-level guidance staff as a commenter (MTG-3)."""
@@ -367,6 +374,7 @@ def add_commenter(
         meeting=meeting,
         role=role,
         name=name.strip()[:64],
+        post=(post.strip() or (person.position if person else ""))[:100],
         person=person,
         portfolio=portfolio.strip()[:200],
         keywords=[k.strip() for k in keywords if k.strip()],

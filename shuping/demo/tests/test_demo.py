@@ -76,7 +76,7 @@ def test_demo_no_serve_builds_a_small_province_and_is_idempotent():
     assert any(r.review.has_mid_year_change for r in reviews.values())
     assert any(r.review.is_under_six_months for r in reviews.values())
     # Accounts only for the personas, with their grants; the assessee is linked to a Person.
-    assert User.objects.count() == 11
+    assert User.objects.count() == 13  # the eleven personas and the field team's two members
     assert RoleGrant.objects.filter(
         user__username="sheng_zuzhi", organization=province, include_subtree=True
     ).exists()

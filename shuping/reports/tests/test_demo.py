@@ -30,7 +30,13 @@ def test_demo_reports_have_a_resubmission_and_two_near_copies(setup, world):
             actor=world.organizer_staff, campaign=setup.campaign, organization=org, reason="示范"
         )
     counts = build_demo_reports(campaign=setup.campaign, actor=world.organizer_staff)
-    assert counts == {"submitted": 6, "returned_and_resubmitted": 1, "near_copies": 2, "skipped": 0}
+    assert counts == {
+        "submitted": 6,
+        "returned_and_resubmitted": 1,
+        "near_copies": 2,
+        "skipped": 0,
+        "drafts": 0,
+    }
     assert Report.objects.filter(submission_count=2, status="submitted").count() == 1
     copied = {c.report.pk for c in selectors.near_copies(setup.campaign)}
     assert len(copied) >= 4

@@ -2,19 +2,26 @@
 
 `--no-serve` stops after printing; `--reset` removes a previous demo first; `--scale small` builds a
 small province (tests). Serving runs Django's development server (static files served, DEBUG settings)
-on 127.0.0.1:8000 and a `shuping worker` child process for background jobs, stopped on exit.
+on 127.0.0.1:8000 and a `shuping worker` child process for background jobs, stopped on exit — Ctrl+C or
+SIGTERM alike.
+
+The accounts' passwords are generated on every build and printed once; they are in no file. The command
+refuses production settings: the demo flushes its database on --reset and creates well-known accounts.
 """
 
 from __future__ import annotations
 
+import signal
 import unicodedata
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from shuping.demo.services import build_demo, demo_exists, reset_demo
 
 ADDRESS = "127.0.0.1:8000"
+PRODUCTION_SETTINGS = "config.settings.prod"
 
 
 def _width(text: str) -> int:
@@ -45,6 +52,11 @@ class Command(BaseCommand):
         parser.add_argument("--addrport", default=ADDRESS, help="服务地址（默认 127.0.0.1:8000）")
 
     def handle(self, *args, **options):
+        if settings.SETTINGS_MODULE == PRODUCTION_SETTINGS:
+            raise CommandError(
+                "演示数据不能在生产环境中生成：当前使用生产配置（config.settings.prod）。"
+                "演示会清空数据库并创建公开的演示账号，请在开发环境（config.settings.dev）或单独的演示库中运行。"
+            )
         self.stdout.write("正在准备数据库……")
         call_command("migrate", interactive=False, verbosity=0)
         if options["reset"] and demo_exists():
@@ -66,6 +78,13 @@ class Command(BaseCommand):
         self._serve(options["addrport"])
 
     def _print_accounts(self, demo) -> None:
+        if not all(p.password for p in demo.personas):
+            self.stdout.write("")
+            self.stdout.write(
+                "演示账号：" + "、".join(p.username for p in demo.personas) + "。"
+                "密码只在生成时显示一次；忘记密码请加 --reset 重新生成。"
+            )
+            return
         rows = [("用户名", "密码", "角色")] + [(p.username, p.password, p.role_label) for p in demo.personas]
         widths = [max(_width(r[i]) for r in rows) for i in range(3)]
         self.stdout.write("")
@@ -79,14 +98,24 @@ class Command(BaseCommand):
         from shuping.jobs.worker import spawn_worker_process
 
         worker = spawn_worker_process()
+        # SIGTERM (a service manager, `kill`) ends the server like Ctrl+C, so the worker is stopped too.
+        previous = signal.signal(signal.SIGTERM, _terminate)
         self.stdout.write("")
-        self.stdout.write(f"演示环境已就绪：http://{addrport}")
+        self.stdout.write(f"演示环境已就绪：http://{addrport}（后台任务进程 {worker.pid}）")
         self.stdout.write("按 Ctrl+C 停止。")
+        self.stdout.flush()
         try:
             call_command("runserver", addrport, use_reloader=False)
+        except KeyboardInterrupt:
+            pass
         finally:
+            signal.signal(signal.SIGTERM, previous)
             worker.terminate()
             try:
                 worker.wait(timeout=15)
             except Exception:
                 worker.kill()
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt
