@@ -22,8 +22,10 @@ EDUCATION_WORK_COMMITTEE = "education_work_committee"
 NON_PUBLIC_WORK_COMMITTEE = "non_public_work_committee"
 DEPARTMENT_ORGAN_COMMITTEE = "department_organ_committee"
 INTERNAL_UNIT = "internal_unit"
+AFFILIATED_UNIT = "affiliated_unit"
 SOE_COMMITTEE = "soe_committee"
 UNIVERSITY_COMMITTEE = "university_committee"
+COLLEGE_COMMITTEE = "college_committee"
 HOSPITAL_COMMITTEE = "hospital_committee"
 PUBLIC_INSTITUTION = "public_institution"
 VILLAGE_COMMITTEE = "village_committee"
@@ -47,6 +49,9 @@ WORK_COMMITTEES = frozenset(
 REPRESENTATIVE_KINDS = frozenset(
     {DEPARTMENT_ORGAN_COMMITTEE, SOE_COMMITTEE, UNIVERSITY_COMMITTEE, HOSPITAL_COMMITTEE, PUBLIC_INSTITUTION}
 )
+#: Art. 3 ¶3 内设机构: a department's internal bodies (their Party organizations are often plain 党支部);
+#: every other child of a department organ committee is a directly affiliated unit (直属单位).
+INTERNAL_BODY_KINDS = frozenset({INTERNAL_UNIT, "grassroots"})
 #: The level each local committee assesses (Art. 3 ¶2).
 NEXT_LEVEL = {PROVINCE: PREFECTURE, PREFECTURE: COUNTY, COUNTY: TOWNSHIP}
 
@@ -58,6 +63,7 @@ RULE_CENTRAL_ORGANS = "art3_p3_central_organs"
 RULE_DEPARTMENT_UNITS = "art3_p3_department_units"
 RULE_CENTRAL_ENTERPRISE = "art3_p3_central_enterprise"
 RULE_AFFILIATION = "art3_p4_affiliation"
+RULE_UNIVERSITY_COLLEGES = "art3_p4_university_colleges"
 RULE_ADDED = "organizer_added"
 
 
@@ -171,13 +177,30 @@ def propose_scope(organizer: Org, candidates: Iterable[Org]) -> list[Proposal]:
         ]
 
     if organizer.kind == DEPARTMENT_ORGAN_COMMITTEE and organizer.level == CENTRAL:
+        # Art. 3 ¶3: 部门机关党委组织开展内设机构和直属单位党组织书记述职评议考核 — both kinds, each named.
         return [
             _proposal(
                 c,
                 RULE_DEPARTMENT_UNITS,
-                "部门机关党委组织开展内设机构和直属单位党组织书记述职评议考核",
+                "部门机关党委组织开展内设机构和直属单位党组织书记述职评议考核"
+                + ("（内设机构）" if c.kind in INTERNAL_BODY_KINDS else "（直属单位）"),
                 "第三条第三款",
             )
+            for c in children
+        ]
+
+    if organizer.kind == UNIVERSITY_COMMITTEE:
+        # Art. 3 ¶4: 高校…党组织书记述职评议考核，一般按照党组织隶属关系，由其上一级党组织开展 — a
+        # university's committee is the level above its colleges' Party committees (院系党委).
+        return [
+            _proposal(
+                c,
+                RULE_UNIVERSITY_COLLEGES,
+                "高校党委组织开展院系党委书记述职评议考核（按照党组织隶属关系）",
+                "第三条第四款",
+            )
+            if c.kind == COLLEGE_COMMITTEE
+            else _proposal(c, RULE_AFFILIATION, "按照党组织隶属关系，由上一级党组织开展", "第三条第四款")
             for c in children
         ]
 

@@ -146,6 +146,15 @@ def _kind_lookup() -> dict[str, str]:
             "党组": OrgKind.DEPARTMENT_ORGAN_COMMITTEE,
             "村党组织": OrgKind.VILLAGE_COMMITTEE,
             "社区党组织": OrgKind.VILLAGE_COMMITTEE,
+            # The label before 直属单位 had a kind of its own (files exported then still import).
+            "内设机构或直属单位党组织": OrgKind.INTERNAL_UNIT,
+            "内设机构": OrgKind.INTERNAL_UNIT,
+            "直属单位": OrgKind.AFFILIATED_UNIT,
+            "直属单位党委": OrgKind.AFFILIATED_UNIT,
+            "院系党组织": OrgKind.COLLEGE_COMMITTEE,
+            "学院党委": OrgKind.COLLEGE_COMMITTEE,
+            "二级学院党委": OrgKind.COLLEGE_COMMITTEE,
+            "院系党总支": OrgKind.COLLEGE_COMMITTEE,
         }
     )
     return lookup

@@ -20,7 +20,7 @@ def _by_name(proposals):
 @pytest.mark.req("CMP-2")
 def test_kind_and_level_codes_match_the_orgs_choices():
     kinds = [v for k, v in vars(rules).items() if k.isupper() and isinstance(v, str) and v in OrgKind.values]
-    assert len(kinds) == 13
+    assert len(kinds) == 15
     for level in (rules.CENTRAL, rules.PROVINCE, rules.PREFECTURE, rules.COUNTY, rules.TOWNSHIP):
         assert level in AdminLevel.values
 
@@ -124,6 +124,39 @@ def test_department_organ_committee_assesses_internal_bodies_and_affiliated_unit
         "内设机构和直属单位" in got["办公厅党支部"].rule_text
         and got["办公厅党支部"].paragraph == "第三条第三款"
     )
+
+
+@pytest.mark.req("CMP-2", "ORG-1")
+def test_department_organ_committee_names_internal_bodies_and_affiliated_units_by_their_own_kinds():
+    organizer = Org(2, "某部机关党委", rules.DEPARTMENT_ORGAN_COMMITTEE, rules.CENTRAL)
+    tree = [
+        Org(4, "办公厅党委", rules.INTERNAL_UNIT, rules.CENTRAL, 2),
+        Org(5, "某部信息中心党委", rules.AFFILIATED_UNIT, rules.CENTRAL, 2),
+        Org(6, "信息中心某处党支部", "grassroots", rules.CENTRAL, 5),
+    ]
+    got = _by_name(rules.propose_scope(organizer, tree))
+    assert set(got) == {"办公厅党委", "某部信息中心党委"}
+    assert got["办公厅党委"].rule_text.endswith("（内设机构）")
+    assert got["某部信息中心党委"].rule_text.endswith("（直属单位）")
+    assert {p.rule for p in got.values()} == {rules.RULE_DEPARTMENT_UNITS}
+    assert all(p.is_graded and p.paragraph == "第三条第三款" for p in got.values())
+
+
+@pytest.mark.req("CMP-2", "ORG-1")
+def test_university_committee_assesses_its_colleges_party_committees():
+    organizer = Org(1, "某大学党委", rules.UNIVERSITY_COMMITTEE, "none")
+    tree = [
+        Org(2, "计算机学院党委", rules.COLLEGE_COMMITTEE, "none", 1),
+        Org(3, "马克思主义学院党委", rules.COLLEGE_COMMITTEE, "none", 1),
+        Org(4, "机关党委", rules.DEPARTMENT_ORGAN_COMMITTEE, "none", 1),
+        Org(5, "计算机学院教工第一党支部", "grassroots", "none", 2),
+    ]
+    got = _by_name(rules.propose_scope(organizer, tree))
+    assert set(got) == {"计算机学院党委", "马克思主义学院党委", "机关党委"}
+    college = got["计算机学院党委"]
+    assert college.rule == rules.RULE_UNIVERSITY_COLLEGES and "院系党委书记" in college.rule_text
+    assert college.paragraph == "第三条第四款" and college.is_graded
+    assert got["机关党委"].rule == rules.RULE_AFFILIATION
 
 
 @pytest.mark.req("CMP-2")

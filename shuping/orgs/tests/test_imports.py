@@ -388,3 +388,34 @@ def test_people_and_secretaryship_faults_are_reported_and_nothing_written(world)
     assert any(r == 5 and c == "职务" for r, c, _t in found)
     assert any(r == 5 and c == "任职终止" for r, c, _t in found)
     assert not Secretaryship.objects.exists()
+
+
+@pytest.mark.req("ORG-1", "ORG-4")
+@pytest.mark.django_db
+def test_colleges_and_affiliated_units_import_under_their_own_kinds_and_the_template_names_them():
+    from openpyxl import load_workbook
+
+    from shuping.orgs.exports import template_file
+
+    result = import_organizations(
+        rows_or_path=as_csv(
+            [
+                row("U1", "中共示范大学委员会", "高校党委"),
+                row("U1-01", "中共示范大学计算机学院委员会", "院系党委", "U1"),
+                row("U1-02", "中共示范大学文学院委员会", "学院党委", "U1"),
+                row("D1", "中共示范部机关委员会", "机关党委 / 党组"),
+                row("D1-01", "示范部办公厅党支部", "内设机构党组织", "D1"),
+                row("D1-02", "中共示范部信息中心委员会", "直属单位党组织", "D1"),
+                row("D1-03", "示范部老干部局党支部", "内设机构或直属单位党组织", "D1"),  # the old label
+            ]
+        )
+    )
+    assert result.created == 7
+    kinds = dict(Organization.objects.values_list("code", "kind"))
+    assert kinds["U1-01"] == kinds["U1-02"] == OrgKind.COLLEGE_COMMITTEE
+    assert kinds["D1-01"] == kinds["D1-03"] == OrgKind.INTERNAL_UNIT
+    assert kinds["D1-02"] == OrgKind.AFFILIATED_UNIT
+    _name, content, _type = template_file("orgs", "xlsx")
+    sheet = load_workbook(io.BytesIO(content))["填写说明"]
+    kind_help = next(r[2] for r in sheet.iter_rows(values_only=True) if r and r[0] == "类型")
+    assert "院系党委" in kind_help and "直属单位党组织" in kind_help and "内设机构党组织" in kind_help
