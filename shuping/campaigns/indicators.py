@@ -43,9 +43,18 @@ def load_templates() -> list[dict]:
     return json.loads(TEMPLATES_FILE.read_text(encoding="utf-8"))
 
 
+#: 参照执行: village and community secretaries take the township's shorter set (Art. 6 越往下越简化).
+VILLAGE_SET_NAME = "村（社区）党组织书记抓基层党建考核指标（参照乡镇精简指标）"
+
+
 def template_for(kind: str, level: str) -> dict:
-    """The template for an organization kind and level; the last (kind-less) one is the general fallback."""
+    """The template for an organization kind and level; the last (kind-less) one is the general fallback.
+
+    A village or community committee gets the township's shorter template under its own name."""
     templates = load_templates()
+    if kind == "village_committee":
+        township = next(t for t in templates if "township_committee" in t["kinds"])
+        return {**township, "name": VILLAGE_SET_NAME}
     for t in templates:
         if (not t["kinds"] or kind in t["kinds"]) and (not t["levels"] or level in t["levels"]):
             if t["kinds"]:

@@ -64,6 +64,10 @@ RULE_DEPARTMENT_UNITS = "art3_p3_department_units"
 RULE_CENTRAL_ENTERPRISE = "art3_p3_central_enterprise"
 RULE_AFFILIATION = "art3_p4_affiliation"
 RULE_UNIVERSITY_COLLEGES = "art3_p4_university_colleges"
+#: Village and community secretaries: not named in Art. 3; townships (and counties where local practice says
+#: so) run their 述职评议 following the regulation — the basis is 参照执行, not a paragraph of Art. 3.
+RULE_VILLAGES_BY_REFERENCE = "reference_villages"
+REFERENCE_PARAGRAPH = "参照执行"
 RULE_ADDED = "organizer_added"
 
 
@@ -110,6 +114,19 @@ def _proposal(org: Org, rule: str, text: str, paragraph: str, *, graded: bool = 
     return Proposal(org, rule, text, paragraph, graded, default_reporting_mode(org.kind, org.level), optional)
 
 
+def _village_proposal(org: Org, text: str, *, optional: bool = False) -> Proposal:
+    """A village or community secretary under 参照执行: graded, reporting on site (一述一评)."""
+    return Proposal(
+        org,
+        RULE_VILLAGES_BY_REFERENCE,
+        text + "（参照《办法》执行）",
+        REFERENCE_PARAGRAPH,
+        True,
+        ON_SITE,
+        optional,
+    )
+
+
 def _is_assessed_committee(organizer: Org, child: Org) -> bool:
     wanted = NEXT_LEVEL.get(organizer.level)
     if wanted == TOWNSHIP:
@@ -126,6 +143,29 @@ def propose_scope(organizer: Org, candidates: Iterable[Org]) -> list[Proposal]:
     orgs = list(candidates)
     children = [o for o in orgs if o.parent == organizer.key]
     out: list[Proposal] = []
+
+    if organizer.kind == TOWNSHIP_COMMITTEE:
+        # 一述一评: village and community secretaries report on site at the township's meeting.
+        return [
+            _village_proposal(c, "乡镇（街道）党（工）委组织开展村（社区）党组织书记述职评议考核")
+            if c.kind == VILLAGE_COMMITTEE
+            else _proposal(c, RULE_AFFILIATION, "按照党组织隶属关系，由上一级党组织开展", "第三条第四款")
+            for c in children
+        ]
+
+    if organizer.kind == LOCAL_COMMITTEE and organizer.level == COUNTY:
+        # Where local practice says so, a county assesses its villages' and communities' secretaries itself:
+        # offered (optional) beside the townships, included when the organizer ticks them.
+        townships = {c.key for c in children if c.kind == TOWNSHIP_COMMITTEE}
+        villages = [
+            _village_proposal(
+                o, "县（市、区、旗）党委组织开展村（社区）党组织书记述职评议考核", optional=True
+            )
+            for o in orgs
+            if o.kind == VILLAGE_COMMITTEE and o.parent in townships
+        ]
+    else:
+        villages = []
 
     if organizer.kind == LOCAL_COMMITTEE and organizer.level in NEXT_LEVEL:
         ref = "" if organizer.level == PROVINCE else "（参照进行）"
@@ -162,7 +202,7 @@ def propose_scope(organizer: Org, candidates: Iterable[Org]) -> list[Proposal]:
                         optional=True,
                     )
                 )
-        return out
+        return out + villages
 
     if organizer.kind == ORGANS_WORK_COMMITTEE and organizer.level == CENTRAL:
         return [

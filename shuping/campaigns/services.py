@@ -216,6 +216,7 @@ def _new_assessment(
     is_graded: bool,
     added: bool = False,
     reason: str = "",
+    reporting_mode: str = "",
 ) -> Assessment:
     secretaryship, flags = secretaries.get(org.pk, (None, frozenset()))
     suggested_graded, needs_decision = rules.tenure_suggestion(flags)
@@ -230,7 +231,7 @@ def _new_assessment(
         person_name=secretaryship.person.name if secretaryship else "",
         secretaryship=secretaryship,
         is_graded=is_graded and suggested_graded,
-        reporting_mode=rules.default_reporting_mode(org.kind, org.admin_level),
+        reporting_mode=reporting_mode or rules.default_reporting_mode(org.kind, org.admin_level),
         rule_code=rule,
         rule_text=rule_text,
         paragraph=paragraph,
@@ -247,12 +248,14 @@ def apply_scope_proposal(
     actor: User | None,
     campaign: Campaign,
     include_optional: Iterable[int] = (),
+    include_villages: bool = False,
     source: str = "web",
 ) -> list[Assessment]:
     """Create the assessments Art. 3 proposes (CMP-2), resolving each post's secretary for the year.
 
     Optional representatives (Art. 3 ¶2 可选择) are added only when their organization id is in
-    `include_optional`. Organizations already in scope are left alone, so this can run again.
+    `include_optional`; a county's village and community secretaries (参照执行) all at once with
+    `include_villages`. Organizations already in scope are left alone, so this can run again.
     """
     campaign = Campaign.objects.select_for_update().select_related("organizer").get(pk=campaign.pk)
     _check_editable(campaign)
@@ -264,6 +267,8 @@ def apply_scope_proposal(
         selectors.org_facts(campaign.organizer), [selectors.org_facts(o) for o in candidates]
     )
     wanted = set(include_optional)
+    if include_villages:
+        wanted |= {p.org.key for p in proposals if p.rule == rules.RULE_VILLAGES_BY_REFERENCE}
     chosen = [p for p in proposals if not p.is_optional or p.org.key in wanted]
     existing = set(campaign.assessments.values_list("organization_id", flat=True))
     chosen = [p for p in chosen if p.org.key not in existing]
@@ -277,6 +282,7 @@ def apply_scope_proposal(
             rule_text=p.rule_text,
             paragraph=p.paragraph,
             is_graded=p.is_graded,
+            reporting_mode=p.reporting_mode,
         )
         for p in chosen
     ]

@@ -114,6 +114,9 @@ def _scope_context(request: HttpRequest, campaign) -> dict:
             selectors.org_facts(campaign.organizer), [selectors.org_facts(o) for o in candidates]
         )
         optional = [p for p in proposals if p.is_optional and p.org.key not in included]
+    # Villages and communities a county may assess itself (参照执行): one tick for all of them.
+    villages = [p for p in optional if p.rule == rules.RULE_VILLAGES_BY_REFERENCE]
+    optional = [p for p in optional if p.rule != rules.RULE_VILLAGES_BY_REFERENCE]
     twice = selectors.graded_twice_person_ids(campaign)
     offers = selectors.predecessor_offers(campaign, assessments)
     for a in assessments:
@@ -122,6 +125,8 @@ def _scope_context(request: HttpRequest, campaign) -> dict:
         "campaign": campaign,
         "assessments": assessments,
         "optional": optional,
+        "optional_villages": villages,
+        "is_reference": campaign.organizer.kind == rules.TOWNSHIP_COMMITTEE,
         "graded_twice": twice,
         "modes": ReportingMode.choices,
         "steps": WIZARD_STEPS,
@@ -158,8 +163,14 @@ def _scope_action(request: HttpRequest, campaign, action: str) -> None:
     post, user = request.POST, request.user
     if action == "propose":
         optional = [int(v) for v in post.getlist("optional") if v.isdigit()]
-        created = services.apply_scope_proposal(actor=user, campaign=campaign, include_optional=optional)
-        messages.success(request, f"已按《办法》第三条生成建议名单 {len(created)} 人。")
+        created = services.apply_scope_proposal(
+            actor=user,
+            campaign=campaign,
+            include_optional=optional,
+            include_villages=post.get("villages") == "1",
+        )
+        basis = "参照《办法》" if campaign.organizer.kind == rules.TOWNSHIP_COMMITTEE else "按《办法》第三条"
+        messages.success(request, f"已{basis}生成建议名单 {len(created)} 人。")
     elif action == "exclude":
         services.exclude_assessment(
             actor=user,

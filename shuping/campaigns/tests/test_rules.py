@@ -89,9 +89,13 @@ def test_county_assesses_townships_subdistricts_and_county_work_committees():
         Org(33, "县两新工委", rules.NON_PUBLIC_WORK_COMMITTEE, rules.COUNTY, 3),
         Org(34, "某村党支部", rules.VILLAGE_COMMITTEE, "village", 30),
     ]
-    got = _by_name(rules.propose_scope(county, tree))
+    proposals = rules.propose_scope(county, tree)
+    got = _by_name(p for p in proposals if not p.is_optional)
     assert set(got) == {"丙镇党委", "城关街道党工委", "县直机关工委", "县两新工委"}
     assert all(p.is_graded and not p.is_optional for p in got.values())
+    # Its villages only on request (参照执行, where local practice says so).
+    [village] = [p for p in proposals if p.is_optional]
+    assert village.org.name == "某村党支部" and village.rule == rules.RULE_VILLAGES_BY_REFERENCE
     assert got["城关街道党工委"].reporting_mode == rules.ON_SITE
     assert got["县直机关工委"].reporting_mode == rules.WRITTEN
 
@@ -173,7 +177,7 @@ def test_central_enterprise_assesses_its_second_level_units(flags):
 
 
 @pytest.mark.req("CMP-2")
-def test_otherwise_direct_subordinates_by_affiliation_a_township_assesses_its_villages():
+def test_a_township_assesses_its_villages_by_reference_and_others_by_affiliation():
     township = Org(30, "丙镇党委", rules.TOWNSHIP_COMMITTEE, rules.TOWNSHIP)
     tree = [
         Org(40, "东村党总支", rules.VILLAGE_COMMITTEE, "village", 30),
@@ -182,8 +186,10 @@ def test_otherwise_direct_subordinates_by_affiliation_a_township_assesses_its_vi
     ]
     got = _by_name(rules.propose_scope(township, tree))
     assert set(got) == {"东村党总支", "西村党支部"}
-    assert got["东村党总支"].paragraph == "第三条第四款" and "隶属关系" in got["东村党总支"].rule_text
-    assert got["东村党总支"].reporting_mode == rules.WRITTEN
+    # Village secretaries are not named in Art. 3: the township runs theirs 参照执行, 一述一评 on site.
+    assert got["东村党总支"].paragraph == rules.REFERENCE_PARAGRAPH == "参照执行"
+    assert "参照《办法》执行" in got["东村党总支"].rule_text
+    assert got["东村党总支"].reporting_mode == rules.ON_SITE and got["东村党总支"].is_graded
     # A local SOE (not central) also assesses by affiliation.
     soe = Org(50, "省交投集团党委", rules.SOE_COMMITTEE, rules.PROVINCE)
     assert [
