@@ -184,12 +184,15 @@ def report_component(assessments: Sequence[Any]) -> dict[int, Value]:
         campaign = campaigns[campaign_of[r.assessment_id]]
         findings = report_selectors.quality_for(r, campaign)
         findings += [
-            quality.near_copy_finding(
-                other_label=report_selectors.report_label(c.other),
-                containment=c.containment,
-                is_own_earlier=c.is_own_earlier,
-            )
+            f
             for c in copies.get(r.pk, [])
+            if (
+                f := quality.near_copy_finding(
+                    other_label=report_selectors.report_label(c.other),
+                    containment=c.containment,
+                    is_own_earlier=c.is_own_earlier,
+                )
+            )
         ]
         result = source_scores.report_score([(f.code, f.message) for f in findings])
         achievements = tuple(p.strip() for p in (r.achievements or "").splitlines() if p.strip())

@@ -9,6 +9,7 @@ organizer gives them a weight (`Campaign.settings["weights"]`, EVA-1); the rules
 (the same findings the organizer's 质量检查 page lists), never below 0:
 
     与他人 / 本人往年报告高度雷同 (copy_of_peer, copy_of_own) ... 20 each
+    与他人 / 本人往年报告部分相似 (partial_copy_of_*) ............ 10 each
     未查摆突出问题 (no_problems) .............................. 15
     缺少原因分析 / 缺少破解措施 (no_causes, no_measures) ...... 10 each
     上年度或巡视巡察反馈问题未回应 (unanswered_carry_over) ..... 10 each item
@@ -36,6 +37,8 @@ FULL_MARKS = 100
 REPORT_DEDUCTIONS: dict[str, tuple[int, str]] = {
     "copy_of_peer": (20, "与他人报告高度雷同"),
     "copy_of_own": (20, "与本人往年报告高度雷同"),
+    "partial_copy_of_peer": (10, "与他人报告部分相似"),
+    "partial_copy_of_own": (10, "与本人往年报告部分相似"),
     "no_problems": (15, "未查摆突出问题"),
     "no_causes": (10, "缺少原因分析"),
     "no_measures": (10, "缺少破解措施"),

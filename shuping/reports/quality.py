@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from . import similarity
+
 #: Stock phrases of 查摆问题 that, without specifics, say nothing (the usual 套话).
 STOCK_PHRASES: tuple[str, ...] = (
     "不够深入",
@@ -133,9 +135,17 @@ def check(report: ReportText, *, max_chars: int = DEFAULT_MAX_CHARS) -> list[Fin
     return out
 
 
-def near_copy_finding(*, other_label: str, containment: float, is_own_earlier: bool) -> Finding:
-    """A near-copy found by `similarity.find_near_copies`, as a finding."""
+def near_copy_finding(*, other_label: str, containment: float, is_own_earlier: bool) -> Finding | None:
+    """A near-copy found by `similarity.find_near_copies`, as a finding graded by `similarity_label`:
+    高度雷同 (copy_of_own / copy_of_peer), 部分相似 (partial_copy_of_own / partial_copy_of_peer), or None for
+    ordinary overlap (少量重合: stock phrases every 述职报告 shares are no finding)."""
+    label = similarity.similarity_label(containment)
+    if label == similarity.LABEL_ORDINARY:
+        return None
     percent = round(containment * 100)
+    prefix = "" if label == similarity.LABEL_HIGH else "partial_"
     if is_own_earlier:
-        return Finding("copy_of_own", f"与本人往年报告“{other_label}”高度雷同（约 {percent}% 内容重合）。")
-    return Finding("copy_of_peer", f"与“{other_label}”的报告高度雷同（约 {percent}% 内容重合）。")
+        return Finding(
+            f"{prefix}copy_of_own", f"与本人往年报告“{other_label}”{label}（约 {percent}% 内容重合）。"
+        )
+    return Finding(f"{prefix}copy_of_peer", f"与“{other_label}”的报告{label}（约 {percent}% 内容重合）。")

@@ -98,6 +98,11 @@ class NearCopy:
     jaccard: float
     is_own_earlier: bool
 
+    @property
+    def label(self) -> str:
+        """高度雷同 / 部分相似 / 少量重合 by the documented thresholds (similarity.similarity_label)."""
+        return similarity.similarity_label(self.containment)
+
 
 def near_copies(campaign: Campaign) -> list[NearCopy]:
     """Near-copy pairs touching this campaign's reports (REP-2), found through `similarity`."""
@@ -172,12 +177,15 @@ def quality_table(campaign: Campaign) -> list[QualityRow]:
             findings = quality_for(report, campaign)
             mine = copies.get(report.pk, [])
             findings += [
-                quality.near_copy_finding(
-                    other_label=report_label(c.other),
-                    containment=c.containment,
-                    is_own_earlier=c.is_own_earlier,
-                )
+                f
                 for c in mine
+                if (
+                    f := quality.near_copy_finding(
+                        other_label=report_label(c.other),
+                        containment=c.containment,
+                        is_own_earlier=c.is_own_earlier,
+                    )
+                )
             ]
         rows.append(QualityRow(a, report, findings, mine))
     return rows

@@ -44,6 +44,27 @@ def sample_for(count: int) -> int:
 MIN_SHARED = 4
 #: A pair is a near-copy when this share of the smaller document's (rare) fingerprints is shared.
 CONTAINMENT_THRESHOLD = 0.15
+#: Labels by containment (REP-2), calibrated with `shuping bench similarity`'s corpus (docs/evaluations.md
+#: §3): planted copies of half a report's paragraphs
+#: reach 0.25–0.88, lightly edited copies 0.66–0.97, whole copies 1.0; unrelated reports share ≤ 0.04 there
+#: and 15–17 % in realistic 述职报告, whose stock phrases (the same tasks, the same 提法) are not copying.
+#: Below PARTIAL_AT a pair is ordinary overlap — listed for the curious, never a finding.
+PARTIAL_AT = 0.25
+HIGH_AT = 0.60
+LABEL_HIGH = "高度雷同"
+LABEL_PARTIAL = "部分相似"
+LABEL_ORDINARY = "少量重合"
+
+
+def similarity_label(containment: float) -> str:
+    """高度雷同 (≥ HIGH_AT), 部分相似 (≥ PARTIAL_AT) or 少量重合 (common phrasing, not a copy)."""
+    if containment >= HIGH_AT:
+        return LABEL_HIGH
+    if containment >= PARTIAL_AT:
+        return LABEL_PARTIAL
+    return LABEL_ORDINARY
+
+
 #: Shared passages shorter than this many characters are not shown.
 MIN_PASSAGE = 12
 
