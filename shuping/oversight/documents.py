@@ -30,7 +30,9 @@ def report_document(report: UpwardReport) -> OfficialDocument:
         # The number's year is the year it is issued, as the date under the signature (GB/T 9704 7.2.4),
         # not the assessed year + 1: a report on 2024 sent in 2026 must not read 〔2025〕.
         document_number=f"{organizer.display_name}组报〔{issued.year}〕{report.pk}号",
-        addressee=f"{report.to_organization.display_name}组织部：",
+        addressee=f"{report.to_name}："
+        if report.is_external
+        else f"{report.to_organization.display_name}组织部：",
         body=tuple(body),
         issuer=f"{organizer.name}组织部",
         issued_on=issued,

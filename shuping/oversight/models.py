@@ -28,12 +28,17 @@ class UpwardReport(models.Model):
         related_name="upward_reports_sent",
         verbose_name=_("报告单位"),
     )
+    #: None when the parent is outside the system (a province's committee reports to 中共中央组织部, Art. 8).
     to_organization = models.ForeignKey(
         "orgs.Organization",
         on_delete=models.PROTECT,
         related_name="upward_reports_received",
         verbose_name=_("上一级党组织"),
+        null=True,
+        blank=True,
     )
+    #: The addressee outside the system, as the document names it (e.g. 中共中央组织部).
+    to_name = models.CharField(_("报送单位（系统外）"), max_length=100, blank=True)
     title = models.CharField(_("标题"), max_length=200)
     scope_text = models.TextField(_("考核范围"), blank=True)
     meetings_text = models.TextField(_("述职评议会"), blank=True)
@@ -56,6 +61,12 @@ class UpwardReport(models.Model):
         verbose_name_plural = _("向上级报告")
         ordering = ["-submitted_at", "-pk"]
         indexes = [models.Index(fields=["to_organization", "status"], name="oversight_report_inbox_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(to_organization__isnull=False) | ~models.Q(to_name=""),
+                name="oversight_report_has_addressee",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -63,3 +74,12 @@ class UpwardReport(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == ReportStatus.SUBMITTED
+
+    @property
+    def is_external(self) -> bool:
+        """The addressee is outside the system: sent as the exported document, read by nobody here."""
+        return self.to_organization_id is None
+
+    @property
+    def addressee_name(self) -> str:
+        return self.to_name if self.to_organization_id is None else self.to_organization.display_name

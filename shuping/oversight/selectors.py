@@ -42,6 +42,7 @@ from shuping.campaigns.choices import (
     stage_index,
 )
 from shuping.campaigns.models import Assessment, Campaign, MeetingPlan
+from shuping.orgs.choices import AdminLevel
 from shuping.orgs.models import SEGMENT_WIDTH, MaterializedPathField, Organization, subtrees_q
 from shuping.orgs.selectors import grant_scope
 
@@ -515,17 +516,37 @@ class UpwardReportState:
     report: UpwardReport | None
     parent_name: str
     refusal: str = ""
+    #: The parent is outside the system (province → 中共中央组织部): the draft form asks for the addressee.
+    is_external: bool = False
 
 
-def upward_report_state(campaign: Campaign) -> UpwardReportState | None:
-    """None when the organizer has no parent to report to; two queries at most."""
+#: Where the parent is outside the system: a province-level committee reports to the central department.
+CENTRAL_DEPARTMENT = "中共中央组织部"
+
+
+def default_addressee(campaign: Campaign) -> str:
+    """The addressee for an organizer without a parent here: last year's, else 中共中央组织部 for a province."""
+    last = (
+        UpwardReport.objects.filter(campaign__organizer=campaign.organizer, to_organization__isnull=True)
+        .exclude(campaign=campaign)
+        .order_by("-campaign__year")
+        .values_list("to_name", flat=True)
+        .first()
+    )
+    if last:
+        return last
+    return CENTRAL_DEPARTMENT if campaign.organizer.admin_level == AdminLevel.PROVINCE else ""
+
+
+def upward_report_state(campaign: Campaign) -> UpwardReportState:
+    """What the campaign page offers (Art. 8 binds every level: an organizer whose parent is outside the
+    system reports too, to an addressee it names); three queries at most."""
     organizer = campaign.organizer
-    if organizer.parent_id is None:
-        return None
-    parent_name = organizer.parent.display_name
+    external = organizer.parent_id is None
     report = UpwardReport.objects.filter(campaign=campaign).first()
     if report is not None:
-        return UpwardReportState(report=report, parent_name=parent_name)
+        return UpwardReportState(report=report, parent_name=report.addressee_name, is_external=external)
+    parent_name = default_addressee(campaign) if external else organizer.parent.display_name
     counts = campaign.assessments.filter(is_excluded=False).aggregate(
         total=Count("pk"), pending=Count("pk", filter=~Q(stage__in=RESULTS_VISIBLE_STAGES))
     )
@@ -537,7 +558,7 @@ def upward_report_state(campaign: Campaign) -> UpwardReportState | None:
             f"还有 {counts['pending']} 名考核对象未完成党委（党组）研究审定；"
             "全部考核对象进入“反馈”及以后阶段后，才能起草向上级的报告（第八条：研究确定后及时向上一级党组织报告）。"
         )
-    return UpwardReportState(report=None, parent_name=parent_name, refusal=refusal)
+    return UpwardReportState(report=None, parent_name=parent_name, refusal=refusal, is_external=external)
 
 
 def can_edit_report(user, report: UpwardReport) -> bool:

@@ -91,12 +91,24 @@ def draft_content(campaign: Campaign) -> dict[str, str]:
 
 
 @transaction.atomic
-def draft_upward_report(*, actor: User | None, campaign: Campaign, source: str = "web") -> UpwardReport:
-    """Draft the campaign's report to the parent organization after 研究 / 通报 (OVS-1, Art. 8)."""
+def draft_upward_report(
+    *, actor: User | None, campaign: Campaign, addressee: str = "", source: str = "web"
+) -> UpwardReport:
+    """Draft the campaign's report to the parent organization after 研究 / 通报 (OVS-1, Art. 8).
+
+    Art. 8 binds every level, the province included: where the parent is outside the system (a provincial
+    committee reports to 中共中央组织部), `addressee` names it — the same report and documents, sent as the
+    exported PDF/DOCX instead of to an inbox here.
+    """
     _check_manager(actor, campaign)
     organizer = campaign.organizer
-    if organizer.parent_id is None:
-        raise OversightError("本组织没有上一级党组织，无需报告。")
+    addressee = addressee.strip()
+    if organizer.parent_id is None and not addressee:
+        raise OversightError(
+            "本组织的上一级党组织不在本系统中，请填写报送单位（如：中共中央组织部）。", field="addressee"
+        )
+    if len(addressee) > 100:
+        raise OversightError("报送单位名称不能超过 100 个字符。", field="addressee")
     if UpwardReport.objects.filter(campaign=campaign).exists():
         raise ConflictError("本次考核已经起草了向上级的报告。", code="duplicate")
     pending = campaign.assessments.filter(is_excluded=False).exclude(
@@ -108,6 +120,7 @@ def draft_upward_report(*, actor: User | None, campaign: Campaign, source: str =
         campaign=campaign,
         from_organization=organizer,
         to_organization_id=organizer.parent_id,
+        to_name="" if organizer.parent_id else addressee,
         created_by=actor if getattr(actor, "pk", None) else None,
         **draft_content(campaign),
     )
@@ -116,7 +129,7 @@ def draft_upward_report(*, actor: User | None, campaign: Campaign, source: str =
         action="oversight.report.draft",
         target=report,
         source=source,
-        detail={"campaign": campaign.pk},
+        detail={"campaign": campaign.pk, "to": organizer.parent_id or addressee},
     )
     return report
 
@@ -167,6 +180,6 @@ def submit_upward_report(*, actor: User | None, report: UpwardReport, source: st
         action="oversight.report.submit",
         target=report,
         source=source,
-        detail={"to": report.to_organization_id},
+        detail={"to": report.to_organization_id or report.to_name},
     )
     return report

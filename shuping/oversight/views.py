@@ -144,7 +144,9 @@ def report_draft(request, pk: int):
     if not campaign_permissions.can_manage_campaign(request.user, campaign):
         raise PermissionDenied
     try:
-        report = services.draft_upward_report(actor=request.user, campaign=campaign)
+        report = services.draft_upward_report(
+            actor=request.user, campaign=campaign, addressee=request.POST.get("addressee", "")
+        )
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("campaigns:detail", pk=campaign.pk)
@@ -198,7 +200,11 @@ def report_submit(request, pk: int):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"已报送{report.to_organization.display_name}。")
+        messages.success(
+            request,
+            f"已报送{report.addressee_name}。"
+            + ("请导出 PDF 或 Word 文件，按规定渠道报送。" if report.is_external else ""),
+        )
     return redirect("oversight:report", pk=report.pk)
 
 

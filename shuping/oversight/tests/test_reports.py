@@ -98,8 +98,9 @@ def test_upward_report_renders_as_pdf_and_docx(world, prefecture_staff):
 @pytest.mark.req("OVS-1")
 def test_report_preconditions_refuse_and_change_nothing(world, county_staff):
     top = decided(opened(world.province, 2023))
-    with pytest.raises(DomainError, match="没有上一级"):
+    with pytest.raises(DomainError, match="请填写报送单位"):  # parent outside the system: name it
         services.draft_upward_report(actor=None, campaign=top)
+    assert not UpwardReport.objects.filter(campaign=top).exists()
     campaign = decided(opened(world.county, 2024))
     with pytest.raises(DomainError):
         services.draft_upward_report(actor=world.liaison, campaign=campaign)  # not the campaign's staff

@@ -62,10 +62,6 @@ def test_the_panel_is_not_shown_to_those_who_cannot_draft(world, county_staff, c
     client.force_login(world.assessee)
     response = client.get(reverse("campaigns:detail", args=[campaign.pk]))
     assert "向上级党组织报告" not in response.content.decode()
-    # A province-level campaign has no parent to report to: no panel for its organizer either.
-    top = decided(opened(world.province, 2024))
-    client.force_login(world.organizer_staff)
-    assert "向上级党组织报告" not in client.get(reverse("campaigns:detail", args=[top.pk])).content.decode()
 
 
 @pytest.mark.req("OVS-1", "EVA-9")
@@ -100,3 +96,58 @@ def test_the_reports_document_number_carries_the_year_it_is_issued(world, county
     document = documents.report_document(report)
     assert document.document_number == f"乙县委组报〔2026〕{report.pk}号"
     assert document.issued_on.year == 2026
+
+
+@pytest.mark.req("OVS-1", "EVA-8")
+def test_a_province_reports_upward_to_the_central_department_outside_the_system(world, client):
+    """Art. 8 binds the province too: its parent (中共中央组织部) is not in the system, so the campaign page
+    asks for the addressee (prefilled), and the same report and documents follow, addressed to it."""
+    from io import BytesIO
+
+    from docx import Document
+
+    from shuping.oversight.documents import report_docx, report_document, report_pdf
+
+    campaign = decided(opened(world.province, 2024))
+    staff = world.organizer_staff
+    client.force_login(staff)
+    url = reverse("campaigns:detail", args=[campaign.pk])
+    draft_url = reverse("oversight:report_draft", args=[campaign.pk])
+    page = client.get(url).content.decode()
+    assert "向上级党组织报告" in page and f'action="{draft_url}"' in page
+    assert 'name="addressee" value="中共中央组织部"' in page
+
+    client.post(draft_url, {"addressee": "中共中央组织部"})
+    report = UpwardReport.objects.get(campaign=campaign)
+    assert report.to_organization is None and report.to_name == "中共中央组织部"
+    assert report.grades_text and report.scope_text  # the same draft as any other level's
+    services.update_upward_report(
+        actor=staff, report=report, problems_text="个别市委书记抓党建压力传导不够。"
+    )
+    page = client.get(reverse("oversight:report", args=[report.pk])).content.decode()
+    assert "→ 中共中央组织部（系统外，导出文件报送）" in page and "报送中共中央组织部" in page
+    client.post(reverse("oversight:report_submit", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.is_submitted
+
+    assert report_document(report).addressee == "中共中央组织部："
+    assert report_pdf(report).startswith(b"%PDF")
+    text = "\n".join(p.text for p in Document(BytesIO(report_docx(report))).paragraphs)
+    assert "中共中央组织部：" in text and "个别市委书记抓党建压力传导不够。" in text
+    # Next year the addressee is offered again.
+    following = decided(opened(world.province, 2025))
+    assert (
+        'name="addressee" value="中共中央组织部"'
+        in client.get(reverse("campaigns:detail", args=[following.pk])).content.decode()
+    )
+
+
+@pytest.mark.req("OVS-1")
+def test_an_empty_addressee_is_refused_with_a_message_and_nothing_drafted(world, client):
+    campaign = decided(opened(world.province, 2024))
+    client.force_login(world.organizer_staff)
+    response = client.post(
+        reverse("oversight:report_draft", args=[campaign.pk]), {"addressee": " "}, follow=True
+    )
+    assert "请填写报送单位" in response.content.decode()
+    assert not UpwardReport.objects.filter(campaign=campaign).exists()
