@@ -106,7 +106,7 @@ def test_a_province_reports_upward_to_the_central_department_outside_the_system(
 
     from docx import Document
 
-    from shuping.oversight.documents import report_docx, report_document, report_pdf
+    from shuping.oversight.documents import report_document, report_docx, report_pdf
 
     campaign = decided(opened(world.province, 2024))
     staff = world.organizer_staff
