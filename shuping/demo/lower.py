@@ -105,7 +105,25 @@ def _prefecture(campaign: Campaign, *, staff: Any, province_staff: Any, guide: A
         source="system",
     )
     commentary.draft_commentaries(actor=staff, meeting=meeting, source="system")
-    return {"meeting": meeting, "plan": plan, "accepted": accepted}
+    last_year = _prefecture_last_year(campaign, staff=staff, province_staff=province_staff)
+    return {"meeting": meeting, "plan": plan, "accepted": accepted, **last_year}
+
+
+def _prefecture_last_year(campaign: Campaign, *, staff: Any, province_staff: Any) -> dict[str, Any]:
+    """青川市's round of last year, complete: decided in January, fed back, the county secretaries' files sent
+    to the province that manages them (干部管理权限 per level: 县委书记由省委管理) and signed for there; the
+    市直 work committees' secretaries' files kept by 青川市委 itself (本级存档, no transfer to itself)."""
+    from shuping.evaluations.demo import decide_last_year
+    from shuping.feedback.demo import build_demo_feedback
+
+    from .dating import date_last_round
+
+    previous = decide_last_year(campaign=campaign, actor=staff)
+    made = build_demo_feedback(
+        campaign=previous, actor=staff, holder_rules={"county": "upper"}, receiver=province_staff
+    )
+    date_last_round(previous)
+    return {"last_year": previous, "transfers": made["transfers"]}
 
 
 def _county(campaign: Campaign, *, staff: Any) -> dict[str, Any]:

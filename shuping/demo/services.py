@@ -207,6 +207,7 @@ def _write_campaigns(demo: Demo) -> None:
     from shuping.rectification.demo import build_demo_rectification
     from shuping.reports.demo import build_demo_reports
 
+    from .dating import date_last_round
     from .lower import build_lower_levels
 
     province = Organization.objects.get(code=ROOT_CODE)
@@ -228,10 +229,14 @@ def _write_campaigns(demo: Demo) -> None:
     # Last year's round reported and decided by the committee; this year's brought up to 部务会, awaiting 研究
     # (EVA-1 … EVA-4).
     evaluations = build_demo_evaluations(campaign=top, actor=staff)
-    # Last year's results fed back (partly signed), circulated and transferred to the file holders (EVA-5 … EVA-7),
+    # Last year's results fed back (partly signed), circulated, filed by the province that keeps its prefecture
+    # secretaries' files (本级存档, nothing transferred to itself) (EVA-5 … EVA-7),
     # then rectified: lists in progress, overdue items, a batch 销号, an admonition (RCT-1 … RCT-5).
     build_demo_feedback(campaign=evaluations["approved"], actor=staff)
-    build_demo_rectification(campaign=evaluations["approved"], actor=staff)
+    build_demo_rectification(
+        campaign=evaluations["approved"], actor=staff, conducted_by=f"{leader.full_name}（{leader.post}）"
+    )
+    date_last_round(evaluations["approved"])  # reports, feedback, 通报 and transfers dated last winter
     # 青川市 and its first county at other stages; the guidance officer sent to 青川市 (FLOW-6).
     build_lower_levels(campaigns=campaigns, users=users, province_staff=staff)
 

@@ -205,15 +205,10 @@ def _chain(campaign: Campaign, actor, evaluations: list, *, approve: bool, first
         )
 
 
-@transaction.atomic
-def build_demo_evaluations(*, campaign: Campaign, actor: Any, seed: int = 2024) -> dict[str, Any]:
-    """Create last year's campaign of `campaign`'s organizer and take it through the committee's 研究
-    (assessees at 反馈), and bring `campaign`'s assessees that can reach 综合评价 up to 部务会 (awaiting 研究).
-
-    `actor` is organizer staff of the organizer. Deterministic for a given `seed`. Returns
-    {"approved": Campaign, "awaiting": Campaign, "awaiting_count": int}.
-    """
-    rng = random.Random(seed)
+def decide_last_year(*, campaign: Campaign, actor: Any, rng: random.Random | None = None) -> Campaign:
+    """Last year's round of `campaign`'s organizer: scope, reports accepted, composites, proposals meeting the
+    quota and the committee's 研究 in January after the assessed year (its assessees at 反馈). Returns it."""
+    rng = rng or random.Random(2024)
     previous = Campaign.objects.filter(organizer=campaign.organizer, year=campaign.year - 1).first()
     if previous is None:
         previous = campaign_services.create_campaign(
@@ -237,6 +232,19 @@ def build_demo_evaluations(*, campaign: Campaign, actor: Any, seed: int = 2024) 
     if decided:
         # Decided in last year's round, in January after the assessed year, within its window.
         _chain(previous, actor, decided, approve=True, first_on=date(previous.year + 1, 1, 10))
+    return previous
+
+
+@transaction.atomic
+def build_demo_evaluations(*, campaign: Campaign, actor: Any, seed: int = 2024) -> dict[str, Any]:
+    """Create last year's campaign of `campaign`'s organizer and take it through the committee's 研究
+    (assessees at 反馈), and bring `campaign`'s assessees that can reach 综合评价 up to 部务会 (awaiting 研究).
+
+    `actor` is organizer staff of the organizer. Deterministic for a given `seed`. Returns
+    {"approved": Campaign, "awaiting": Campaign, "awaiting_count": int}.
+    """
+    rng = random.Random(seed)
+    previous = decide_last_year(campaign=campaign, actor=actor, rng=rng)
     if not services.is_config_locked(campaign) and not (campaign.settings or {}).get("weights"):
         # Carried over from last year's rules (selectors.config_for), with the same weights.
         services.save_config(actor=actor, campaign=campaign, weights=DEMO_WEIGHTS, source="system")

@@ -24,13 +24,22 @@ SUMMARIES = (
 
 @transaction.atomic
 def build_demo_feedback(
-    *, campaign: Campaign, actor: Any, holder: Organization | None = None, acknowledged_share: float = 0.5
+    *,
+    campaign: Campaign,
+    actor: Any,
+    holder: Organization | None = None,
+    holder_rules: dict[str, str] | None = None,
+    receiver: Any = None,
+    acknowledged_share: float = 0.5,
 ) -> dict[str, Any]:
     """Feed back, circulate and transfer a decided campaign (`build_demo_evaluations`' "approved").
 
     `actor` is the organizer's staff. `holder`, when given, keeps the first assessee's file instead of the
-    organizer (默认：the organizer's parent, if any). About `acknowledged_share` of the feedback is signed,
-    alternately online (as the assessee, where they have an account) and 代录 from paper.
+    organizer (a person's own 干部管理权限 record); `holder_rules` sets it per level (e.g. {"county":
+    "upper"}: county secretaries managed by the province). Files the organizer keeps itself stay in its
+    archive (本级存档); the others are sealed and transferred, the last transfer signed by `receiver` (the
+    holder's staff) when given. About `acknowledged_share` of the feedback is signed, alternately online (as
+    the assessee, where they have an account) and 代录 from paper.
     Returns {"released": int, "acknowledged": int, "circular": Circular, "transfers": [ArchiveTransfer]}.
     """
     assessments = list(
@@ -77,19 +86,23 @@ def build_demo_feedback(
     transfers = []
     if rows:
         first = rows[0].assessment
-        other = holder or campaign.organizer.parent
-        if other is not None and first.person_id:
+        if holder is not None and first.person_id:
             services.set_file_authority(
                 actor=actor,
                 person=first.person,
-                holder=other,
+                holder=holder,
                 post_organization=first.organization,
-                note="上级党委管理干部（演示）",
+                note="上级党委管理干部",
                 source="system",
             )
-        transfers = services.seal_transfers(actor=actor, campaign=campaign, source="system")
-        if transfers:
-            services.acknowledge_transfer(
-                actor=actor, transfer=transfers[-1], on_behalf_of="档案室 经办人（演示）", source="system"
+        if holder_rules:
+            services.save_holder_rules(
+                actor=actor, campaign=campaign, holder_rules=holder_rules, source="system"
             )
+        try:
+            transfers = services.seal_transfers(actor=actor, campaign=campaign, source="system")
+        except services.FeedbackConflict:
+            transfers = []  # every file kept by the organizer itself: 本级存档, nothing to transfer
+        if transfers and receiver is not None:
+            services.acknowledge_transfer(actor=receiver, transfer=transfers[-1], source="system")
     return {"released": released, "acknowledged": signed, "circular": circular, "transfers": transfers}

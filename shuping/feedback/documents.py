@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from shuping.campaigns.models import Assessment
-from shuping.documents.content import Heading, OfficialDocument, Paragraph, Table
+from shuping.documents.content import Heading, OfficialDocument, Paragraph, Table, chinese_date
 
 from .models import ArchiveTransfer, Circular, Feedback
 
@@ -136,6 +136,17 @@ def circular_document(
     )
 
 
+def _signatures(transfer: ArchiveTransfer) -> str:
+    """移交人 and 接收人 by name and post (EVA-7) when known, else a line to sign on paper."""
+    sender = transfer.sent_by.name_and_post if transfer.sent_by_id else "____________"
+    if transfer.acknowledged_at:
+        receiver = transfer.on_behalf_of or (
+            transfer.acknowledged_by.name_and_post if transfer.acknowledged_by_id else ""
+        )
+        return f"移交人：{sender}　　接收人：{receiver}　　接收日期：{chinese_date(_today(transfer.acknowledged_at))}"
+    return f"移交人：{sender}　　接收人：____________　　接收日期：____年__月__日"
+
+
 def transfer_list(transfer: ArchiveTransfer) -> OfficialDocument:
     """移交清单: every person and sealed file with its SM3 hash, to be signed by the file holder."""
     campaign = transfer.campaign
@@ -164,7 +175,7 @@ def transfer_list(transfer: ArchiveTransfer) -> OfficialDocument:
             rows=tuple(rows) or (("—",) * 5,),
         ),
         Paragraph(f"共{transfer.items.count()}人、{number}份材料。完整摘要见随附清单文件 manifest.json。"),
-        Paragraph("移交人：____________　　接收人：____________　　接收日期：____年__月__日"),
+        Paragraph(_signatures(transfer)),
     )
     return OfficialDocument(
         title="述职评议考核材料移交清单",

@@ -37,6 +37,9 @@ class FeedbackConfig(models.Model):
     )
     acknowledge_within_days = models.PositiveSmallIntegerField(_("签收期限（天）"), default=7)
     archive_materials = models.JSONField(_("归档材料"), default=default_materials)
+    #: 干部管理权限 per level of the assessed organization: {AdminLevel value or "": rules.ORGANIZER | UPPER}
+    #: — who keeps the files when no person's own record says otherwise (EVA-7).
+    holder_rules = models.JSONField(_("干部管理权限（按层级）"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("反馈与归档设置")

@@ -54,3 +54,46 @@ def copied_passages(summary: str, opinions: Iterable[str], *, window: int = QUOT
         ):
             found.append(opinion)
     return found
+
+
+# --- 干部管理权限: who keeps a secretary's personnel file (EVA-7, Art. 7) ----------------------------------
+
+#: The committee running the campaign keeps the file (下管一级: a province its prefecture secretaries, a
+#: county its township secretaries).
+ORGANIZER = "organizer"
+#: The committee above the organizer keeps it (e.g. a province that manages county secretaries itself:
+#: 县委书记由省委管理, so a prefecture's campaign hands their materials up to the province).
+UPPER = "upper"
+HOLDER_CHOICES = {ORGANIZER: "本级党委管理（下管一级）", UPPER: "上级党委管理"}
+#: By default every level follows 下管一级; a campaign sets another rule per level of the assessed
+#: organization (AdminLevel values; "" for organizations without an administrative level).
+DEFAULT_HOLDER_RULES: dict[str, str] = {}
+
+
+def holder_rule(level: str, rules: dict[str, str] | None) -> str:
+    """The rule for secretaries of organizations at `level`: the campaign's setting, else 下管一级."""
+    rule = (rules or {}).get(level or "", DEFAULT_HOLDER_RULES.get(level or "", ORGANIZER))
+    return rule if rule in HOLDER_CHOICES else ORGANIZER
+
+
+def file_holder(
+    *,
+    explicit: int | None,
+    level: str,
+    rules: dict[str, str] | None,
+    organizer: int,
+    organizer_parent: int | None,
+) -> int:
+    """The organization (id) that keeps the file: a person's own 干部管理权限 record first, else the level's
+    rule; `UPPER` without a committee above the organizer falls back to the organizer."""
+    if explicit is not None:
+        return explicit
+    if holder_rule(level, rules) == UPPER and organizer_parent is not None:
+        return organizer_parent
+    return organizer
+
+
+def is_transfer(*, holder: int, organizer: int) -> bool:
+    """Materials are transferred only to another organization: when the organizer itself keeps the file they
+    are filed in its own archive (本级存档), never 'transferred' from its organization department to itself."""
+    return holder != organizer

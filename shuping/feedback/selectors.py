@@ -70,6 +70,7 @@ def config_for(campaign: Campaign) -> FeedbackConfig:
             campaign=campaign,
             acknowledge_within_days=previous.acknowledge_within_days,
             archive_materials=list(previous.archive_materials),
+            holder_rules=dict(previous.holder_rules or {}),
         )
     return FeedbackConfig(campaign=campaign, archive_materials=list(DEFAULT_MATERIALS))
 
@@ -245,34 +246,64 @@ def audience_candidates(campaign: Campaign) -> QuerySet[Organization]:
 
 def holders_for(assessments: list[Assessment]) -> dict[int, Organization]:
     """{assessment pk: the organization whose organization department keeps the person's file}: the
-    person's record for that post, else for every post, else the campaign's organizer (one query)."""
+    person's record for that post, else for every post, else the campaign's rule for the assessed level
+    (干部管理权限, rules.file_holder) — a constant number of queries."""
     person_ids = {a.person_id for a in assessments if a.person_id}
     rows = FileAuthority.objects.filter(person_id__in=person_ids).select_related("holder")
     by_post = {(r.person_id, r.post_organization_id): r.holder for r in rows}
+    campaigns = {a.campaign_id: a.campaign for a in assessments}
+    rule_sets = {pk: config_for(c).holder_rules for pk, c in campaigns.items()}  # one campaign per page, or a
+    # person's few years
+    parent_ids = {c.organizer.parent_id for c in campaigns.values() if c.organizer.parent_id}
+    parents = {o.pk: o for o in Organization.objects.filter(pk__in=parent_ids)} if parent_ids else {}
     out = {}
     for a in assessments:
-        holder = by_post.get((a.person_id, a.organization_id)) or by_post.get((a.person_id, None))
-        out[a.pk] = holder or a.campaign.organizer
+        explicit = by_post.get((a.person_id, a.organization_id)) or by_post.get((a.person_id, None))
+        organizer = a.campaign.organizer
+        holder_id = rules.file_holder(
+            explicit=explicit.pk if explicit else None,
+            level=a.organization_level or "",
+            rules=rule_sets[a.campaign_id],
+            organizer=organizer.pk,
+            organizer_parent=organizer.parent_id,
+        )
+        out[a.pk] = explicit or (parents[holder_id] if holder_id in parents else organizer)
     return out
 
 
 def authorities_of(campaign: Campaign) -> list[dict]:
-    """Each included assessee with who keeps the file and whether that was set or defaulted."""
+    """Each included assessee with who keeps the file, on what basis (the person's record, the level's rule,
+    下管一级) and whether the materials go to another organization or stay in the organizer's archive."""
     assessments = list(
         campaign.assessments.filter(is_excluded=False, person__isnull=False)
         .select_related("campaign__organizer", "archive_item__transfer")
         .order_by("organization_path")
     )
     holders = holders_for(assessments)
-    return [
-        {
-            "assessment": a,
-            "holder": holders[a.pk],
-            "is_default": holders[a.pk].pk == campaign.organizer_id,
-            "item": getattr(a, "archive_item", None),
-        }
-        for a in assessments
-    ]
+    config = config_for(campaign)
+    explicit = set(
+        FileAuthority.objects.filter(person_id__in={a.person_id for a in assessments}).values_list(
+            "person_id", flat=True
+        )
+    )
+    out = []
+    for a in assessments:
+        holder = holders[a.pk]
+        if a.person_id in explicit:
+            basis = "按本人干部管理权限设置"
+        else:
+            basis = rules.HOLDER_CHOICES[rules.holder_rule(a.organization_level or "", config.holder_rules)]
+        out.append(
+            {
+                "assessment": a,
+                "holder": holder,
+                "is_default": holder.pk == campaign.organizer_id,
+                "is_self": not rules.is_transfer(holder=holder.pk, organizer=campaign.organizer_id),
+                "basis": basis,
+                "item": getattr(a, "archive_item", None),
+            }
+        )
+    return out
 
 
 def transfers_visible_to(user) -> QuerySet[ArchiveTransfer]:

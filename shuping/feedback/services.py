@@ -351,6 +351,26 @@ def mark_circular_read(*, actor: User, copy: CircularCopy, source: str = "web") 
 
 
 @transaction.atomic
+def save_holder_rules(
+    *, actor: User | None, campaign: Campaign, holder_rules: dict[str, str], source: str = "web"
+) -> FeedbackConfig:
+    """干部管理权限 per level of the assessed organization (rules.ORGANIZER / UPPER), e.g. county secretaries
+    managed by the province: a prefecture's campaign then hands their materials up to the province."""
+    unknown = {v for v in holder_rules.values() if v not in rules.HOLDER_CHOICES}
+    if unknown:
+        raise FeedbackError("干部管理权限只能选择“本级党委管理”或“上级党委管理”。", field="holder_rules")
+    if any(v == rules.UPPER for v in holder_rules.values()) and campaign.organizer.parent_id is None:
+        raise FeedbackError(
+            f"{campaign.organizer.name}没有在本系统中的上级党委，不能设为上级党委管理。", field="holder_rules"
+        )
+    config = selectors.config_for(campaign)
+    config.holder_rules = {k: v for k, v in holder_rules.items() if v != rules.ORGANIZER}
+    config.save()
+    _audit(actor, "feedback.holder_rules", campaign, source, rules=config.holder_rules)
+    return config
+
+
+@transaction.atomic
 def set_file_authority(
     *,
     actor: User | None,
@@ -432,7 +452,15 @@ def seal_transfers(
     holders = selectors.holders_for(assessments)
     by_holder: dict[int, list[Assessment]] = {}
     for a in assessments:
-        by_holder.setdefault(holders[a.pk].pk, []).append(a)
+        # Never to the organizer itself: files it keeps stay in its own archive (本级存档, rules.is_transfer).
+        if rules.is_transfer(holder=holders[a.pk].pk, organizer=campaign.organizer_id):
+            by_holder.setdefault(holders[a.pk].pk, []).append(a)
+    if not by_holder:
+        raise FeedbackConflict(
+            "这些人员的干部管理权限都在本级，材料由本级存档，无需移交；"
+            "如由上级党委管理，请先按层级或按人员设置干部管理权限。",
+            code="self_held",
+        )
     sequence = campaign.transfers.count()
     done, total = 0, len(assessments)
     transfers = []

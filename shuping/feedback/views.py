@@ -15,7 +15,7 @@ from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
 from shuping.orgs.models import Organization
 
-from . import documents, permissions, selectors, services, tasks
+from . import documents, permissions, rules, selectors, services, tasks
 from .choices import CLASSIFICATIONS, MaterialKind
 from .models import Feedback
 
@@ -323,6 +323,14 @@ def transfers(request: HttpRequest, pk: int) -> HttpResponse:
                     note=request.POST.get("note", ""),
                 )
                 messages.success(request, f"已设置{assessment.person_name}的干部管理单位为{holder.name}。")
+            elif action == "rules":
+                levels = _assessed_levels(campaign)
+                services.save_holder_rules(
+                    actor=request.user,
+                    campaign=campaign,
+                    holder_rules={v: request.POST.get(f"rule_{v}", rules.ORGANIZER) for v, _label in levels},
+                )
+                messages.success(request, "已保存按层级的干部管理权限。")
             elif action == "export":
                 chosen = list(campaign.transfers.order_by("pk"))
                 if not chosen:
@@ -336,6 +344,7 @@ def transfers(request: HttpRequest, pk: int) -> HttpResponse:
         except (DomainError, ValueError) as exc:
             messages.error(request, getattr(exc, "message", "输入有误。"))
         return redirect("feedback:transfers", pk=campaign.pk)
+    holder_rules = selectors.config_for(campaign).holder_rules
     return render(
         request,
         "feedback/transfers.html",
@@ -344,8 +353,21 @@ def transfers(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": can_manage,
             "authorities": selectors.authorities_of(campaign),
             "transfers": campaign.transfers.select_related("holder").prefetch_related("items"),
+            "levels": [
+                {"value": v, "label": label, "rule": rules.holder_rule(v, holder_rules)}
+                for v, label in _assessed_levels(campaign)
+            ],
+            "holder_choices": list(rules.HOLDER_CHOICES.items()),
         },
     )
+
+
+def _assessed_levels(campaign) -> list[tuple[str, str]]:
+    """(AdminLevel value, label) of the levels the campaign's assessees are at, top down."""
+    from shuping.orgs.choices import AdminLevel
+
+    present = set(campaign.assessments.filter(is_excluded=False).values_list("organization_level", flat=True))
+    return [(v, str(label)) for v, label in AdminLevel.choices if v in present]
 
 
 @scoped(

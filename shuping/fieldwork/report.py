@@ -40,11 +40,13 @@ def build(fa) -> OfficialDocument:
     people = sum(t.people_count for t in talks)
     masses = sum(t.masses_count for t in talks)
     members = sum(t.members_count for t in talks)
-    team_members = "、".join(u.display_name for u in fa.team.members.all() if u.pk != fa.team.leader_id)
+    # People by name and post (姓名（职务）), never by account name; no 成员 clause for a team of one.
+    team_members = "、".join(u.name_and_post for u in fa.team.members.all() if u.pk != fa.team.leader_id)
+    roster = f"组长：{fa.team.leader.name_and_post}" + (f"；成员：{team_members}" if team_members else "")
     body: list = [
         Paragraph(
             f"按照{campaign.year}年度党委（党组）书记抓基层党建工作述职评议考核安排，{fa.team.name}"
-            f"（组长：{fa.team.leader.display_name}；成员：{team_members or '无'}）于"
+            f"（{roster}）于"
             f"{chinese_date(fa.visit_starts_on)}至{chinese_date(fa.visit_ends_on)}对{assessment.organization_name}"
             f"{assessment.person_name}同志抓基层党建工作情况进行了实地考核。现将有关情况报告如下。"
         ),
@@ -53,7 +55,6 @@ def build(fa) -> OfficialDocument:
             f"考核组{('随机抽取' if fa.sample_method == 'random' else '指定')}{len(units)}个基层单位"
             f"（{'、'.join(units) or '未抽取'}），实地查看{len(visits)}处，谈话走访{people}人次"
             f"（党员{members}人次、群众{masses}人次、干部{people - members - masses}人次）。"
-            + (f"抽样随机种子 {fa.sample_seed}，可复核。" if fa.sample_seed is not None else "")
         ),
         Heading("二、看到的具体情况"),
     ]
@@ -87,6 +88,15 @@ def build(fa) -> OfficialDocument:
     if result.survey_score is not None:
         text += f"，其中群众满意度测评 {scoring.format_score(result.survey_score)} 分"
     body.append(Paragraph(text + "。" + "".join(result.notes)))
+    if fa.sample_method == "random" and fa.sample_seed is not None:
+        # How the sample can be re-drawn is a technical note for review, kept out of the report's body.
+        body += [
+            Heading("附：抽样说明"),
+            Paragraph(
+                f"抽取的基层单位由系统从{len(fa.sample_population or [])}个基层单位中随机抽取"
+                f"（随机种子 {fa.sample_seed}），按相同名单和种子可重新抽取复核。"
+            ),
+        ]
     return OfficialDocument(
         title=f"关于对{assessment.organization_name}书记\n抓基层党建工作实地考核情况的报告",
         document_number="",

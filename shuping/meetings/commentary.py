@@ -187,7 +187,7 @@ def finalise_commentary(
         "meetings.commentary_final",
         commentary,
         source,
-        on_behalf_of=commentary.commenter.name,
+        on_behalf_of=commentary.commenter.name_and_post,
         assessment=commentary.assessment_id,
         problems=len(cleaned),
         is_written=commentary.is_written,

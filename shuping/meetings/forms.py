@@ -42,6 +42,8 @@ class CommenterForm(forms.Form):
         label="身份", choices=[c for c in CommenterRole.choices if c[0] != CommenterRole.PRESIDING]
     )
     name = forms.CharField(label="姓名", max_length=64)
+    # Recorded by name and post (MTG-3): the minutes and the pack say who commented, not just a title.
+    post = forms.CharField(label="职务", max_length=100, help_text="如：市委常委、组织部部长")
     portfolio = forms.CharField(label="分工", max_length=200, required=False)
     keywords = forms.CharField(label="分工关键词（逗号分隔）", max_length=300, required=False)
 

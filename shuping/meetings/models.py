@@ -144,11 +144,6 @@ class Venue(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name_and_post(self) -> str:
-        """“姓名（职务）”, as the minutes and the pack name a commenter; the name alone without a post."""
-        return f"{self.name}（{self.post}）" if self.post else self.name
-
 
 class AttendeeGroup(models.Model):
     """How many of one category attend at one venue, and whether they vote (MTG-2)."""
@@ -271,6 +266,11 @@ class Commenter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name_and_post(self) -> str:
+        """“姓名（职务）”, as the minutes and the pack name a commenter; the name alone without a post."""
+        return f"{self.name}（{self.post}）" if self.post else self.name
 
 
 class Commentary(models.Model):

@@ -143,7 +143,8 @@ def meeting_plan(meeting: Meeting) -> OfficialDocument:
         Paragraph(
             f"{meeting.presiding_name}同志逐一点评（书面述职的进行书面点评）"
             + "".join(
-                f"；{c.name}同志（{c.get_role_display()}{('，' + c.portfolio) if c.portfolio else ''}）结合分工点评"
+                f"；{c.name}同志（{c.post or c.get_role_display()}{('，' + c.portfolio) if c.portfolio else ''}）"
+                "结合分工点评"
                 for c in meeting.commenters.exclude(role="presiding")
             )
             + "。"

@@ -184,13 +184,14 @@ def _detail_action(request: HttpRequest, meeting) -> None:
     elif action == "commenter":
         form = CommenterForm(request.POST)
         if not form.is_valid():
-            raise DomainError("请填写点评人姓名和身份。")
+            raise DomainError("请填写点评人的姓名、职务和身份。")
         data = form.cleaned_data
         services.add_commenter(
             actor=request.user,
             meeting=meeting,
             role=data["role"],
             name=data["name"],
+            post=data["post"],
             portfolio=data["portfolio"],
             keywords=[k for k in data["keywords"].replace("，", ",").split(",")],
         )
@@ -243,7 +244,7 @@ def commentary_edit(request: HttpRequest, pk: int, commentary_pk: int) -> HttpRe
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
-                messages.success(request, f"已代{item.commenter.name}录入点评定稿。")
+                messages.success(request, f"已代{item.commenter.name_and_post}录入点评定稿。")
                 return redirect("meetings:detail", pk=pk)
     return render(
         request,

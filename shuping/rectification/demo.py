@@ -188,6 +188,7 @@ def build_demo_rectification(
     count: int = 5,
     approved_on: date | None = None,
     seed: int = 2025,
+    conducted_by: str = "",
 ) -> dict[str, int]:
     """Write the demo's rectification for `campaign`; `actor` is the campaign's organizer staff user.
 
@@ -195,7 +196,7 @@ def build_demo_rectification(
     assessee — see the module docstring). The first list has an item with three sources and is closed in a
     batch with the second list's reported-done items; two lists have an overdue item (when their period
     began before today); one list stays filed awaiting confirmation, one in draft; the 一般 assessee's
-    约谈提醒 is recorded. Deterministic for a given `seed`. Returns counts of what was written.
+    约谈提醒 is recorded, by `conducted_by` (name and post; default the organizer's 组织部 leader). Deterministic for a given `seed`. Returns counts of what was written.
     """
     rng = random.Random(seed)
     today = timezone.localdate()
@@ -325,7 +326,7 @@ def build_demo_rectification(
             consequences.record_admonition(
                 actor=actor,
                 assessment=assessment,
-                conducted_by=f"{campaign.organizer.name}组织部负责同志",
+                conducted_by=conducted_by or f"{campaign.organizer.display_name}组织部部长",
                 held_on=max(rlist.starts_on, today - timedelta(days=30)),
                 record_text="指出述职评议考核中反映的主要问题，提出限期整改要求；本人表示认领问题、立行立改。",
                 source="system",

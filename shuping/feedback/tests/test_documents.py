@@ -74,9 +74,13 @@ def test_letter_transfer_list_and_extract_render_and_the_zip_manifest_hashes_mat
         acknowledge_within_days=10,
         archive_materials=["evaluation_form", "feedback_letter", "decision_extract"],
     )
+    for a in campaign.assessments.filter(person__isnull=False):  # kept by another province's department
+        services.set_file_authority(actor=world.organizer_staff, person=a.person, holder=world.other_province)
     [transfer] = services.seal_transfers(actor=world.organizer_staff, campaign=campaign)
+    assert transfer.holder == world.other_province
     listing = _flat(render_document_pdf(documents.transfer_list(transfer)), tmp_path)
     assert "移交清单" in listing and transfer.number in listing
+    assert "移交人：" + world.organizer_staff.display_name.replace(" ", "") in listing.replace(" ", "")
     extract = _flat(render_document_pdf(documents.decision_extract(feedback.assessment)), tmp_path)
     assert "常委会纪要〔2024〕4号" in extract
     job = run_job_in_foreground(

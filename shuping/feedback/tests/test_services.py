@@ -138,10 +138,13 @@ def test_a_transfer_reaches_whoever_holds_the_file_not_the_organizer_and_its_sig
     )
     transfers = services.seal_transfers(actor=world.organizer_staff, campaign=campaign)
     by_holder = {t.holder_id: t for t in transfers}
-    assert set(by_holder) == {world.province.pk, world.prefecture.pk}
+    # Never from 甲市委's department to itself: the files it keeps stay in its archive (本级存档).
+    assert set(by_holder) == {world.province.pk}
     to_province = by_holder[world.province.pk]
     assert [i.assessment_id for i in to_province.items.all()] == [county.pk]
-    assert county.pk not in by_holder[world.prefecture.pk].items.values_list("assessment_id", flat=True)
+    rows = {r["assessment"].pk: r for r in selectors.authorities_of(campaign)}
+    assert not rows[county.pk]["is_self"] and rows[county.pk]["basis"] == "按本人干部管理权限设置"
+    assert all(r["is_self"] and r["item"] is None for pk, r in rows.items() if pk != county.pk)
     kinds = list(to_province.items.get().materials.values_list("kind", flat=True))
     assert kinds == ["evaluation_form", "feedback_letter"]
     # The province's department (the staff persona's grants are on 示范省委) signs in Shuping.

@@ -1,0 +1,64 @@
+"""Demo only: last year's round dated last winter, when it happened (FLOW-6).
+
+The services stamp what they write with the present moment, as they must. A demo built today that also
+shows last year's round would then say the reports were submitted, the feedback released and the files
+transferred this week — eleven months after the committee decided. So, after building last year's round
+through the services, the demo moves those moments back into the round's own window, in the order they
+happen (reports → 研究 → feedback → 通报 → transfer). These are the only writes in the demo that bypass a
+service; they touch nothing but timestamps of last year's campaign.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from shuping.campaigns.models import Campaign
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def date_last_round(campaign: Campaign) -> None:
+    """Move the moments of `campaign` (last year's, decided) into its window: reports a few weeks after the
+    start, feedback three weeks after the committee's 研究, the 通报 and the transfers after that."""
+    from shuping.evaluations.models import DecisionStep, Evaluation
+    from shuping.feedback.models import ArchiveTransfer, Circular, CircularCopy, Feedback
+    from shuping.reports.models import Report
+
+    decided = DecisionStep.objects.filter(campaign=campaign, kind="committee").order_by("-held_on").first()
+    if decided is None:
+        return
+    decided_on = decided.held_on
+    submitted = campaign.starts_on + timedelta(days=20)
+    Report.objects.filter(assessment__campaign=campaign, submitted_at__isnull=False).update(
+        submitted_at=_at(submitted), due_on=submitted + timedelta(days=5)
+    )
+    Report.objects.filter(assessment__campaign=campaign, reviewed_at__isnull=False).update(
+        reviewed_at=_at(submitted + timedelta(days=3))
+    )
+    Evaluation.objects.filter(campaign=campaign).update(
+        computed_at=_at(decided_on - timedelta(days=20)),
+        proposed_at=_at(decided_on - timedelta(days=16)),
+        opinion_updated_at=_at(decided_on - timedelta(days=16)),
+    )
+    Evaluation.objects.filter(campaign=campaign, decided_at__isnull=False).update(decided_at=_at(decided_on))
+    released = decided_on + timedelta(days=10)
+    Feedback.objects.filter(campaign=campaign, released_at__isnull=False).update(
+        released_at=_at(released), acknowledge_by_on=released + timedelta(days=7)
+    )
+    Feedback.objects.filter(campaign=campaign, acknowledged_at__isnull=False).update(
+        acknowledged_at=_at(released + timedelta(days=3), 15)
+    )
+    issued = released + timedelta(days=5)
+    Circular.objects.filter(campaign=campaign).update(issued_on=issued, published_at=_at(issued))
+    CircularCopy.objects.filter(circular__campaign=campaign, read_at__isnull=False).update(
+        read_at=_at(issued + timedelta(days=2))
+    )
+    sent = released + timedelta(days=12)
+    ArchiveTransfer.objects.filter(campaign=campaign).update(sent_at=_at(sent))
+    ArchiveTransfer.objects.filter(campaign=campaign, acknowledged_at__isnull=False).update(
+        acknowledged_at=_at(sent + timedelta(days=3))
+    )
