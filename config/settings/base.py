@@ -171,6 +171,13 @@ SHUPING_LOGIN_LOCKOUT_SECONDS = 15 * 60
 SHUPING_LOGIN_IP_THROTTLE_FAILURES = 100
 SHUPING_LOGIN_IP_THROTTLE_SECONDS = 10 * 60
 SHUPING_CLIENT_IP_HEADER = os.environ.get("SHUPING_CLIENT_IP_HEADER", "")
+# DSC-4: session starts at /v/session per window (docs/security.md). Generous: a venue of several hundred
+# voters behind one NAT address, each starting once or twice, stays far below; wrong codes are counted
+# apart, so guessing is capped without troubling a venue that mistypes now and then. 0 turns a limit off.
+SHUPING_VOTE_RATE_WINDOW = int(os.environ.get("SHUPING_VOTE_RATE_WINDOW", "600"))
+SHUPING_VOTE_STARTS_PER_ADDRESS = int(os.environ.get("SHUPING_VOTE_STARTS_PER_ADDRESS", "2000"))
+SHUPING_VOTE_FAILED_STARTS_PER_ADDRESS = int(os.environ.get("SHUPING_VOTE_FAILED_STARTS_PER_ADDRESS", "200"))
+SHUPING_VOTE_STARTS_PER_BOX = int(os.environ.get("SHUPING_VOTE_STARTS_PER_BOX", "3000"))
 SHUPING_ADMIN_PASSWORD_MAX_AGE_DAYS = 90
 SHUPING_DORMANT_ACCOUNT_DAYS = 90
 SHUPING_REQUIRE_SECOND_FACTOR = True
@@ -215,11 +222,16 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# SEC-6/BAL-6: logs never carry request paths of /v/ (credentials) nor personal data.
+# SEC-6/BAL-6/DSC-4: logs never carry request paths of /v/ (credentials), receipts, /p/ tokens nor personal
+# data. Every record is scrubbed where it is made (shuping.core.logging.install, at start-up); the handlers
+# below filter again. The "django" logger is given no handler of its own: Django's defaults would add an
+# unfiltered console handler under DEBUG and `mail_admins`, whose e-mails carry the request and the local
+# variables of the failing frames (a code among them).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
+        "scrub_secrets": {"()": "shuping.core.logging.ScrubSecretsFilter"},
         "drop_voting_paths": {"()": "shuping.core.logging.DropVotingPathsFilter"},
         "redact_credentials": {"()": "shuping.core.logging.RedactCredentialsFilter"},
     },
@@ -231,11 +243,14 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if os.environ.get("SHUPING_LOG_FORMAT", "") == "json" else "plain",
-            "filters": ["drop_voting_paths", "redact_credentials"],
+            "filters": ["scrub_secrets", "drop_voting_paths", "redact_credentials"],
         }
     },
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 
-from shuping.core import crypto
+from shuping.core import crypto, ratelimit
 from shuping.core.errors import DomainError
 
 from .choices import BoxStatus, Channel
@@ -35,14 +36,16 @@ MAX_OPINION_CHARS = 1000
 
 
 class CredentialError(DomainError):
-    """A voter-facing refusal; `code` is one of unknown / used / closed / not_open / session.
+    """A voter-facing refusal; `code` is one of unknown / used / closed / not_open / session /
+    session_open / busy / rate_limited.
 
-    An unknown code is the voter's input error (400); the others are the state of the slip or box (409).
+    An unknown code is the voter's input error (400); too many session starts is 429 (DSC-4); the others
+    are the state of the slip or box (409).
     """
 
     def __init__(self, message: str, *, code: str, field: str | None = None) -> None:
         super().__init__(message, field=field, code=code)
-        self.status = 400 if code == "unknown" else 409
+        self.status = {"unknown": 400, "rate_limited": 429}.get(code, 409)
 
 
 # --- slip codes (BAL-2, BAL-7) ----------------------------------------------------------------------
@@ -179,12 +182,19 @@ def _refuse_for_status(box: BallotBox, credential: Credential) -> None:
     _refuse(box.status, credential.is_rehearsal)
 
 
-@transaction.atomic
-def start_session(*, code: str) -> SessionStart:
-    """Exchange a credential code for a ballot session token (BAL-3).
+BUSY_MESSAGE = "此凭证正在另一部手机或另一个页面上验证，请稍候几秒再试。"
+RATE_LIMITED_MESSAGE = "本票箱的投票验证请求过于频繁，请稍候一分钟再试；如持续出现请联系会场工作人员。"
+
+
+def start_session(*, code: str, replace: bool = False) -> SessionStart:
+    """Exchange a credential code for a ballot session token (BAL-3, DSC-4).
 
     The code arrives in a POST body (it rode in the URL fragment, which browsers never send), so it never
-    reaches a request log. Exchanging again before voting (another phone) replaces the earlier session.
+    reaches a request log. One session per credential: while a session of this slip is open, another
+    exchange is refused with 409 (`session_open`) unless the voter confirms `replace` (another phone, a
+    closed tab), which ends the earlier session. The credential row is locked for the exchange, so
+    concurrent exchanges of one code give exactly one session; one that finds the row locked is answered
+    409 (`busy`) at once rather than queueing — never a duplicate-key 500 (DSC-4).
     The token starts with the box's public id (already public: it is in the receipts URL), so a ballot
     can be checked against the box's cached settings before the database is asked anything.
     """
@@ -193,25 +203,72 @@ def start_session(*, code: str) -> SessionStart:
         raise CredentialError(
             "凭证码应为 10 位字母和数字，请核对凭条后重新输入。", code="unknown", field="code"
         )
-    credential = (
-        Credential.objects.select_related("box").filter(code_hash__in=_candidate_hashes(normalized)).first()
-    )
-    if credential is None:
+    try:
+        return _start_session(normalized, replace=replace)
+    except OperationalError as exc:
+        if not _is_lock_conflict(exc):
+            raise
+        raise CredentialError(BUSY_MESSAGE, code="busy", field="code") from None
+
+
+def _is_lock_conflict(exc: OperationalError) -> bool:
+    """PostgreSQL: the credential row is held by a concurrent exchange (FOR UPDATE NOWAIT, SQLSTATE 55P03);
+    SQLite: the write lock was not granted within the busy timeout. Either way the answer is: retry soon."""
+    cause = exc.__cause__
+    if getattr(cause, "sqlstate", None) == "55P03":
+        return True
+    return connection.vendor == "sqlite" and "locked" in str(exc)
+
+
+@transaction.atomic
+def _start_session(normalized: str, *, replace: bool) -> SessionStart:
+    found = Credential.objects.filter(code_hash__in=_candidate_hashes(normalized)).values_list("pk", "box_id")
+    found = found.first()
+    if found is None:
         raise CredentialError("凭证码无效，请核对凭条后重新输入。", code="unknown", field="code")
+    credential_id, box_id = found
+    box_limit = settings.SHUPING_VOTE_STARTS_PER_BOX
+    if not ratelimit.hit(
+        ratelimit.key_for("vote-box", str(box_id)), limit=box_limit, window=settings.SHUPING_VOTE_RATE_WINDOW
+    ):
+        raise CredentialError(RATE_LIMITED_MESSAGE, code="rate_limited", field="code")
+    # Lock order box → credential → session, as voting and closing take them (no deadlock with close_box).
+    status = _lock_box_for_voting(box_id)
+    credential = _lock_credential(credential_id)
     if credential.is_used:
         raise CredentialError("此凭证已投过票，每张凭条只能投票一次。", code="used", field="code")
     if credential.is_voided:
         raise CredentialError("此凭条已登记作废，不能投票。", code="used", field="code")
-    credential.box.status = _lock_box_for_voting(credential.box_id)
+    credential.box.status = status
     _refuse_for_status(credential.box, credential)
+    existing = BallotSession.objects.filter(credential=credential)
+    if not replace and existing.exists():
+        raise CredentialError(
+            "此凭证已在另一部手机或另一个页面上打开了选票。如果是您本人打开的，可以在本页继续投票，"
+            "原页面随即失效。",
+            code="session_open",
+            field="code",
+        )
+    existing.delete()
     token = new_session_token(credential.box)
-    BallotSession.objects.filter(credential=credential).delete()
     BallotSession.objects.create(
         credential=credential,
         token_hash=_session_hash(token),
         receipt_due=receipt_for_code(normalized, slip_key=slip_key(credential.box)),
     )
     return SessionStart(token=token, box=credential.box)
+
+
+def _lock_credential(credential_id: int) -> Credential:
+    """The credential row, locked for this exchange; a concurrent holder makes it fail at once (DSC-4).
+
+    PostgreSQL: FOR UPDATE NOWAIT (OperationalError when another exchange holds it). SQLite: the
+    transaction is BEGIN IMMEDIATE, so it already holds the database's single write lock.
+    """
+    query = Credential.objects.select_related("box")
+    if connection.vendor == "postgresql":
+        query = query.select_for_update(nowait=True, of=("self",))
+    return query.get(pk=credential_id)
 
 
 def new_session_token(box: BallotBox) -> str:

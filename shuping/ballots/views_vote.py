@@ -16,16 +16,22 @@ import json
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from shuping.accounts.policy import client_ip
+from shuping.core import ratelimit
 from shuping.core.access import public
 from shuping.core.errors import DomainError
 
 from . import selectors, services
 
+ADDRESS_LIMITED_MESSAGE = (
+    "从您的网络发出的投票验证请求过于频繁，请稍候几分钟再试；如持续出现请联系会场工作人员。"
+)
 VOTERS_NOTE = "投票人凭一次性凭证投票，不是系统账号（BAL-2、BAL-3）"
 
 
@@ -70,10 +76,27 @@ def page(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def session(request: HttpRequest) -> JsonResponse:
-    """Exchange the credential code for a ballot session; answer with the ballot to draw."""
+    """Exchange the credential code for a ballot session; answer with the ballot to draw.
+
+    Rate-limited per client address (DSC-4): all starts, and wrong codes apart; the per-box limit is the
+    service's. `replace: true` is the voter's confirmation to move an open session to this page.
+    """
+    address = client_ip(request)
+    window = settings.SHUPING_VOTE_RATE_WINDOW
+    failures_key = ratelimit.key_for("vote-failed-address", address)
+    failure_limit = settings.SHUPING_VOTE_FAILED_STARTS_PER_ADDRESS
+    if (failure_limit and ratelimit.current(failures_key) >= failure_limit) or not ratelimit.hit(
+        ratelimit.key_for("vote-address", address),
+        limit=settings.SHUPING_VOTE_STARTS_PER_ADDRESS,
+        window=window,
+    ):
+        return _refusal(services.CredentialError(ADDRESS_LIMITED_MESSAGE, code="rate_limited"))
     try:
-        started = services.start_session(code=str(_body(request).get("code", "")))
+        data = _body(request)
+        started = services.start_session(code=str(data.get("code", "")), replace=data.get("replace") is True)
     except DomainError as exc:
+        if exc.code == "unknown":
+            ratelimit.count(failures_key, window=window)
         return _refusal(exc)
     return JsonResponse({"token": started.token, "box": selectors.voting_payload(started.box)})
 

@@ -15,6 +15,9 @@ class CoreConfig(AppConfig):
 
         Known answers cost well under a millisecond, so every process (web, worker, CLI) checks.
         """
+        from shuping.core import logging as shuping_logging
         from shuping.core.crypto import run_self_test
 
         run_self_test()
+        # DSC-4: every log record of every logger is scrubbed as it is made (codes, receipts, /p/ tokens).
+        shuping_logging.install()

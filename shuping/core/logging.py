@@ -1,4 +1,15 @@
-"""Logging filters: no voting credential or personal data reaches a log line (BAL-3, BAL-6, SEC-6)."""
+"""Logging: no voting credential, receipt, publication token or personal data reaches a log line
+(BAL-3, BAL-6, SEC-6, DSC-4).
+
+Two layers. At the source, `install()` (run by the core app at start-up) makes every log record of every
+logger — Django's `django.request`, `django.server`, `django.security.*` and `django.db.backends`
+included, at any level — pass `scrub_record` the moment it is made, before any handler, so a handler an
+operator adds, at DEBUG, cannot write a secret either: request paths lose their `/v/` query strings and
+`/p/` tokens, credential-like key=value pairs are hidden, SQL is logged without its literal values or
+parameters (a `/p/` token or a ballot's marks would be among them), and the request object attached to
+request records is replaced by a stand-in that knows only the method and the scrubbed path. At the
+handlers, the filters below drop `/v/` request lines (their order and timing) and redact again.
+"""
 
 import json
 import logging
@@ -51,6 +62,111 @@ class RedactCredentialsFilter(logging.Filter):
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        return True
+
+
+# A voting code as printed on a slip (two groups of five from the slip alphabet, BAL-2).
+_PRINTED_CODE = re.compile(r"\b[2-9A-HJ-NP-Z]{5}-[2-9A-HJ-NP-Z]{5}\b")
+# A query string on a voting path: the code may be in it (DSC-4 redirects such requests; the request
+# line is still logged by the server that received it).
+_VOTING_QUERY = re.compile(r"(/v/[^\s?#\"']*)[?#][^\s\"']*")
+# The token of a public publication page (/p/<token>/, REP-3): the key to the page.
+_PUBLICATION_TOKEN = re.compile(r"(/p/)[^/\s?#\"']+")
+# SQL literals: '…' (with '' escapes), E'…', X'…'; a parameter list is dropped whole.
+_SQL_LITERAL = re.compile(r"'(?:[^']|'')*'")
+
+
+def scrub(text: str) -> str:
+    """`text` without voting codes, `/v/` query strings, `/p/` tokens and credential-like values."""
+    text = _VOTING_QUERY.sub(lambda m: m.group(1) + "?" + REDACTED, text)
+    text = _PUBLICATION_TOKEN.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _PRINTED_CODE.sub(REDACTED, text)
+    return redact(text)
+
+
+def strip_sql_literals(sql: str) -> str:
+    """The statement with every quoted literal replaced: what ran, never with which values."""
+    return _SQL_LITERAL.sub("'?'", sql)
+
+
+class RedactedRequest:
+    """What a request log record keeps of its request: the method and the scrubbed path, nothing else."""
+
+    def __init__(self, method: str, path: str) -> None:
+        self.method = method
+        self.path = path
+        self.META: dict[str, str] = {}
+        self.GET: dict[str, str] = {}
+        self.POST: dict[str, str] = {}
+
+    def get_full_path(self) -> str:
+        return self.path
+
+    def __repr__(self) -> str:
+        return f"<RedactedRequest: {self.method} {self.path!r}>"
+
+
+def scrub_record(record: logging.LogRecord) -> logging.LogRecord:
+    """Rewrite `record` in place so that none of its fields carries a secret; return it."""
+    if record.name.startswith("django.db.backends"):
+        sql = getattr(record, "sql", None)
+        if isinstance(sql, str):
+            record.sql = strip_sql_literals(sql)
+        if hasattr(record, "params"):
+            record.params = REDACTED
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call: keep the template only
+            message = str(record.msg)
+        message = re.sub(r"; args=.*?; alias=", "; args=" + REDACTED + "; alias=", message, flags=re.S)
+        record.msg, record.args = scrub(strip_sql_literals(message)), None
+    else:
+        try:
+            message = record.getMessage()
+        except Exception:
+            message = str(record.msg)
+        cleaned = scrub(message)
+        if cleaned != message or record.args:
+            record.msg, record.args = cleaned, None
+    request = getattr(record, "request", None)
+    if request is not None and not isinstance(request, RedactedRequest):
+        method = getattr(request, "method", None)
+        path = getattr(request, "path", None)
+        record.request = RedactedRequest(
+            str(method) if isinstance(method, str) else "", scrub(path) if isinstance(path, str) else ""
+        )
+    if record.exc_info and not record.exc_text:
+        record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+    for key, value in list(vars(record).items()):
+        if isinstance(value, str) and key not in ("msg", "exc_text", "name", "pathname", "filename"):
+            cleaned = scrub(value)
+            if cleaned != value:
+                setattr(record, key, cleaned)
+    return record
+
+
+def install() -> None:
+    """Scrub every log record as it is made, for every logger (idempotent; called by the core app).
+
+    `Logger.makeRecord` is where the standard library attaches `extra` (Django's `request`, `sql`,
+    `params`) after the record factory ran, so the scrubbing wraps it rather than the factory.
+    """
+    if getattr(logging.Logger.makeRecord, "_shuping_scrubbed", False):
+        return
+    original = logging.Logger.makeRecord
+
+    def make_record(self, *args, **kwargs):
+        return scrub_record(original(self, *args, **kwargs))
+
+    make_record._shuping_scrubbed = True  # type: ignore[attr-defined]
+    logging.Logger.makeRecord = make_record  # type: ignore[method-assign]
+
+
+class ScrubSecretsFilter(logging.Filter):
+    """The same scrubbing at a handler, for records made without `Logger.makeRecord` (e.g. a queue)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        scrub_record(record)
         return True
 
 
