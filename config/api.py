@@ -1,18 +1,134 @@
-"""The REST API at /api/v1/ (django-ninja), OpenAPI at /api/v1/openapi.json.
+"""The REST API at /api/v1/ (django-ninja), OpenAPI at /api/v1/openapi.json, interactive page at /api/v1/docs.
 
 Each app contributes a router from its `api.py`; every operation declares its access rule
-(shuping.core.access) and the access harness checks it.
+(shuping.core.access) and the access harness checks it. Every error answers with one Chinese JSON body
+(shuping.core.api_base, API-2), documented on every operation by `ShupingAPI.get_openapi_schema`.
 """
+
+from __future__ import annotations
+
+from typing import Any
 
 from ninja import NinjaAPI
 
-from shuping.core.api_base import install_error_handlers
+from shuping.core.access import ATTRIBUTE
+from shuping.core.api_base import (
+    STATUS_MESSAGES,
+    ApiRateThrottle,
+    error_body,
+    install_error_handlers,
+)
+from shuping.core.api_docs import OfflineSwagger
 
-api = NinjaAPI(
-    title="Shuping API",
+#: The error statuses every operation documents (409 only where an operation can conflict: see DomainError).
+DOCUMENTED_ERRORS = (400, 401, 403, 404, 405, 422, 429)
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "错误",
+    "type": "object",
+    "description": "所有错误（含 CSRF 校验失败、请求体不是合法 JSON、405、未知地址、429）都是这一格式。",
+    "properties": {
+        "detail": {"type": "string", "description": "给用户看的中文说明"},
+        "errors": {
+            "type": "array",
+            "description": "逐项的错误；与某个字段无关时 field 为 __all__",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string", "description": "出错的字段（嵌套字段以点连接）"},
+                    "code": {"type": "string", "description": "机器可读的错误代码"},
+                    "message": {"type": "string", "description": "该项的中文说明"},
+                },
+                "required": ["field", "code", "message"],
+            },
+        },
+    },
+    "required": ["detail", "errors"],
+}
+
+
+#: The routers' tags (their URL's first segment) as the interactive page shows them, in the year's order.
+TAG_NAMES: dict[str, str] = {
+    "orgs": "党组织与干部",
+    "campaigns": "述职评议考核与考核对象",
+    "reports": "述职报告",
+    "fieldwork": "实地考核与日常了解",
+    "meetings": "述职评议会",
+    "ballot-boxes": "民主测评",
+    "evaluations": "综合评价",
+    "feedback": "反馈",
+    "rectification": "整改与结果运用",
+    "dashboards": "监督指导",
+    "jobs": "后台任务",
+}
+
+
+class ShupingAPI(NinjaAPI):
+    """NinjaAPI whose schema documents the one error body on every operation (API-2)."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["Error"] = ERROR_SCHEMA
+        reference = {"$ref": "#/components/schemas/Error"}
+        notes = self._access_notes()
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                operation["description"] = _describe(operation, notes.get(operation.get("operationId", "")))
+                operation["tags"] = [TAG_NAMES.get(tag, tag) for tag in operation.get("tags", [])]
+                responses = operation.setdefault("responses", {})
+                statuses = list(DOCUMENTED_ERRORS)
+                if "requestBody" in operation:
+                    statuses.append(409)
+                for status in statuses:
+                    responses.setdefault(
+                        str(status),
+                        {
+                            "description": STATUS_MESSAGES[status],
+                            "content": {
+                                "application/json": {"schema": reference, "example": error_body(status)}
+                            },
+                        },
+                    )
+        schema["tags"] = [{"name": name} for name in TAG_NAMES.values()]
+        return schema
+
+    def _access_notes(self) -> dict[str, str]:
+        """operationId -> the operation's access declaration (Chinese, shuping.core.access)."""
+        notes: dict[str, str] = {}
+        for _prefix, router in self._routers:
+            for path_view in router.path_operations.values():
+                for operation in path_view.operations:
+                    rule = getattr(operation.view_func, ATTRIBUTE, None)
+                    if rule is not None:
+                        notes[self.get_openapi_operation_id(operation)] = rule.note
+        return notes
+
+
+def _describe(operation: dict[str, Any], note: str | None) -> str:
+    """The operation's Chinese description: what it does, who may call it, and what it answers on error.
+
+    The English docstring (for developers) is not published; the summary and the access declaration
+    — the same text docs/permissions.md and the access harness use — are.
+    """
+    parts = [operation.get("summary", "")]
+    if note:
+        parts.append(f"权限与范围：{note}")
+    parts.append("出错时返回统一的中文错误格式（Error）。")
+    return "\n\n".join(part for part in parts if part)
+
+
+api = ShupingAPI(
+    title="述评 API",
     version="1",
-    description="述评 — 党委（党组）书记抓基层党建工作述职评议考核 REST API",
+    description=(
+        "述评 — 党委（党组）书记抓基层党建工作述职评议考核 REST API。\n\n"
+        "认证：网页会话（Cookie，写操作须带 X-CSRFToken 请求头）。"
+        "所有错误均返回同一中文 JSON 格式（见 Error 模式）；超过频率限制返回 429 并带 Retry-After。"
+    ),
     urls_namespace="api",
+    docs=OfflineSwagger(),
+    throttle=[ApiRateThrottle()],
 )
 install_error_handlers(api)
 

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "shuping.core.security.ContentSecurityPolicyMiddleware",
     "shuping.core.security.RejectNullCharactersMiddleware",
+    # API-2: every error under /api/v1/ (404 of the resolver, 405, CSRF …) in the API's Chinese JSON body.
+    "shuping.core.api_base.ApiErrorBodyMiddleware",
     # POST /v/session and /v/submit skip the session/auth/messages middlewares below (PERF-1, BAL-3).
     "shuping.ballots.middleware.VotingFastPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -201,6 +203,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    ("vendor/swagger-ui", BASE_DIR / "node_modules" / "swagger-ui-dist"),
 ]
 
 # SEC-8: one storage abstraction for every file; S3-compatible storage can replace "default".
@@ -258,3 +261,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # SEC-5: Content-Security-Policy (shuping/core/security.py); path patterns allowed 'unsafe-inline' (none).
 SHUPING_CSP_INLINE_PATHS: list[str] = []
+
+# API-2: requests per account (or per address when anonymous) per window under /api/v1/; 429 past it.
+SHUPING_API_RATE_LIMIT = int(os.environ.get("SHUPING_API_RATE_LIMIT", "600"))
+SHUPING_API_RATE_WINDOW = int(os.environ.get("SHUPING_API_RATE_WINDOW", "60"))

@@ -34,3 +34,6 @@ if _redis:
     }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# API-2: the fuzzing test calls every operation many times a minute; the 429 test sets its own limit.
+SHUPING_API_RATE_LIMIT = 100_000

@@ -9,10 +9,10 @@ import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.utils import timezone
 
 from shuping.core import crypto
+from shuping.core.security import client_ip as client_ip  # re-exported: the accounts app's callers
 
 from .choices import Role
 
@@ -43,21 +43,6 @@ def password_expired(user, at=None) -> bool:
     if user.password_changed_at is None:
         return True
     return user.password_changed_at + timedelta(days=days) <= (at or timezone.now())
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or the header named by SHUPING_CLIENT_IP_HEADER.
-
-    Set the header (e.g. "HTTP_X_REAL_IP") only behind a proxy that overwrites it; otherwise a client
-    could choose its own address and dodge the per-address throttle.
-    """
-    header = settings.SHUPING_CLIENT_IP_HEADER
-    value = request.META.get(header, "") if header else ""
-    value = (value or request.META.get("REMOTE_ADDR", "") or "").split(",")[0].strip()
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return ""
 
 
 def ip_prefix(ip: str) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import ipaddress
 import re
 import secrets
 from collections.abc import Callable
@@ -36,6 +37,22 @@ from django.template.loaders import app_directories, filesystem
 from django.template.utils import get_app_template_dirs
 
 NONCE = "'nonce-{nonce}'"
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or the header named by SHUPING_CLIENT_IP_HEADER.
+
+    Set the header (e.g. "HTTP_X_REAL_IP") only behind a proxy that overwrites it; otherwise a client
+    could choose its own address and dodge the per-address throttles (login, API, voting).
+    """
+    header = settings.SHUPING_CLIENT_IP_HEADER
+    value = request.META.get(header, "") if header else ""
+    value = (value or request.META.get("REMOTE_ADDR", "") or "").split(",")[0].strip()
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return ""
+
 
 #: The base policy (directive -> sources). SHUPING_CSP in settings replaces directives one by one.
 DEFAULT_POLICY: dict[str, list[str]] = {

@@ -65,7 +65,7 @@ def _out(e, user) -> dict:
     }
 
 
-@router.get("/evaluations", response=list[EvaluationOut])
+@router.get("/evaluations", response=list[EvaluationOut], summary="本人可见的综合评价")
 @api_access(
     "signed_in",
     "列出本人可见的综合评价：组织部门工作人员和部门领导见其考核的全部；其他人只见研究后的本人或联络对象（EVA-9）",
@@ -136,7 +136,11 @@ def _adjustable(request, evaluation_id: int, *, write: bool):
     return evaluation
 
 
-@router.get("/evaluations/{evaluation_id}/adjustments", response=list[AdjustmentOut])
+@router.get(
+    "/evaluations/{evaluation_id}/adjustments",
+    response=list[AdjustmentOut],
+    summary="一个考核对象的加减分记录",
+)
 @api_access(
     "scoped",
     "经 selectors.get_evaluation_for 取综合评价（404）；加减分只对组织部门工作人员和部门领导（403，EVA-9）",
@@ -146,7 +150,9 @@ def list_adjustments(request, evaluation_id: int):
     return [_adjustment_out(a) for a in selectors.adjustment_entries(evaluation)]
 
 
-@router.post("/evaluations/{evaluation_id}/adjustments", response={201: AdjustmentOut})
+@router.post(
+    "/evaluations/{evaluation_id}/adjustments", response={201: AdjustmentOut}, summary="登记一项加减分"
+)
 @api_access(
     "scoped",
     "经 get_evaluation_for（404）；须为组织部门工作人员（403）；经 services.add_adjustment 校验（400），研究确定后锁定（409，EVA-4）",
@@ -166,7 +172,11 @@ def create_adjustment(request, evaluation_id: int, payload: AdjustmentIn):
     return Status(201, _adjustment_out(entry))
 
 
-@router.delete("/evaluations/{evaluation_id}/adjustments/{entry_id}", response={204: None})
+@router.delete(
+    "/evaluations/{evaluation_id}/adjustments/{entry_id}",
+    response={204: None},
+    summary="删除一项未锁定的加减分",
+)
 @api_access(
     "scoped",
     "经 get_evaluation_for（404）；须为组织部门工作人员（403）；记录须属该综合评价（404）；研究确定后锁定（409，EVA-4）",
@@ -180,7 +190,7 @@ def delete_adjustment(request, evaluation_id: int, entry_id: int):
     return Status(204, None)
 
 
-@router.get("/evaluations/{evaluation_id}", response=EvaluationOut)
+@router.get("/evaluations/{evaluation_id}", response=EvaluationOut, summary="一个考核对象的综合评价")
 @api_access("scoped", "经 selectors.get_evaluation_for 取综合评价（范围外或研究前无权查看均 404，EVA-9）")
 def get_evaluation(request, evaluation_id: int):
     e = selectors.get_evaluation_for(request.user, evaluation_id)
@@ -274,7 +284,11 @@ def _json_number(value: Decimal) -> int | str:
     return int(value) if value == value.to_integral_value() else str(value.normalize())
 
 
-@router.get("/evaluations/campaigns/{campaign_id}/config", response=ConfigOut)
+@router.get(
+    "/evaluations/campaigns/{campaign_id}/config",
+    response=ConfigOut,
+    summary="综合评价规则（权重、比例、口径）",
+)
 @api_access(
     "scoped",
     "经 campaigns.selectors.get_campaign_for 取考核（404）；同等次校准页面，只对组织部门工作人员和部门领导（403，EVA-9）",
@@ -283,7 +297,7 @@ def get_evaluation_config(request, campaign_id: int):
     return _config_out(_rules_campaign(request, campaign_id))
 
 
-@router.put("/evaluations/campaigns/{campaign_id}/config", response=ConfigOut)
+@router.put("/evaluations/campaigns/{campaign_id}/config", response=ConfigOut, summary="保存综合评价规则")
 @api_access(
     "scoped",
     "经 get_campaign_for（404）；须为组织部门工作人员（403）；经 services.save_config 校验，研究确定后锁定（409，EVA-4）",

@@ -55,7 +55,7 @@ def _out(f) -> dict:
     }
 
 
-@router.get("/feedback", response=list[FeedbackOut])
+@router.get("/feedback", response=list[FeedbackOut], summary="本人可见的反馈意见")
 @api_access(
     "signed_in",
     "列出本人可见的反馈：组织部门工作人员和部门领导见其考核的全部；考核对象和联络员只见已送达的本人反馈（EVA-5）",
@@ -68,7 +68,7 @@ def list_feedback(request, campaign_id: int | None = None, overdue: bool = False
     return [r for r in out if r["is_overdue"]] if overdue else out
 
 
-@router.get("/feedback/{feedback_id}", response=FeedbackOut)
+@router.get("/feedback/{feedback_id}", response=FeedbackOut, summary="一份反馈意见")
 @api_access("scoped", "经 selectors.get_feedback_for 取反馈（范围外或送达前本人无权查看均 404）")
 def get_feedback(request, feedback_id: int):
     return _out(selectors.get_feedback_for(request.user, feedback_id))

@@ -155,7 +155,7 @@ def _float(value) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
-@router.get("/field-assessments", response=list[FieldAssessmentOut])
+@router.get("/field-assessments", response=list[FieldAssessmentOut], summary="本人可见的实地考核")
 @api_access("signed_in", "本人所在考核组的实地考核，以及本人担任组织部门工作人员、部门领导的考核的实地考核")
 def list_field_assessments(request, campaign_id: int | None = None):
     qs = selectors.field_assessments_for_list(request.user)
@@ -164,7 +164,7 @@ def list_field_assessments(request, campaign_id: int | None = None):
     return [_fa_out(fa) for fa in qs[:500]]
 
 
-@router.get("/field-assessments/{pk}", response=FieldAssessmentDetail)
+@router.get("/field-assessments/{pk}", response=FieldAssessmentDetail, summary="一次实地考核及其记录")
 @api_access(
     "scoped",
     "selectors.get_field_assessment_for（范围外 404）；得分仅组织部门工作人员、部门领导和本考核组（EVA-9）",
@@ -218,7 +218,11 @@ def get_field_assessment(request, pk: int):
     }
 
 
-@router.post("/field-assessments/{pk}/records", response={200: RecordOut, 201: RecordOut})
+@router.post(
+    "/field-assessments/{pk}/records",
+    response={200: RecordOut, 201: RecordOut},
+    summary="填写或更新实地考核记录",
+)
 @api_access(
     "scoped",
     "selectors.get_field_assessment_for（范围外 404）；须为本考核组成员且未完成（否则 403）；client_uuid 为幂等键",
@@ -275,7 +279,7 @@ def _observation_out(o) -> dict:
     }
 
 
-@router.get("/observations", response=list[ObservationOut])
+@router.get("/observations", response=list[ObservationOut], summary="日常了解情况记录")
 @api_access(
     "signed_in", "本人担任组织部门工作人员或部门领导的组织单位的平时了解（selectors.observations_visible_to）"
 )
@@ -286,7 +290,7 @@ def list_observations(request, assessment_id: int | None = None):
     return [_observation_out(o) for o in qs[:500]]
 
 
-@router.post("/observations", response={201: ObservationOut})
+@router.post("/observations", response={201: ObservationOut}, summary="登记一条日常了解情况")
 @api_access(
     "scoped",
     "考核对象经 selectors.observation_subjects_for 限定（范围外 404）；须为组织单位的组织部门工作人员",

@@ -65,7 +65,7 @@ class DashboardOut(Schema):
     rectification: list[dict] | None
 
 
-@router.get("/dashboards", response=list[RootOut])
+@router.get("/dashboards", response=list[RootOut], summary="本人可监督的组织")
 @api_access("signed_in", "只列出用户可监督的组织（组织部门工作人员/部门领导，含下级）")
 def list_dashboards(request):
     return [
@@ -73,7 +73,7 @@ def list_dashboards(request):
     ]
 
 
-@router.get("/dashboards/{organization_id}", response=DashboardOut)
+@router.get("/dashboards/{organization_id}", response=DashboardOut, summary="一个组织的述职评议考核监督看板")
 @api_access("scoped", "组织须在用户可监督的子树内（selectors.get_oversight_org_for，否则 404）")
 def get_dashboard(request, organization_id: int, year: int | None = None):
     org = selectors.get_oversight_org_for(request.user, organization_id)

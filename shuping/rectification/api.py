@@ -40,7 +40,7 @@ class ItemOut(Schema):
     sources: list[SourceOut]
 
 
-@router.get("/rectification-items", response=list[ItemOut])
+@router.get("/rectification-items", response=list[ItemOut], summary="本人可见的整改事项")
 @api_access(
     "signed_in",
     "列出本人可见的整改事项（rectification.selectors.items_visible_to，按考核的组织单位和本人角色限定）",
@@ -115,7 +115,11 @@ class RestrictionRow(Schema):
     campaign_id: int
 
 
-@router.get("/annual-grade-restrictions", response=list[RestrictionRow] | RestrictionOut)
+@router.get(
+    "/annual-grade-restrictions",
+    response=list[RestrictionRow] | RestrictionOut,
+    summary="年度考核等次限制（不得评优等）",
+)
 @api_access(
     "signed_in",
     "不得评优名单：只含本人可见考核中的人员；带 person 时回答该人该年度允许的年度考核等次（不可见的人员 404，RCT-4）",
