@@ -60,6 +60,7 @@ TAG_NAMES: dict[str, str] = {
     "rectification": "整改与结果运用",
     "dashboards": "监督指导",
     "jobs": "后台任务",
+    "accounts": "账号、授权与 API 令牌",
 }
 
 
@@ -123,7 +124,8 @@ api = ShupingAPI(
     version="1",
     description=(
         "述评 — 党委（党组）书记抓基层党建工作述职评议考核 REST API。\n\n"
-        "认证：网页会话（Cookie，写操作须带 X-CSRFToken 请求头）。"
+        "认证：个人 API 令牌（请求头 Authorization: Bearer sp_…，在“账号与密码 → API 令牌”签发，权限范围与账号相同），"
+        "或网页会话（Cookie，写操作须带 X-CSRFToken 请求头）。"
         "所有错误均返回同一中文 JSON 格式（见 Error 模式）；超过频率限制返回 429 并带 Retry-After。"
     ),
     urls_namespace="api",
@@ -134,6 +136,7 @@ install_error_handlers(api)
 
 
 def _mount() -> None:
+    from shuping.accounts.api import router as accounts_router
     from shuping.ballots.api import router as ballots_router
     from shuping.campaigns.api import router as campaigns_router
     from shuping.evaluations.api import router as evaluations_router
@@ -157,6 +160,7 @@ def _mount() -> None:
     api.add_router("/", evaluations_router)
     api.add_router("/", feedback_router)
     api.add_router("/", rectification_router)
+    api.add_router("/", accounts_router)
 
 
 _mount()

@@ -118,3 +118,13 @@ class ResetSecondFactorForm(forms.Form):
             raise ValidationError(_("没有这个用户名。"))
         self.user = user
         return username
+
+
+class ApiTokenForm(forms.Form):
+    """Issue a personal API token (API-1): what it is for, so its owner can tell tokens apart."""
+
+    name = forms.CharField(
+        label="用途",
+        max_length=64,
+        error_messages={"required": "请填写令牌用途。", "max_length": "用途不超过 64 个字。"},
+    )

@@ -103,3 +103,34 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A personal API token for an integration (API-1): acts as its account, with the account's scope.
+
+    Only a keyed hash of the token is stored (`key_index`, HMAC-SM3 under the data key, like ballot
+    credentials); the token itself is shown once when it is issued. `prefix` lets the owner tell tokens
+    apart. A revoked token, or any token of a disabled account, authenticates nothing.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("账号")
+    )
+    name = models.CharField(_("用途"), max_length=64)
+    prefix = models.CharField(_("令牌前缀"), max_length=12)
+    key_index = models.CharField(_("令牌摘要"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("签发时间"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name} · {self.prefix}…"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

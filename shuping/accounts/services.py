@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from shuping.audit.services import AuditTarget, record
 
-from .models import User, UserSession
+from .choices import AdminRole, Role
+from .models import ApiToken, RoleGrant, User, UserSession
 from .policy import ip_fingerprint, ip_prefix
 
 
@@ -300,3 +301,160 @@ def reset_second_factor(*, user: User, actor: User) -> int:
         device.delete()
     record(actor=actor, action="accounts.second_factor_reset", target=user, detail={"devices": len(devices)})
     return len(devices)
+
+
+# --- API tokens (API-1) ------------------------------------------------------------------------------------
+
+#: Tokens read `sp_` + 43 URL-safe characters (256 bits); the prefix shown to the owner is the first 10.
+TOKEN_PREFIX = "sp_"  # noqa: S105 — a marker, not a secret
+TOKEN_LABEL = "api-token"  # noqa: S105 — the blind-index label
+MAX_ACTIVE_TOKENS = 10
+#: last_used_at is written at most this often per token, so reads through a token stay reads.
+TOKEN_TOUCH_SECONDS = 60
+
+
+def token_index(token: str) -> str:
+    from shuping.core import crypto
+
+    return crypto.blind_index(TOKEN_LABEL, token)
+
+
+@transaction.atomic
+def issue_api_token(*, actor: User, name: str, source: str = "web") -> tuple[ApiToken, str]:
+    """Issue a personal API token for `actor`'s own account; returns it with the token, shown once.
+
+    The three administrators get no token: their work is done in person, with a second factor (三员分立).
+    """
+    import secrets
+
+    name = " ".join(name.split())
+    if not name or len(name) > 64:
+        raise AccountError("请填写令牌用途（不超过 64 个字）。")
+    if actor.admin_role:
+        raise AccountError("系统、安全、审计管理员不签发 API 令牌，请在网页上办理。")
+    if ApiToken.objects.filter(user=actor, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
+        raise AccountError(f"有效令牌已达 {MAX_ACTIVE_TOKENS} 个，请先吊销不用的令牌。")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    api_token = ApiToken.objects.create(
+        user=actor, name=name, prefix=token[:10], key_index=token_index(token)
+    )
+    record(
+        actor=actor,
+        action="accounts.api_token.issue",
+        target=api_token,
+        source=source,
+        detail={"name": name, "prefix": api_token.prefix},
+    )
+    return api_token, token
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: User, api_token: ApiToken, source: str = "web") -> ApiToken:
+    """Revoke a token: its owner, or the security administrator (e.g. a token that leaked)."""
+    api_token = ApiToken.objects.select_for_update().get(pk=api_token.pk)
+    if api_token.user_id != actor.pk and actor.admin_role != "security":
+        raise AccountError("只能吊销本人的令牌。")
+    if api_token.revoked_at is not None:
+        return api_token
+    api_token.revoked_at = timezone.now()
+    api_token.save(update_fields=["revoked_at"])
+    record(
+        actor=actor,
+        action="accounts.api_token.revoke",
+        target=api_token,
+        source=source,
+        detail={"owner": api_token.user.username, "prefix": api_token.prefix},
+    )
+    return api_token
+
+
+def authenticate_api_token(token: str) -> User | None:
+    """The active account a presented token belongs to, or None (revoked, unknown, disabled or locked)."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
+        return None
+    api_token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_index=token_index(token), revoked_at__isnull=True)
+        .first()
+    )
+    if api_token is None or not api_token.user.is_active or api_token.user.is_locked():
+        return None
+    now = timezone.now()
+    if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > TOKEN_TOUCH_SECONDS:
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+    return api_token.user
+
+
+# --- role grants (SEC-1, API-1) ------------------------------------------------------------------------------
+
+
+def _check_system_admin(actor: User | None, what: str) -> None:
+    # 三员分立: accounts and their roles are the system administrator's work; the security administrator
+    # unlocks and resets, the audit administrator reads the log, and neither can do this.
+    if actor is not None and actor.admin_role != AdminRole.SYSTEM:
+        raise AccountError(f"只有系统管理员可以{what}。")
+
+
+@transaction.atomic
+def grant_role(
+    *,
+    actor: User | None,
+    user: User,
+    role: str,
+    organization,
+    include_subtree: bool = False,
+    source: str = "web",
+) -> RoleGrant:
+    """Grant `role` on `organization` (optionally its subtree) to `user` (SEC-1).
+
+    The system administrator grants (None = the command line, run on the server). The three
+    administrators hold no organization role, nobody grants to themselves, and a grant that exists
+    is refused rather than duplicated.
+    """
+    _check_system_admin(actor, "授予角色")
+    if role not in Role.values:
+        raise AccountError("角色不是允许的取值。")
+    if user.admin_role:
+        raise AccountError("系统、安全、审计管理员不能再被授予业务角色（三员分立）。")
+    if actor is not None and user.pk == actor.pk:
+        raise AccountError("不能给自己授权。")
+    if not user.is_active:
+        raise AccountError("该账号已停用，不能授权。")
+    if RoleGrant.objects.filter(user=user, role=role, organization=organization).exists():
+        raise AccountError("该账号在此党组织已有这一角色。")
+    grant = RoleGrant.objects.create(
+        user=user, role=role, organization=organization, include_subtree=include_subtree, granted_by=actor
+    )
+    record(
+        actor=actor,
+        action="accounts.grant.create",
+        target=grant,
+        source=source,
+        detail={
+            "user": user.username,
+            "role": role,
+            "organization_id": organization.pk,
+            "include_subtree": include_subtree,
+        },
+    )
+    return grant
+
+
+@transaction.atomic
+def revoke_role(*, actor: User | None, grant: RoleGrant, source: str = "web") -> None:
+    """Withdraw a role grant; the audit row keeps who held what, where, and who withdrew it (SEC-1)."""
+    _check_system_admin(actor, "撤销授权")
+    grant = RoleGrant.objects.select_for_update().select_related("user").get(pk=grant.pk)
+    record(
+        actor=actor,
+        action="accounts.grant.revoke",
+        target=grant,
+        source=source,
+        detail={
+            "user": grant.user.username,
+            "role": grant.role,
+            "organization_id": grant.organization_id,
+            "include_subtree": grant.include_subtree,
+        },
+    )
+    grant.delete()

@@ -20,9 +20,9 @@ from django_otp import login as otp_login
 from shuping.core.access import admin_only, public, signed_in
 
 from . import services, sso
-from .forms import LoginForm, ResetSecondFactorForm, SecondFactorForm, ShupingPasswordChangeForm
+from .forms import ApiTokenForm, LoginForm, ResetSecondFactorForm, SecondFactorForm, ShupingPasswordChangeForm
 from .middleware import LOGOUT_REASON
-from .models import User
+from .models import ApiToken, User
 from .policy import client_ip, requires_second_factor
 from .second_factor import provider_for
 from .selectors import accounts_needing_attention
@@ -216,6 +216,39 @@ def password_change(request: HttpRequest) -> HttpResponse:
             "max_age_days": max_age,
         },
     )
+
+
+# --- API tokens (API-1) ----------------------------------------------------------------------------------
+
+
+@signed_in("本人的 API 令牌：签发（只显示一次）与吊销；管理员不签发令牌")
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    issued = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, issued = services.issue_api_token(actor=request.user, name=form.cleaned_data["name"])
+        except services.AccountError as error:
+            form.add_error("name", str(error))
+        else:
+            form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    response = render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "issued": issued, "tokens": tokens, "may_issue": not request.user.admin_role},
+    )
+    response["Cache-Control"] = "no-store"  # the page that shows a new token once must not be cached
+    return response
+
+
+@signed_in("吊销本人的 API 令牌（他人的令牌 404）")
+@require_POST
+def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    api_token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    services.revoke_api_token(actor=request.user, api_token=api_token)
+    messages.success(request, f"令牌“{api_token.name}”（{api_token.prefix}…）已吊销。")
+    return redirect("accounts:api_tokens")
 
 
 # --- security administrator ------------------------------------------------------------------------------

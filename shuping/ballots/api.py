@@ -8,15 +8,15 @@ after the box is closed and sealed (409 before).
 from __future__ import annotations
 
 from ninja import Router, Schema
-from ninja.security import django_auth
 
+from shuping.accounts.api_auth import API_AUTH
 from shuping.core.api_base import api_access
 from shuping.core.errors import ConflictError
 
 from . import selectors
 from .choices import BoxStatus
 
-router = Router(tags=["ballot-boxes"], auth=django_auth)
+router = Router(tags=["ballot-boxes"], auth=API_AUTH)
 
 
 class BoxOut(Schema):

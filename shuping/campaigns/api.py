@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Router, Schema
-from ninja.security import django_auth
+from ninja import Field, Router, Schema
 
+from shuping.accounts.api_auth import API_AUTH
 from shuping.core.api_base import api_access
 from shuping.orgs.models import Organization
 
@@ -16,7 +16,7 @@ from . import permissions, selectors, services
 from .blockers import blockers_for_many
 from .choices import CampaignStatus, ReportingMode, Stage
 
-router = Router(tags=["campaigns"], auth=django_auth)
+router = Router(tags=["campaigns"], auth=API_AUTH)
 
 
 class CampaignOut(Schema):
@@ -184,3 +184,174 @@ def transition_assessment(request, assessment_id: int, payload: StageIn):
         actor=request.user, assessment=a, to_stage=payload.to_stage, source="api"
     )
     return _assessment_out(a, blockers_for_many([a])[a.pk])
+
+
+# --- scope (API-1): the wizard's scope step, over the same services -----------------------------------
+
+
+class ProposalOut(Schema):
+    organization_id: int
+    organization_name: str
+    rule_text: str
+    paragraph: str
+    is_graded: bool
+    reporting_mode: str
+    is_optional: bool = Field(
+        ..., description="第三条第二款“可选择”的代表：须在 include_optional 中点名才纳入"
+    )
+    is_included: bool
+
+
+class ApplyScopeIn(Schema):
+    include_optional: list[int] = Field(..., description="纳入的可选代表（党组织 id），不纳入时给空列表 []")
+
+
+class AddAssessmentIn(Schema):
+    organization_id: int
+    reason: str = Field(..., min_length=1, max_length=500, examples=["上级党委指定增补"])
+    is_graded: bool = True
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=500)
+
+
+class GradingIn(Schema):
+    is_graded: bool
+    reason: str = Field("", max_length=500)
+
+
+class ReportingModeIn(Schema):
+    reporting_mode: ReportingMode
+    reason: str = Field("", max_length=500)
+
+
+class ConfirmIn(Schema):
+    confirm: bool = Field(..., description="须为 true：确认名单后不能再按建议生成")
+
+
+def _managed(request, campaign_id: int):
+    campaign = selectors.get_campaign_for(request.user, campaign_id)
+    if not permissions.can_manage_campaign(request.user, campaign):
+        raise PermissionDenied
+    return campaign
+
+
+def _managed_assessment(request, assessment_id: int):
+    assessment = selectors.get_assessment_for(request.user, assessment_id)
+    if not permissions.can_manage_campaign(request.user, assessment.campaign):
+        raise PermissionDenied
+    return assessment
+
+
+def _assessment_result(request, assessment_id: int) -> dict:
+    a = selectors.get_assessment_for(request.user, assessment_id)
+    return _assessment_out(a, blockers_for_many([a])[a.pk])
+
+
+@router.get(
+    "/campaigns/{campaign_id}/scope/proposal", response=list[ProposalOut], summary="第三条建议的考核对象"
+)
+@api_access("scoped", "考核经 get_campaign_for 取得（404），须为本次考核的组织部门工作人员（403）")
+def get_scope_proposal(request, campaign_id: int):
+    campaign = _managed(request, campaign_id)
+    included = set(campaign.assessments.values_list("organization_id", flat=True))
+    return [
+        {
+            "organization_id": p.org.key,
+            "organization_name": p.org.name,
+            "rule_text": p.rule_text,
+            "paragraph": p.paragraph,
+            "is_graded": p.is_graded,
+            "reporting_mode": p.reporting_mode,
+            "is_optional": p.is_optional,
+            "is_included": p.org.key in included,
+        }
+        for p in selectors.scope_proposals(campaign)
+    ]
+
+
+@router.post(
+    "/campaigns/{campaign_id}/scope/apply", response=list[AssessmentOut], summary="按第三条生成考核名单"
+)
+@api_access(
+    "scoped", "考核须在范围内（404），须为本次考核的组织部门工作人员（403）；可重复执行，已在名单的不重复"
+)
+def apply_scope(request, campaign_id: int, payload: ApplyScopeIn):
+    campaign = _managed(request, campaign_id)
+    services.apply_scope_proposal(
+        actor=request.user, campaign=campaign, include_optional=payload.include_optional, source="api"
+    )
+    rows = list(
+        selectors.assessments_visible_to(request.user).filter(campaign=campaign).select_related("campaign")
+    )
+    blocked = blockers_for_many(rows)
+    return [_assessment_out(a, blocked[a.pk]) for a in rows]
+
+
+@router.post("/campaigns/{campaign_id}/assessments", response={201: AssessmentOut}, summary="增补考核对象")
+@api_access("scoped", "考核须在范围内（404）且由本人管理（403）；党组织须在考核组织之下，理由必填")
+def add_assessment(request, campaign_id: int, payload: AddAssessmentIn):
+    campaign = _managed(request, campaign_id)
+    organization = (
+        Organization.objects.subtree_of(campaign.organizer, include_self=False)
+        .filter(pk=payload.organization_id)
+        .first()
+    )
+    if organization is None:
+        raise Http404
+    assessment = services.add_assessment(
+        actor=request.user,
+        campaign=campaign,
+        organization=organization,
+        reason=payload.reason,
+        is_graded=payload.is_graded,
+        source="api",
+    )
+    return 201, _assessment_result(request, assessment.pk)
+
+
+@router.post("/assessments/{assessment_id}/exclude", response=AssessmentOut, summary="移出考核名单")
+@api_access("scoped", "考核对象须在范围内（404），须为本次考核的组织部门工作人员（403）；理由必填")
+def exclude_assessment(request, assessment_id: int, payload: ReasonIn):
+    a = _managed_assessment(request, assessment_id)
+    services.exclude_assessment(actor=request.user, assessment=a, reason=payload.reason, source="api")
+    return _assessment_result(request, assessment_id)
+
+
+@router.post("/assessments/{assessment_id}/restore", response=AssessmentOut, summary="恢复已移出的考核对象")
+@api_access("scoped", "考核对象须在范围内（404），须为本次考核的组织部门工作人员（403）；理由必填")
+def restore_assessment(request, assessment_id: int, payload: ReasonIn):
+    a = _managed_assessment(request, assessment_id)
+    services.restore_assessment(actor=request.user, assessment=a, reason=payload.reason, source="api")
+    return _assessment_result(request, assessment_id)
+
+
+@router.post("/assessments/{assessment_id}/grading", response=AssessmentOut, summary="确定是否考核定等")
+@api_access("scoped", "考核对象须在范围内（404），须为本次考核的组织部门工作人员（403）")
+def set_grading(request, assessment_id: int, payload: GradingIn):
+    a = _managed_assessment(request, assessment_id)
+    services.set_grading(
+        actor=request.user, assessment=a, is_graded=payload.is_graded, reason=payload.reason, source="api"
+    )
+    return _assessment_result(request, assessment_id)
+
+
+@router.post("/assessments/{assessment_id}/reporting-mode", response=AssessmentOut, summary="设定述职方式")
+@api_access("scoped", "考核对象须在范围内（404），须为本次考核的组织部门工作人员（403）")
+def set_reporting_mode(request, assessment_id: int, payload: ReportingModeIn):
+    a = _managed_assessment(request, assessment_id)
+    services.set_reporting_mode(
+        actor=request.user, assessment=a, mode=payload.reporting_mode, reason=payload.reason, source="api"
+    )
+    return _assessment_result(request, assessment_id)
+
+
+@router.post("/campaigns/{campaign_id}/scope/confirm", response=CampaignOut, summary="确认考核名单")
+@api_access("scoped", "考核须在范围内（404），须为本次考核的组织部门工作人员（403）")
+def confirm_scope(request, campaign_id: int, payload: ConfirmIn):
+    campaign = _managed(request, campaign_id)
+    if not payload.confirm:
+        raise services.CampaignError("请以 confirm: true 确认名单。", field="confirm")
+    services.confirm_scope(actor=request.user, campaign=campaign, source="api")
+    return _campaign_out(selectors.campaigns_for_list(request.user).get(pk=campaign_id))

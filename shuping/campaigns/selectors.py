@@ -246,6 +246,12 @@ def scope_candidates(campaign: Campaign) -> list[Organization]:
     )
 
 
+def scope_proposals(campaign: Campaign) -> list[rules.Proposal]:
+    """What Art. 3 proposes for the campaign (CMP-2): the wizard's scope step and the API read the same."""
+    candidates = scope_candidates(campaign)
+    return rules.propose_scope(org_facts(campaign.organizer), [org_facts(o) for o in candidates])
+
+
 def secretaries_for_year(
     org_ids: list[int], year: int
 ) -> dict[int, tuple[Secretaryship | None, frozenset[str]]]:

@@ -109,10 +109,7 @@ def _scope_context(request: HttpRequest, campaign) -> dict:
     optional = []
     if not campaign.is_scope_confirmed:
         included = {a.organization_id for a in assessments}
-        candidates = selectors.scope_candidates(campaign)
-        proposals = rules.propose_scope(
-            selectors.org_facts(campaign.organizer), [selectors.org_facts(o) for o in candidates]
-        )
+        proposals = selectors.scope_proposals(campaign)
         optional = [p for p in proposals if p.is_optional and p.org.key not in included]
     # Villages and communities a county may assess itself (参照执行): one tick for all of them.
     villages = [p for p in optional if p.rule == rules.RULE_VILLAGES_BY_REFERENCE]

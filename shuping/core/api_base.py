@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -241,6 +242,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 request, error_body(400, "请求体不是合法的 JSON。", code="json_invalid"), status=400
             )
         return api.create_response(request, error_body(status), status=status)
+
+    @api.exception_handler(OverflowError)
+    def out_of_range(request, exc: OverflowError):
+        # An id or number beyond what the database stores (SQLite: OverflowError) is the client's error.
+        return api.create_response(
+            request, error_body(422, "数值超出允许范围。", code="out_of_range"), status=422
+        )
+
+    @api.exception_handler(DataError)
+    def data_error(request, exc: DataError):
+        # PostgreSQL: "value out of range for type bigint" and the like, raised by a client-chosen value.
+        return api.create_response(
+            request, error_body(422, "数值超出允许范围。", code="out_of_range"), status=422
+        )
 
     @api.exception_handler(Exception)
     def server_error(request, exc: Exception):

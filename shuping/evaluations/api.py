@@ -8,15 +8,15 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Router, Schema, Status
-from ninja.security import django_auth
 
+from shuping.accounts.api_auth import API_AUTH
 from shuping.campaigns import selectors as campaign_selectors
 from shuping.core.api_base import api_access
 
 from . import permissions, selectors, services
 from .scoring import GRADES
 
-router = Router(tags=["evaluations"], auth=django_auth)
+router = Router(tags=["evaluations"], auth=API_AUTH)
 
 
 class EvaluationOut(Schema):

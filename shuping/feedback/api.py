@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ninja import Router, Schema
-from ninja.security import django_auth
 
+from shuping.accounts.api_auth import API_AUTH
 from shuping.core.api_base import api_access
 
 from . import selectors
 
-router = Router(tags=["feedback"], auth=django_auth)
+router = Router(tags=["feedback"], auth=API_AUTH)
 
 
 class FeedbackOut(Schema):

@@ -11,14 +11,14 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema, Status
-from ninja.security import django_auth
 
+from shuping.accounts.api_auth import API_AUTH
 from shuping.core.api_base import api_access
 
 from . import permissions, selectors, services
 from .choices import FieldStatus
 
-router = Router(tags=["fieldwork"], auth=django_auth)
+router = Router(tags=["fieldwork"], auth=API_AUTH)
 
 
 class FieldAssessmentOut(Schema):

@@ -7,14 +7,14 @@ from typing import Any
 
 from django.urls import reverse
 from ninja import Router, Schema
-from ninja.security import django_auth
 
+from shuping.accounts.api_auth import API_AUTH
 from shuping.core.api_base import api_access
 
 from . import selectors
 from .choices import JobStatus
 
-router = Router(tags=["jobs"], auth=django_auth)
+router = Router(tags=["jobs"], auth=API_AUTH)
 
 
 class JobErrorOut(Schema):

@@ -7,14 +7,14 @@ from datetime import date
 
 from django.db.models import Prefetch
 from ninja import Router, Schema
-from ninja.security import django_auth
 
+from shuping.accounts.api_auth import API_AUTH
 from shuping.core.api_base import api_access
 
 from . import permissions, selectors
 from .models import AgendaItem
 
-router = Router(tags=["meetings"], auth=django_auth)
+router = Router(tags=["meetings"], auth=API_AUTH)
 
 
 class ReporterOut(Schema):

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from ninja import Field, Query, Router, Schema
-from ninja.security import django_auth
 
+from shuping.accounts.api_auth import API_AUTH
 from shuping.core.api_base import api_access
 
-from . import permissions, selectors
-from .choices import AdminLevel, OrgKind
+from . import permissions, selectors, services
+from .choices import AdminLevel, Gender, OrgKind, SecretaryTitle
 from .models import Organization, Person, Secretaryship
 
-router = Router(tags=["orgs"], auth=django_auth)
+router = Router(tags=["orgs"], auth=API_AUTH)
 
 MAX_PAGE = 200
 
@@ -249,3 +252,191 @@ def get_person(request, person_id: int):
         for s in person.secretaryships.all()
     ]
     return item
+
+
+# --- writes (API-1): the services the import and the pages use; the same scope and audit ------------------
+
+
+class OrganizationIn(Schema):
+    parent_id: int = Field(..., description="上级党组织（须在您的范围内且您可维护）")
+    name: str = Field(..., min_length=1, max_length=200, examples=["中共丙镇委员会"])
+    short_name: str = Field("", max_length=64, examples=["丙镇党委"])
+    code: str = Field(..., min_length=1, max_length=64, examples=["T-TOWN-2"])
+    kind: OrgKind
+    admin_level: AdminLevel
+    is_central_soe: bool = False
+    is_central_financial: bool = False
+    valid_from_on: date | None = None
+    note: str = Field("", max_length=2000)
+
+
+class OrganizationPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    short_name: str | None = Field(None, max_length=64)
+    code: str | None = Field(None, min_length=1, max_length=64)
+    kind: OrgKind | None = None
+    admin_level: AdminLevel | None = None
+    is_central_soe: bool | None = None
+    is_central_financial: bool | None = None
+    valid_from_on: date | None = None
+    note: str | None = Field(None, max_length=2000)
+
+
+class MoveIn(Schema):
+    parent_id: int = Field(..., description="新的上级党组织")
+
+
+class CloseIn(Schema):
+    ended_on: date = Field(..., description="撤销或合并之日；组织不删除，历史保留")
+
+
+class PersonIn(Schema):
+    name: str = Field(..., min_length=1, max_length=64, examples=["李明"])
+    gender: Gender | None = Field(None, description="male（男）或 female（女）")
+    ethnicity: str = Field("汉族", max_length=32)
+    birth_month: date | None = None
+    position: str = Field("", max_length=200, examples=["丙镇党委书记"])
+    phone: str = Field("", max_length=32)
+    organization_id: int = Field(..., description="任书记的党组织（须在您的范围内且您可维护）")
+    started_on: date
+    title: SecretaryTitle = SecretaryTitle.SECRETARY
+
+
+class SecretaryshipIn(Schema):
+    person_id: int
+    organization_id: int
+    started_on: date
+    title: SecretaryTitle = SecretaryTitle.SECRETARY
+
+
+class SecretaryshipWritten(Schema):
+    id: int
+    person_id: int
+    organization_id: int
+    title: str
+    started_on: date
+    ended_on: date | None
+
+
+class EndIn(Schema):
+    ended_on: date
+
+
+def _editable_org(request, org_id: int) -> Organization:
+    org = selectors.get_organization_for(request.user, org_id)
+    if not permissions.can_edit_organization(request.user, org):
+        raise PermissionDenied
+    return org
+
+
+def _org_detail(request, org: Organization) -> dict:
+    return get_org(request, org.pk)
+
+
+def _secretaryship_out(s: Secretaryship) -> dict:
+    return {
+        "id": s.pk,
+        "person_id": s.person_id,
+        "organization_id": s.organization_id,
+        "title": s.title,
+        "started_on": s.started_on,
+        "ended_on": s.ended_on,
+    }
+
+
+@router.post("/orgs", response={201: OrganizationDetail}, summary="新建党组织")
+@api_access("scoped", "上级组织经范围内选择器取得（范围外 404），须为组织部门工作人员可维护（403）")
+def create_org(request, payload: OrganizationIn):
+    parent = _editable_org(request, payload.parent_id)
+    data = payload.dict(exclude={"parent_id"})
+    org = services.create_organization(parent=parent, actor=request.user, source="api", **data)
+    return 201, _org_detail(request, org)
+
+
+@router.patch("/orgs/{org_id}", response=OrganizationDetail, summary="修改党组织信息")
+@api_access("scoped", "组织经范围内选择器取得（范围外 404），须可维护（403）；上下级关系用“调整隶属”")
+def update_org(request, org_id: int, payload: OrganizationPatch):
+    org = _editable_org(request, org_id)
+    changes = payload.dict(exclude_unset=True)
+    if changes:
+        services.update_organization(actor=request.user, organization=org, source="api", **changes)
+    return _org_detail(request, org)
+
+
+@router.post("/orgs/{org_id}/move", response=OrganizationDetail, summary="调整隶属关系（连同全部下级）")
+@api_access("scoped", "组织与新上级都须在范围内（404）且可维护（403）")
+def move_org(request, org_id: int, payload: MoveIn):
+    org = _editable_org(request, org_id)
+    new_parent = _editable_org(request, payload.parent_id)
+    services.move_organization(actor=request.user, organization=org, new_parent=new_parent, source="api")
+    return _org_detail(request, org)
+
+
+@router.post("/orgs/{org_id}/close", response=OrganizationDetail, summary="撤销党组织（保留历史）")
+@api_access("scoped", "组织须在范围内（404）且可维护（403）；只标注撤销日期，不删除")
+def close_org(request, org_id: int, payload: CloseIn):
+    org = _editable_org(request, org_id)
+    services.end_organization(actor=request.user, organization=org, ended_on=payload.ended_on, source="api")
+    return _org_detail(request, org)
+
+
+@router.post("/people", response={201: PersonDetail}, summary="登记干部及其书记任职")
+@api_access("scoped", "任职的党组织须在范围内（404）且可维护（403）；干部与任职一并写入")
+def create_person(request, payload: PersonIn):
+    org = _editable_org(request, payload.organization_id)
+    with transaction.atomic():
+        person = services.create_person(
+            actor=request.user,
+            name=payload.name,
+            gender=payload.gender or "",
+            ethnicity=payload.ethnicity,
+            birth_month=payload.birth_month,
+            position=payload.position,
+            phone=payload.phone,
+            source="api",
+        )
+        services.create_secretaryship(
+            actor=request.user,
+            person=person,
+            organization=org,
+            started_on=payload.started_on,
+            title=payload.title,
+            source="api",
+        )
+    return 201, get_person(request, person.pk)
+
+
+@router.post("/secretaryships", response={201: SecretaryshipWritten}, summary="登记书记任职")
+@api_access("scoped", "干部与党组织都须在范围内（404），党组织须可维护（403）")
+def create_secretaryship(request, payload: SecretaryshipIn):
+    person = selectors.get_person_for(request.user, payload.person_id)
+    org = _editable_org(request, payload.organization_id)
+    secretaryship = services.create_secretaryship(
+        actor=request.user,
+        person=person,
+        organization=org,
+        started_on=payload.started_on,
+        title=payload.title,
+        source="api",
+    )
+    return 201, _secretaryship_out(secretaryship)
+
+
+@router.post("/secretaryships/{secretaryship_id}/end", response=SecretaryshipWritten, summary="结束书记任职")
+@api_access("scoped", "任职所在党组织须在范围内（404）且可维护（403）")
+def end_secretaryship(request, secretaryship_id: int, payload: EndIn):
+    secretaryship = (
+        Secretaryship.objects.filter(
+            pk=secretaryship_id, organization__in=selectors.organizations_visible_to(request.user)
+        )
+        .select_related("organization")
+        .first()
+    )
+    if secretaryship is None:
+        raise Http404
+    if not permissions.can_edit_organization(request.user, secretaryship.organization):
+        raise PermissionDenied
+    secretaryship = services.end_secretaryship(
+        actor=request.user, secretaryship=secretaryship, ended_on=payload.ended_on, source="api"
+    )
+    return _secretaryship_out(secretaryship)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from ninja import Router, Schema
-from ninja.security import django_auth
 
+from shuping.accounts.api_auth import API_AUTH
 from shuping.campaigns.choices import STAGE_ORDER
 from shuping.core.api_base import api_access
 
 from . import selectors
 
-router = Router(tags=["dashboards"], auth=django_auth)
+router = Router(tags=["dashboards"], auth=API_AUTH)
 
 
 class RootOut(Schema):

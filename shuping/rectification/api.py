@@ -7,14 +7,14 @@ from datetime import date
 
 from django.http import Http404
 from ninja import Router, Schema
-from ninja.security import django_auth
 
+from shuping.accounts.api_auth import API_AUTH
 from shuping.core.api_base import api_access
 
 from . import consequences, selectors
 from .services import RectificationError
 
-router = Router(tags=["rectification"], auth=django_auth)
+router = Router(tags=["rectification"], auth=API_AUTH)
 
 
 class SourceOut(Schema):

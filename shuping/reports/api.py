@@ -8,14 +8,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ninja import Router, Schema
-from ninja.security import django_auth
 
+from shuping.accounts.api_auth import API_AUTH
 from shuping.core.api_base import api_access
 
 from . import permissions, selectors
 from .choices import ReportStatus
 
-router = Router(tags=["reports"], auth=django_auth)
+router = Router(tags=["reports"], auth=API_AUTH)
 
 
 class ProblemOut(Schema):

@@ -172,3 +172,12 @@ def test_the_api_page_is_served_from_our_own_static_files_within_the_csp(db):
     assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", html), "inline script"
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+
+
+@pytest.mark.req("API-2", "SEC-6")
+def test_an_id_beyond_the_database_range_is_a_client_error_not_a_500(staff_client):
+    huge = "9177809998046113562624"  # found by the fuzzing test: a 500 on SQLite and PostgreSQL before
+    for path in (f"/api/v1/rectification-items?campaign_id={huge}", f"/api/v1/campaigns/{huge}"):
+        response = staff_client.get(path)
+        assert response.status_code in (404, 422), (path, response.status_code)
+        assert_error_body(response, response.status_code)
