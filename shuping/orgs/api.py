@@ -357,7 +357,12 @@ def create_org(request, payload: OrganizationIn):
 @api_access("scoped", "组织经范围内选择器取得（范围外 404），须可维护（403）；上下级关系用“调整隶属”")
 def update_org(request, org_id: int, payload: OrganizationPatch):
     org = _editable_org(request, org_id)
-    changes = payload.dict(exclude_unset=True)
+    # null means "leave as is", except for the start date, where it means "no start date".
+    changes = {
+        name: value
+        for name, value in payload.dict(exclude_unset=True).items()
+        if value is not None or name == "valid_from_on"
+    }
     if changes:
         services.update_organization(actor=request.user, organization=org, source="api", **changes)
     return _org_detail(request, org)
