@@ -201,6 +201,47 @@ def plan_field_assessment(
     return fa
 
 
+@transaction.atomic
+def plan_field_assessments(
+    *,
+    actor: User,
+    team: FieldTeam,
+    assessments: Sequence[Assessment],
+    visit_starts_on: date,
+    visit_ends_on: date,
+    sample_size: int = 0,
+    seed: int | None = None,
+    source: str = "web",
+) -> list[FieldAssessment]:
+    """Let `team` cover several assessees at once, with the same dates and sample size (FLOW-4).
+
+    One submit instead of one per assessee; all or nothing: if any assessee is refused (already planned,
+    not in the campaign) none is planned and the message names it. Each gets its own random draw (a fresh
+    seed each unless one is given, which is then stored for each so every sample can be re-derived).
+    """
+    if not assessments:
+        raise FieldworkError("请至少勾选一个考核对象。", field="assessments")
+    planned = []
+    for assessment in assessments:
+        try:
+            planned.append(
+                plan_field_assessment(
+                    actor=actor,
+                    team=team,
+                    assessment=assessment,
+                    visit_starts_on=visit_starts_on,
+                    visit_ends_on=visit_ends_on,
+                    sample_size=sample_size,
+                    seed=seed,
+                    source=source,
+                )
+            )
+        except DomainError as exc:
+            exc.message = f"{assessment.organization_name}：{exc.message}（本次均未安排）"
+            raise
+    return planned
+
+
 def rederive_sample(fa: FieldAssessment) -> list[int]:
     """The random sample recomputed from the stored population, size and seed (equals the stored one)."""
     if fa.sample_method != SampleMethod.RANDOM or fa.sample_seed is None:

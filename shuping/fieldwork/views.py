@@ -123,23 +123,25 @@ def _plan_action(request: HttpRequest, campaign) -> None:
         messages.success(request, f"已组建“{team.name}”。")
     elif action == "cover":
         team = campaign.field_teams.filter(pk=_int(request.POST.get("team"))).first()
-        assessment = campaign.assessments.filter(pk=_int(request.POST.get("assessment"))).first()
-        if team is None or assessment is None:
-            raise services.FieldworkError("请选择考核组和考核对象。")
+        ids = {_int(x) for x in request.POST.getlist("assessments")}
+        assessments = list(
+            campaign.assessments.filter(pk__in=ids - {None}).order_by("organization_path", "pk")
+        )
+        if team is None or not assessments:
+            raise services.FieldworkError("请选择考核组并勾选考核对象。")
         starts = _date(request.POST.get("visit_starts_on")) or team.starts_on
         ends = _date(request.POST.get("visit_ends_on")) or team.ends_on
         seed_text = request.POST.get("seed", "").strip()
-        fa = services.plan_field_assessment(
+        planned = services.plan_field_assessments(
             actor=request.user,
             team=team,
-            assessment=assessment,
+            assessments=assessments,
             visit_starts_on=starts,
             visit_ends_on=ends,
             sample_size=_int(request.POST.get("sample_size"), 0),
             seed=_int(seed_text) if seed_text else None,
         )
-        messages.success(request, f"已安排对{assessment.organization_name}的实地考核。")
-        del fa
+        messages.success(request, f"已为“{team.name}”安排 {len(planned)} 个考核对象的实地考核。")
     else:
         raise services.FieldworkError("未知操作。")
 
