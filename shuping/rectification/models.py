@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import rules
 from .choices import (
     ITEM_TRANSITIONS,
     LIST_TRANSITIONS,
@@ -129,6 +130,13 @@ class RectificationItem(models.Model):
     def is_closed(self) -> bool:
         return self.status == ItemStatus.CLOSED
 
+    @property
+    def is_done_late(self) -> bool:
+        """逾期完成 (FLOW-4): reported done (or closed) on a day after the deadline."""
+        if self.done_reported_at is None or self.status not in (ItemStatus.DONE_REPORTED, ItemStatus.CLOSED):
+            return False
+        return rules.finished_late(self.deadline, timezone.localdate(self.done_reported_at))
+
 
 class ItemSource(models.Model):
     """A typed reference to where an item's problem was pointed out (RCT-1): one item, several sources.
@@ -189,6 +197,8 @@ class ProgressUpdate(models.Model):
     evidence_sm3 = models.CharField(_("SM3 摘要"), max_length=64, blank=True)
     marks_done = models.BooleanField(_("报告完成"), default=False)
     author = models.ForeignKey(USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    #: 代录 (FLOW-4): organizer staff typed it for an assessee without a liaison; who reported it.
+    on_behalf_of = models.CharField(_("代录（报告人）"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:

@@ -60,3 +60,23 @@ def can_close_item(user, item) -> bool:
     """RCT-2: the upper level closes; never the assessee or their liaison."""
     assessment = item.rectification_list.assessment
     return can_manage_rectification(user, assessment.campaign) and not is_own(user, assessment)
+
+
+def has_liaison(assessment) -> bool:
+    """A liaison is named for the assessment, or holds the liaison role on its organization."""
+    cache = assessment.__dict__.setdefault("_rct_has_liaison", [])
+    if not cache:
+        cache.append(
+            assessment.liaisons.exists()
+            or RoleGrant.objects.filter(role=Role.LIAISON, organization_id=assessment.organization_id).exists()
+        )
+    return cache[0]
+
+
+def can_record_for(user, assessment) -> bool:
+    """FLOW-4: organizer staff record progress (代录) for an assessee who has no liaison to do it."""
+    return (
+        can_manage_rectification(user, assessment.campaign)
+        and not is_own(user, assessment)
+        and not has_liaison(assessment)
+    )

@@ -30,6 +30,11 @@ def is_overdue(deadline: date, today: date, *, is_closed: bool) -> bool:
     return not is_closed and deadline < today
 
 
+def finished_late(deadline: date, done_on: date) -> bool:
+    """FLOW-4: 逾期完成 — the item was reported done on a day after its deadline (Art. 7 限期整改)."""
+    return done_on > deadline
+
+
 def reminder_due(deadline: date, today: date, *, before_days: int, is_closed: bool) -> bool:
     """RCT-2: a reminder is due from `before_days` before the deadline until the deadline itself."""
     return not is_closed and today <= deadline <= today + timedelta(days=before_days)

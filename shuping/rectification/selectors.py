@@ -130,6 +130,7 @@ def get_item_for(user, pk: int) -> RectificationItem:
             "rectification_list__assessment__campaign__organizer",
             "rectification_list__assessment__person",
             "closure",
+            "closed_by",
         )
         .prefetch_related("sources", "milestones")
         .filter(pk=pk)

@@ -441,15 +441,26 @@ def add_progress(
     text: str,
     evidence: Any | None = None,
     marks_done: bool = False,
+    on_behalf_of: str = "",
     source: str = "web",
 ) -> ProgressUpdate:
     """A progress update (RCT-2) with OPTIONAL evidence, SM3-stamped — never compulsory (Art. 6 为基层减负).
 
-    `marks_done` reports the item done: the most the assessee can do; the upper level closes it."""
+    `marks_done` reports the item done: the most the assessee can do; the upper level closes it. Organizer
+    staff may record it for an assessee without a liaison (代录, FLOW-4), naming who reported it."""
     item = _locked_item(item)
     rectification_list = item.rectification_list
-    if _user(actor) is not None and not permissions.can_draft_list(actor, rectification_list.assessment):
-        raise RectificationConflict("只有考核对象本人或联络员可以报告整改进展。", code="forbidden")
+    assessment = rectification_list.assessment
+    on_behalf_of = on_behalf_of.strip()[:100]
+    if _user(actor) is not None and not permissions.can_draft_list(actor, assessment):
+        if not permissions.can_record_for(actor, assessment):
+            raise RectificationConflict(
+                "只有考核对象本人或联络员可以报告整改进展；没有联络员的，由组织部门代录。", code="forbidden"
+            )
+        if not on_behalf_of:
+            raise RectificationError("代录须写明报告人（如：丙镇党委 张某某，电话报告）。", field="on_behalf_of")
+    elif _user(actor) is not None:
+        on_behalf_of = ""
     if rectification_list.status != ListStatus.CONFIRMED:
         raise RectificationConflict("整改清单确认后才能报告进展。", code="state")
     if item.status == ItemStatus.CLOSED:
@@ -458,7 +469,9 @@ def add_progress(
         raise RectificationConflict("该事项已报告完成，等待上级销号。", code="state")
     if not text.strip():
         raise RectificationError("请填写进展情况。", field="text")
-    update = ProgressUpdate(item=item, text=text.strip(), marks_done=marks_done, author=actor)
+    update = ProgressUpdate(
+        item=item, text=text.strip(), marks_done=marks_done, author=actor, on_behalf_of=on_behalf_of
+    )
     if evidence is not None:
         content = evidence.read()
         if len(content) > MAX_EVIDENCE_BYTES:
@@ -480,13 +493,13 @@ def add_progress(
         item.transition_to(ItemStatus.IN_PROGRESS)
     item.return_reason = "" if marks_done else item.return_reason
     item.save(update_fields=["status", "done_reported_at", "return_reason"])
-    _audit(
-        actor,
-        "rectification.item.progress",
-        item,
-        source,
-        marks_done=marks_done,
-        evidence_sm3=update.evidence_sm3 or None,
+    record(
+        actor=actor,
+        action="rectification.item.progress",
+        target=item,
+        on_behalf_of=on_behalf_of,
+        source=source,
+        detail={"marks_done": marks_done, "evidence_sm3": update.evidence_sm3 or None},
     )
     return update
 

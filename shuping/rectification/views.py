@@ -182,6 +182,7 @@ def _item_action(request: HttpRequest, obj: RectificationItem) -> None:
             text=request.POST.get("text", ""),
             evidence=request.FILES.get("evidence"),
             marks_done=action == "done",
+            on_behalf_of=request.POST.get("on_behalf_of", ""),
         )
         messages.success(request, "已报告完成，等待上级销号。" if action == "done" else "已记录进展。")
     elif action == "close":
@@ -204,17 +205,19 @@ def _item_action(request: HttpRequest, obj: RectificationItem) -> None:
 
 
 @scoped(
-    "经 rectification.selectors.get_item_for 取事项（404）；报告进展、报完成限本人和联络员，销号、退回限上级组织部门工作人员且不得为本人（403，RCT-2）"
+    "经 rectification.selectors.get_item_for 取事项（404）；报告进展、报完成限本人和联络员（无联络员的由组织部门工作人员代录），销号、退回限上级组织部门工作人员且不得为本人（403，RCT-2）"
 )
 def item(request: HttpRequest, pk: int) -> HttpResponse:
     obj = selectors.get_item_for(request.user, pk)
     assessment = obj.rectification_list.assessment
     can_draft = permissions.can_draft_list(request.user, assessment)
     can_close = permissions.can_close_item(request.user, obj)
+    can_record_for = not can_draft and permissions.can_record_for(request.user, assessment)
     if request.method == "POST":
         action = request.POST.get("action", "")
         if not (
             (can_draft and action in {"progress", "done", "update", "milestone"})
+            or (can_record_for and action in {"progress", "done"})
             or (can_close and action in {"close", "send_back"})
         ):
             raise PermissionDenied
@@ -232,6 +235,8 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
             "rlist": obj.rectification_list,
             "updates": obj.updates.select_related("author").order_by("created_at", "pk"),
             "can_draft": can_draft,
+            "can_record_for": can_record_for,
+            "closure": obj.closure,
             "can_close": can_close,
             "is_editable": obj.rectification_list.status in (ListStatus.DRAFT, ListStatus.RETURNED),
             "can_report": obj.rectification_list.status == ListStatus.CONFIRMED
