@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shuping.campaigns.models import Assessment
+from shuping.core.errors import DomainError
 
 from . import rules
 from .choices import CommentaryStatus, CommenterRole, MeetingStatus, ProblemCategory
@@ -193,6 +194,49 @@ def finalise_commentary(
         is_written=commentary.is_written,
     )
     return commentary
+
+
+@dataclass(frozen=True)
+class FinalInput:
+    """One row of the meeting's 点评定稿 page (FLOW-4)."""
+
+    commentary: Commentary
+    remarks: str
+    direction: str
+    problems: Sequence[ProblemInput] = ()
+
+
+@transaction.atomic
+def finalise_commentaries(
+    *, actor: User | None, meeting: Meeting, rows: Sequence[FinalInput], source: str = "web"
+) -> list[Commentary]:
+    """Every reporter's final 点评 of a meeting in one submit (FLOW-4): each row entered on its commenter's
+    behalf (代录, one audit event per row naming the commenter). All or nothing: a refused row names the
+    commenter and reporter, and no row is saved; `field` is `c<commentary id>-<input>` for the page."""
+    if not rows:
+        raise MeetingError("请至少勾选一条要定稿的点评。", field="rows")
+    done = []
+    for row in rows:
+        commentary = row.commentary
+        if commentary.meeting_id != meeting.pk:
+            raise MeetingError("点评不属于本次会议。", field="rows")
+        try:
+            done.append(
+                finalise_commentary(
+                    actor=actor,
+                    commentary=commentary,
+                    remarks=row.remarks,
+                    direction=row.direction,
+                    problems=row.problems,
+                    source=source,
+                )
+            )
+        except DomainError as exc:
+            who = f"{commentary.commenter.name}点评{commentary.assessment.person_name}"
+            raise type(exc)(
+                f"{who}：{exc.message}（本次均未保存）", field=f"c{commentary.pk}-{exc.field}", code=exc.code
+            ) from exc
+    return done
 
 
 @transaction.atomic

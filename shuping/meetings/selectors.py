@@ -87,7 +87,9 @@ def boxes_of(meeting: Meeting) -> list[MeetingBox]:
 
 
 def commentaries_of(meeting: Meeting, *, assessment_ids: list[int] | None = None) -> list[Commentary]:
-    qs = meeting.commentaries.select_related("commenter", "assessment").prefetch_related(Prefetch("problems"))
+    qs = meeting.commentaries.select_related("commenter", "assessment", "entered_by").prefetch_related(
+        Prefetch("problems")
+    )
     if assessment_ids is not None:
         qs = qs.filter(assessment_id__in=assessment_ids)
     return list(qs.order_by("assessment__organization_path", "commenter__position", "pk"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_offline
+from . import views, views_commentary, views_offline
 
 app_name = "meetings"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("campaigns/<int:campaign_pk>/new/", views.meeting_create, name="create"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/commentary/", views_commentary.commentary_batch, name="commentaries"),
     path("<int:pk>/commentary/<int:commentary_pk>/", views.commentary_edit, name="commentary"),
     path("<int:pk>/day/", views.meeting_day, name="day"),
     path("<int:pk>/day/live", views.meeting_day_live, name="day_live"),
