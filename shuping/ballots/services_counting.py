@@ -23,7 +23,7 @@ from django.db.models import Count, Q
 from shuping.core.errors import ConflictError, DomainError
 
 from .choices import BoxStatus, Channel
-from .models import Ballot, BallotBox, Credential, PaperCheck, TallyCertificate
+from .models import Ballot, BallotBox, BallotSession, Credential, PaperCheck, TallyCertificate
 from .services import (
     CODE_LENGTH,
     CredentialError,
@@ -118,6 +118,24 @@ def _refuse_paper(box: BallotBox, credential: Credential) -> None:
             code="used",
             field="code",
         )
+
+
+def check_paper_slip(*, actor, box: BallotBox, code: str) -> None:
+    """Check a keyed slip code before its marks are keyed (FLOW-4, BAL-4): refuse at once a code that is
+    not this box's, a voided slip, or one already voted by phone or already entered — so the clerk does not
+    key a whole ballot only to have it refused. A read: no audit event and no log line (BAL-6); the submit
+    checks everything again under the box lock."""
+    _require_manager(actor, box)
+    credential = _find_slip(box, code)
+    if credential.is_used and not credential.is_voided and box.status != BoxStatus.CLOSED:
+        if BallotSession.objects.filter(credential=credential).exists():
+            raise CredentialError(
+                "此凭条已用手机投票，不能再录入纸质票。请把这张票交监票人处理。", code="used", field="code"
+            )
+        raise CredentialError(
+            "重复凭条：此凭条已录入过，不能再次录入。请把这张票交监票人处理。", code="used", field="code"
+        )
+    _refuse_paper(box, credential)
 
 
 @transaction.atomic

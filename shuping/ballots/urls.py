@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/tally/", views.box_tally, name="tally"),
     path("<int:pk>/paper/", views_counting.paper_entry, name="paper"),
     path("<int:pk>/paper/submit", views_counting.paper_submit, name="paper_submit"),
+    path("<int:pk>/paper/check", views_counting.paper_check, name="paper_check"),
     path("<int:pk>/reconcile/", views_counting.reconcile, name="reconcile"),
     path("<int:pk>/certificate.<str:fmt>", views_counting.certificate_file, name="certificate"),
     path("<int:pk>/screen/", views_counting.screen, name="screen"),

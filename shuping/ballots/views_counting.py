@@ -59,6 +59,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
             "scale": scale,
             "config": {
                 "url": reverse("ballots:paper_submit", args=[box.pk]),
+                "check_url": reverse("ballots:paper_check", args=[box.pk]),
                 "cells": cells,
                 "scale": scale,
             },
@@ -140,6 +141,21 @@ def paper_submit(request: HttpRequest, pk: int) -> JsonResponse:
     figures = services_counting.reconciliation(box)
     answer["counts"] = {"paper": figures.paper, "spoiled": figures.spoiled, "voided": figures.voided}
     return JsonResponse(answer)
+
+
+@scoped(
+    "票箱经 get_box_for 取得（范围外 404），仅组织部门工作人员可核对凭条码（否则 403）；只读，不记录单张票日志"
+)
+@require_POST
+def paper_check(request: HttpRequest, pk: int) -> JsonResponse:
+    """FLOW-4: the keyed code checked before its marks are keyed (JSON: 200 usable, 4xx refused with why)."""
+    box = _manageable(request, pk)
+    try:
+        data = _paper_body(request)
+        services_counting.check_paper_slip(actor=request.user, box=box, code=str(data.get("code", "")))
+    except DomainError as exc:
+        return JsonResponse({"detail": exc.message, "code": exc.code, "field": exc.field}, status=exc.status)
+    return JsonResponse({"ok": True, "message": "凭条有效，请按键录入评价。"})
 
 
 @scoped("票箱经 get_box_for 取得（范围外 404）；填写签到人数、确认报告单仅限组织部门工作人员（否则 403）")
