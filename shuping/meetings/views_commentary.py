@@ -42,9 +42,7 @@ def commentary_batch(request: HttpRequest, pk: int) -> HttpResponse:
     for c in commentaries:
         key = f"c{c.pk}"
         checked = key in chosen if is_post else not c.is_final
-        form = FinaliseForm(
-            request.POST if is_post and checked else None, prefix=key, initial=_initial(c)
-        )
+        form = FinaliseForm(request.POST if is_post and checked else None, prefix=key, initial=_initial(c))
         rows.append({"c": c, "key": key, "form": form, "checked": checked})
     if is_post:
         picked = [r for r in rows if r["checked"]]

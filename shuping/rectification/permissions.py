@@ -68,7 +68,9 @@ def has_liaison(assessment) -> bool:
     if not cache:
         cache.append(
             assessment.liaisons.exists()
-            or RoleGrant.objects.filter(role=Role.LIAISON, organization_id=assessment.organization_id).exists()
+            or RoleGrant.objects.filter(
+                role=Role.LIAISON, organization_id=assessment.organization_id
+            ).exists()
         )
     return cache[0]
 

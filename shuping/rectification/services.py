@@ -458,7 +458,9 @@ def add_progress(
                 "只有考核对象本人或联络员可以报告整改进展；没有联络员的，由组织部门代录。", code="forbidden"
             )
         if not on_behalf_of:
-            raise RectificationError("代录须写明报告人（如：丙镇党委 张某某，电话报告）。", field="on_behalf_of")
+            raise RectificationError(
+                "代录须写明报告人（如：丙镇党委 张某某，电话报告）。", field="on_behalf_of"
+            )
     elif _user(actor) is not None:
         on_behalf_of = ""
     if rectification_list.status != ListStatus.CONFIRMED:

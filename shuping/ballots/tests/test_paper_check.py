@@ -28,7 +28,11 @@ def _check(client, box, code):
 def _enter(world, box, code):
     s = [str(pk) for pk in box.subjects.values_list("id", flat=True)]
     services_counting.enter_paper_ballot(
-        actor=world.organizer_staff, box=box, code=code, ratings=dict.fromkeys(s, "good"), declared_count=len(s)
+        actor=world.organizer_staff,
+        box=box,
+        code=code,
+        ratings=dict.fromkeys(s, "good"),
+        declared_count=len(s),
     )
 
 
