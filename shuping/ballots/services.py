@@ -355,17 +355,36 @@ def end_rehearsal(*, actor, box: BallotBox) -> BallotBox:
 
 
 @transaction.atomic
-def open_box(*, actor, box: BallotBox) -> BallotBox:
-    """Start voting. Needs subjects and at least one real slip."""
+def early_meeting_day(box: BallotBox):
+    """The meeting day when `box` was made for a 述职评议会 that is still ahead of today, else None."""
+    held_on = (
+        BallotBox.objects.filter(pk=box.pk, meeting_link__isnull=False)
+        .values_list("meeting_link__meeting__held_on", flat=True)
+        .first()
+    )
+    return held_on if held_on is not None and timezone.localdate() < held_on else None
+
+
+def open_box(*, actor, box: BallotBox, confirm_early: bool = False) -> BallotBox:
+    """Start voting. Needs subjects and at least one real slip. A meeting's box before the meeting day
+    opens only with `confirm_early` — the explicit confirmation the pages ask for (FLOW-5)."""
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
     _require_manager(actor, box)
     if not Credential.objects.filter(box=box, is_rehearsal=False).exists():
         raise ConflictError("请先生成投票凭证，再开始投票。", code="no_slips")
+    held_on = early_meeting_day(box)
+    if held_on is not None and not confirm_early:
+        raise ConflictError(
+            f"述职评议会定于 {held_on:%Y-%m-%d} 召开，今天（{timezone.localdate():%Y-%m-%d}）尚未到会议日："
+            "提前开始投票须勾选确认。",
+            code="early",
+        )
     box.transition_to(BoxStatus.OPEN)
     _wipe_rehearsal(box)
     box.opened_at = timezone.now()
     box.save(update_fields=["status", "opened_at"])
-    _audit(actor=actor, action="ballots.box_opened", box=box)
+    early = {"before_meeting_day": held_on.isoformat()} if held_on is not None else None
+    _audit(actor=actor, action="ballots.box_opened", box=box, detail=early)
     return box
 
 

@@ -88,6 +88,7 @@ def box_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "box": box,
             "meeting_link": selectors.meeting_link_of(box),
+            "early_meeting_day": services.early_meeting_day(box) if box.status == BoxStatus.DRAFT else None,
             "offline_venue": selectors.offline_venue_of(box),
             "subjects": list(box.subjects.all()),
             "categories": list(box.categories.all()),
@@ -177,7 +178,12 @@ def box_transition(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest("未知操作".encode())
     service, done = action
     try:
-        service(actor=request.user, box=box)
+        if request.POST.get("action") == "open":  # FLOW-5: a meeting's box before its day needs the tick
+            services.open_box(
+                actor=request.user, box=box, confirm_early=bool(request.POST.get("confirm_early"))
+            )
+        else:
+            service(actor=request.user, box=box)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -205,3 +205,39 @@ def _chinese_number(n: int) -> str:
         return _DIGITS[n]
     tens, ones = divmod(n, 10)
     return (_DIGITS[tens] if tens > 1 else "") + "十" + (_DIGITS[ones] if ones else "")
+
+
+@dataclass(frozen=True)
+class Phase:
+    """What every screen says about where a meeting is (FLOW-5): one label from the meeting's state and
+    its boxes' state together, so no page says "会议尚未开始" beside "投票已结束"."""
+
+    key: str
+    label: str
+    #: What the 正在述职 panel says when no reporter is at the lectern.
+    idle_text: str
+
+
+def meeting_phase(meeting_status: str, voting_state: str) -> Phase:
+    """The displayed phase. `meeting_status`: planned / in_progress / held; `voting_state`: not_set_up /
+    draft / rehearsal / open / counting / closed (the least advanced box, `voting.voting_state`).
+
+    Art. 5: 述职, 点评 and 民主测评 belong to one meeting; voting opened before the meeting day (confirmed
+    explicitly) is shown as such rather than as a meeting in preparation."""
+    voting = voting_state in ("open", "counting")
+    voted = voting_state == "closed"
+    if meeting_status == "planned":
+        if voting:
+            return Phase("voting_ahead", "会前已开始投票", "会前已开始投票，会议开始后听取述职。")
+        if voted:
+            return Phase("voted_ahead", "会前投票已结束", "会前投票已结束，会议开始后听取述职。")
+        return Phase("preparing", "筹备中", "会议尚未开始。")
+    if meeting_status == "in_progress":
+        if voting:
+            return Phase("in_progress", "进行中 · 投票中", "现场述职已结束。")
+        if voted:
+            return Phase("in_progress", "进行中 · 投票已结束", "现场述职已结束。")
+        return Phase("in_progress", "进行中", "现场述职已结束。")
+    if voting:
+        return Phase("held_voting", "已召开 · 投票尚未封箱", "现场述职已结束。")
+    return Phase("held", "已召开", "现场述职已结束。")

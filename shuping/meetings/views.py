@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shuping.ballots.slips import qr_svg
@@ -19,7 +20,7 @@ from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
 
 from . import commentary as commentary_services
-from . import offline, permissions, selectors, services, voting
+from . import offline, permissions, rules, selectors, services, voting
 from .choices import AttendeeCategory, CommenterRole
 from .forms import AttendanceForm, CommenterForm, FinaliseForm, MeetingFormFields
 from .models import Commentary, Venue
@@ -102,6 +103,7 @@ def _detail_context(request: HttpRequest, meeting) -> dict:
             .exclude(agenda_item__meeting__in=meeting.campaign.meetings.exclude(pk=meeting.pk))
             .order_by("-reporting_mode", "organization_path")
         )
+    state = voting.voting_state(meeting)
     return {
         "meeting": meeting,
         "agenda": agenda,
@@ -120,7 +122,8 @@ def _detail_context(request: HttpRequest, meeting) -> dict:
         "attendance_form": AttendanceForm(),
         "commenter_form": CommenterForm(),
         "categories": AttendeeCategory.choices,
-        "voting_state": voting.voting_state(meeting),
+        "voting_state": state,
+        "phase": rules.meeting_phase(str(meeting.status), state),
     }
 
 
@@ -292,6 +295,8 @@ def _day_context(request: HttpRequest, meeting) -> dict:
         "current": current,
         "turnout": voting.turnout(meeting),
         "voting_state": state,
+        "phase": rules.meeting_phase(str(meeting.status), state),
+        "is_before_day": timezone.localdate() < meeting.held_on,
         "show_tally": show_tally,
         "results": results,
         "grade_labels": grade_labels,
@@ -309,8 +314,13 @@ def meeting_day(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "未知操作。")
         else:
             service, done = action
+            extra = (
+                {"confirm_early": bool(request.POST.get("confirm_early"))}
+                if service is voting.open_voting
+                else {}
+            )
             try:
-                service(actor=request.user, meeting=meeting)
+                service(actor=request.user, meeting=meeting, **extra)
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:

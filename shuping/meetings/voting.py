@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from shuping.ballots import selectors as ballot_selectors
 from shuping.ballots import services as ballot_services
@@ -234,8 +235,18 @@ def issue_slips(*, actor: User | None, meeting: Meeting, source: str = "web") ->
 
 
 @transaction.atomic
-def open_voting(*, actor: User | None, meeting: Meeting, source: str = "web") -> int:
-    """Start voting in every box that has slips (MTG-4); the announcement choice is fixed before."""
+def open_voting(
+    *, actor: User | None, meeting: Meeting, confirm_early: bool = False, source: str = "web"
+) -> int:
+    """Start voting in every box that has slips (MTG-4); the announcement choice is fixed before. Before
+    the meeting day only with `confirm_early`, the explicit confirmation the day screen asks for (FLOW-5)."""
+    today = timezone.localdate()
+    if today < meeting.held_on and not confirm_early:
+        raise MeetingConflict(
+            f"会议定于 {meeting.held_on:%Y-%m-%d} 召开，今天（{today:%Y-%m-%d}）尚未到会议日："
+            "提前开始投票须勾选确认。",
+            code="early",
+        )
     counting = _counting()
     opened = 0
     for mb in offline.online_boxes(meeting).select_related("box"):  # offline venues vote on a laptop
@@ -244,11 +255,12 @@ def open_voting(*, actor: User | None, meeting: Meeting, source: str = "web") ->
             continue
         if counting is not None and box.announces_on_spot != meeting.announces_on_spot:
             counting.set_announcement(actor=actor, box=box, announces_on_spot=meeting.announces_on_spot)
-        ballot_services.open_box(actor=actor, box=box)
+        ballot_services.open_box(actor=actor, box=box, confirm_early=confirm_early)
         opened += 1
     if not opened:
         raise MeetingConflict("没有可以开始投票的票箱：请先生成凭条。", code="nothing_to_open")
-    _audit(actor, "meetings.voting_open", meeting, source, boxes=opened)
+    early = today < meeting.held_on
+    _audit(actor, "meetings.voting_open", meeting, source, boxes=opened, before_meeting_day=early)
     return opened
 
 
@@ -280,6 +292,11 @@ def close_voting(*, actor: User | None, meeting: Meeting, source: str = "web") -
 
 
 # --- reads -------------------------------------------------------------------------------------------
+
+
+def phase(meeting: Meeting) -> rules.Phase:
+    """The one displayed phase of a meeting, from its state and its boxes' (FLOW-5)."""
+    return rules.meeting_phase(str(meeting.status), voting_state(meeting))
 
 
 def voting_state(meeting: Meeting) -> str:
