@@ -6,6 +6,7 @@ from django import forms
 
 from shuping.orgs.choices import AdminLevel, OrgKind
 
+from .rules import ART6_QUOTA_REQUIRED
 from .choices import AdjustmentKind, AssessmentMethod, CompositeComponent, Dimension, FindingSource
 
 
@@ -45,8 +46,8 @@ class ScheduleForm(forms.Form):
         label="“较好”及以下等次至少占比（%）",
         min_value=0,
         max_value=100,
-        required=False,
         help_text="《办法》第六条：评价为“较好”或以下等次的应占一定比例。比例由本级确定，次年沿用。",
+        error_messages={"required": ART6_QUOTA_REQUIRED},
     )
 
     def __init__(self, *args, **kwargs):

@@ -377,3 +377,21 @@ def shift_month(month: tuple[int, int], by: int) -> tuple[int, int]:
 def month_weeks(year: int, month: int) -> list[list[date]]:
     """The weeks (Monday first, as Chinese calendars print) covering the month, whole weeks."""
     return calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+
+
+# --- what the schedule step prefills (FLOW-5, docs/evaluations.md §1) -----------------------------------
+
+#: Art. 6: 评价为“较好”或以下等次的应占一定比例 — the documented default share when nothing was set before.
+DEFAULT_LOWER_GRADES_MIN_PERCENT = 15
+#: The documented default weights of the composite (EVA-1): 民主评议 30, 实地考核 40, 平时了解 30.
+DEFAULT_WEIGHTS = {"ballot": 30, "field": 40, "observations": 30}
+ART6_QUOTA_REQUIRED = (
+    "请填写“较好”及以下等次至少占比：《办法》第六条规定“评价为'较好'或以下等次的应占一定比例”，"
+    "不能留空（可沿用上年或按默认 15%）。"
+)
+
+
+def past_dates(dates: dict[str, date], today: date) -> list[str]:
+    """FLOW-5: the names of the given dates that lie before today — warned about, never refused (a
+    schedule may be recorded after the fact)."""
+    return [name for name, value in dates.items() if value is not None and value < today]

@@ -352,10 +352,15 @@ def _indicator_action(request: HttpRequest, campaign, action: str) -> None:
 def wizard_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     initial = {name: getattr(campaign, name) for name in rules.Schedule.__dataclass_fields__}
-    initial["lower_grades_min_percent"] = campaign.settings.get("lower_grades_min_percent")
+    # FLOW-5: prefilled — this year's or last year's rules (copied at creation), else the documented defaults.
+    stored_percent = campaign.settings.get("lower_grades_min_percent")
+    initial["lower_grades_min_percent"] = (
+        rules.DEFAULT_LOWER_GRADES_MIN_PERCENT if stored_percent is None else stored_percent
+    )
     weights = campaign.settings.get("weights") or {}
     for key in CompositeComponent.values:
-        initial[f"weight_{key}"] = weights.get(key)
+        initial[f"weight_{key}"] = (weights or rules.DEFAULT_WEIGHTS).get(key)
+    defaults_used = stored_percent is None or not weights
     form = ScheduleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -379,11 +384,28 @@ def wizard_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, "时间安排已保存。")
+            past = rules.past_dates(data, timezone.localdate())
+            if past:  # FLOW-5: warned, not refused — a schedule may be recorded after the fact
+                labels = "、".join(f"{form.fields[n].label} {data[n]:%Y-%m-%d}" for n in past)
+                messages.warning(request, f"请注意，以下日期早于今天：{labels}。如属补录可不修改。")
             return redirect("campaigns:detail", pk=pk)
     return render(
         request,
         "campaigns/wizard_schedule.html",
-        {"campaign": campaign, "form": form, "steps": WIZARD_STEPS, "step": "schedule"},
+        {
+            "campaign": campaign,
+            "form": form,
+            "steps": WIZARD_STEPS,
+            "step": "schedule",
+            "defaults_used": defaults_used,
+            "copied_from": campaign.copied_from,
+            "past_labels": [
+                form.fields[n].label
+                for n in rules.past_dates(
+                    {n: initial[n] for n in rules.Schedule.__dataclass_fields__}, timezone.localdate()
+                )
+            ],
+        },
     )
 
 

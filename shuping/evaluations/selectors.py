@@ -16,6 +16,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.http import Http404
 
 from shuping.accounts.choices import Role
+from shuping.campaigns import rules as campaign_rules
 from shuping.campaigns import selectors as campaign_selectors
 from shuping.campaigns.choices import CampaignRole, Stage
 from shuping.campaigns.models import Assessment, Campaign, CampaignGrant
@@ -27,8 +28,8 @@ RESULT_ROLES = (Role.ORGANIZER_STAFF, Role.DEPARTMENT_LEADER)
 RESULT_CAMPAIGN_ROLES = (CampaignRole.ORGANIZER_STAFF, CampaignRole.DEPARTMENT_LEADER)
 #: Art. 6 综合评价意见及等次经党委（党组）研究后，向被评议考核人反馈: results open past 研究.
 DECIDED_STAGES = (Stage.FEEDBACK, Stage.RECTIFICATION)
-DEFAULT_WEIGHTS = {"ballot": 30, "field": 40, "observations": 30}
-DEFAULT_LOWER_PERCENT = 15
+DEFAULT_WEIGHTS = campaign_rules.DEFAULT_WEIGHTS  # one source with the schedule step's prefill (FLOW-5)
+DEFAULT_LOWER_PERCENT = campaign_rules.DEFAULT_LOWER_GRADES_MIN_PERCENT
 #: The calibration screen's column order (the rules page's order of the weights).
 _COLUMN_ORDER = ("ballot", "field", "observations", "report", "commentary")
 DEFAULT_GROUPS = {

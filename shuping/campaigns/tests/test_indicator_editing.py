@@ -136,6 +136,7 @@ def test_composite_weights_are_set_on_the_schedule_step_and_copied_next_year(wor
         "meetings_start_on": "2025-01-06",
         "meetings_end_on": "2025-01-20",
         "ends_on": "2025-02-20",
+        "lower_grades_min_percent": "15",  # required since FLOW-5 (Art. 6)
     }
     r = client.post(
         url, {**dates, "weight_ballot": "30", "weight_field": "40", "weight_observations": "20"}, follow=True
