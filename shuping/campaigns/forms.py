@@ -6,8 +6,8 @@ from django import forms
 
 from shuping.orgs.choices import AdminLevel, OrgKind
 
-from .rules import ART6_QUOTA_REQUIRED
 from .choices import AdjustmentKind, AssessmentMethod, CompositeComponent, Dimension, FindingSource
+from .rules import ART6_QUOTA_REQUIRED
 
 
 class StartForm(forms.Form):
