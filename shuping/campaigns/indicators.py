@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from . import lint
+from . import lint, rules
 from .choices import STATUTORY_DIMENSIONS, AdjustmentKind, AssessmentMethod, Dimension
 from .models import Adjustment, Campaign, Indicator, IndicatorSet
 from .services import CampaignError, _audit, _check_editable
@@ -37,6 +37,12 @@ def missing_dimensions(indicator_set: IndicatorSet) -> list[str]:
     """The statutory dimensions of Art. 4 the set does not cover yet (labels)."""
     present = {i.dimension for i in indicator_set.indicators.all()}
     return [str(Dimension(d).label) for d in STATUTORY_DIMENSIONS if d not in present]
+
+
+def points_of(indicator_set: IndicatorSet) -> tuple[Decimal, str | None]:
+    """(the indicators' points total, the FLOW-5 flag or None) — reads prefetched indicators if any."""
+    total = sum((i.weight for i in indicator_set.indicators.all()), Decimal(0))
+    return total, rules.points_problem(float(total))
 
 
 def load_templates() -> list[dict]:

@@ -395,3 +395,19 @@ def past_dates(dates: dict[str, date], today: date) -> list[str]:
     """FLOW-5: the names of the given dates that lie before today — warned about, never refused (a
     schedule may be recorded after the fact)."""
     return [name for name, value in dates.items() if value is not None and value < today]
+
+
+#: Indicator sets are scored out of 100 (百分制): the templates (data/indicator_templates.json) total 100
+#: and the field score is read on that scale (FLD-3). 加减分 are outside this total (CMP-4).
+SET_TOTAL_POINTS = 100
+
+
+def points_problem(total: float, set_total: float = SET_TOTAL_POINTS) -> str | None:
+    """FLOW-5: the indicators' points checked against the set's total — items totalling 110 in a 100-point
+    set, or 95, are flagged on save and on the page (a set is edited item by item, so not refused)."""
+    shown = f"{total:g}"
+    if total > set_total:
+        return f"指标分值合计 {shown} 分，超过总分 {set_total:g} 分，请调整分值。"
+    if total < set_total:
+        return f"指标分值合计 {shown} 分，不足总分 {set_total:g} 分，请补齐分值。"
+    return None

@@ -245,6 +245,7 @@ def wizard_indicators(request: HttpRequest, pk: int) -> HttpResponse:
     sets = list(selectors.indicator_sets_of(campaign))
     for s in sets:
         s.missing = [d for d in indicators.missing_dimensions(s)]
+        s.points_total, s.points_problem = indicators.points_of(s)  # FLOW-5
     return render(
         request,
         "campaigns/wizard_indicators.html",
@@ -260,6 +261,13 @@ def wizard_indicators(request: HttpRequest, pk: int) -> HttpResponse:
             "step": "indicators",
         },
     )
+
+
+def _flag_points(request: HttpRequest, indicator_set) -> None:
+    """FLOW-5: after an indicator is saved, say at once if the set's points no longer total 100."""
+    problem = indicators.points_of(indicator_set)[1]
+    if problem:
+        messages.warning(request, f"{indicator_set.name}：{problem}")
 
 
 def _indicator_action(request: HttpRequest, campaign, action: str) -> None:
@@ -288,6 +296,7 @@ def _indicator_action(request: HttpRequest, campaign, action: str) -> None:
         )
         if indicator.lint_warnings:
             messages.warning(request, "新指标有形式主义提示（《办法》第六条），请修改或说明保留理由。")
+        _flag_points(request, indicator_set)
     elif action == "edit":
         indicator = Indicator.objects.filter(
             indicator_set__campaign=campaign, pk=post.get("indicator") or 0
@@ -311,6 +320,7 @@ def _indicator_action(request: HttpRequest, campaign, action: str) -> None:
             messages.warning(request, "修改后的指标有形式主义提示（《办法》第六条），请修改或说明保留理由。")
         else:
             messages.success(request, "指标已保存。")
+        _flag_points(request, indicator.indicator_set)
     elif action == "adjustment_add":
         form = AdjustmentForm(post)
         if not form.is_valid():
