@@ -41,3 +41,22 @@ def session_cookie(user, live_server) -> dict:
         "domain": host,
         "path": "/",
     }
+
+
+def look_at_both_widths(browser, live_server, user, path: str, name: str, directory) -> str:
+    """Open `path` as `user` at 1366 px and at 360 px (a phone), save a screenshot of each into
+    `directory` as `<name>-<width>.png`, check that the page never scrolls sideways, and return the text
+    of the page at 1366 px (FLOW-4, FLOW-5: every changed page looked at on a desk and on a phone)."""
+    text = ""
+    for width, height, mobile in ((1366, 900, False), (360, 740, True)):
+        context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=mobile)
+        context.add_cookies([session_cookie(user, live_server)])
+        page = context.new_page()
+        page.goto(live_server.url + path)
+        page.screenshot(path=str(directory / f"{name}-{width}.png"), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at {width}px"
+        if width == 1366:
+            text = page.inner_text("body")
+        context.close()
+    return text

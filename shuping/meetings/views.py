@@ -38,6 +38,9 @@ def _managed(request: HttpRequest, pk: int):
 )
 def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = list(selectors.meetings_for_list(request.user))
+    phases = voting.phases_of(meetings)  # FLOW-5: the same phase as the meeting's own pages
+    for m in meetings:
+        m.phase = phases[m.pk]
     campaigns = [
         c
         for c in selectors.campaigns_for_new_meetings(request.user)

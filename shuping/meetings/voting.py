@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from shuping.ballots import selectors as ballot_selectors
@@ -299,15 +300,38 @@ def phase(meeting: Meeting) -> rules.Phase:
     return rules.meeting_phase(str(meeting.status), voting_state(meeting))
 
 
-def voting_state(meeting: Meeting) -> str:
-    """not_set_up / draft / open / counting / closed — the least advanced box decides."""
-    statuses = [s for s in offline.online_boxes(meeting).values_list("box__status", flat=True)]
+def _least_advanced(statuses: list[str], has_boxes: bool) -> str:
     if not statuses:  # no box, or every venue votes offline (MTG-6)
-        return str(BoxStatus.CLOSED) if meeting.boxes.exists() else "not_set_up"
+        return str(BoxStatus.CLOSED) if has_boxes else "not_set_up"
     for s in (BoxStatus.DRAFT, BoxStatus.REHEARSAL, BoxStatus.OPEN, "counting"):
         if s in statuses:
             return str(s)
     return str(BoxStatus.CLOSED)
+
+
+def voting_state(meeting: Meeting) -> str:
+    """not_set_up / draft / open / counting / closed — the least advanced box decides."""
+    statuses = [s for s in offline.online_boxes(meeting).values_list("box__status", flat=True)]
+    return _least_advanced(statuses, bool(statuses) or meeting.boxes.exists())
+
+
+def phases_of(meetings: list[Meeting]) -> dict[int, rules.Phase]:
+    """The displayed phase of many meetings (the list page) in one query (FLOW-5, PERF-5)."""
+    rows = (
+        MeetingBox.objects.filter(meeting__in=[m.pk for m in meetings])
+        .annotate(exported=Count("offline_exports", filter=Q(offline_exports__revoked_at__isnull=True)))
+        .values_list("meeting_id", "box__status", "exported")
+    )
+    online: dict[int, list[str]] = defaultdict(list)
+    has_boxes: set[int] = set()
+    for meeting_id, status, exported in rows:
+        has_boxes.add(meeting_id)
+        if not exported:  # a box exported to an offline venue votes on the laptop (MTG-6)
+            online[meeting_id].append(status)
+    return {
+        m.pk: rules.meeting_phase(str(m.status), _least_advanced(online[m.pk], m.pk in has_boxes))
+        for m in meetings
+    }
 
 
 def turnout(meeting: Meeting) -> dict[str, Any]:

@@ -104,6 +104,8 @@ def test_a_planned_meeting_voted_ahead_never_says_not_started_beside_voting_clos
         assert "筹备中" not in page
     day = client.get(reverse("meetings:day", args=[meeting.pk])).content.decode()
     assert "会前投票已结束" in day and "投票已结束" in day
+    listing = client.get(reverse("meetings:list")).content.decode()  # the list says the same
+    assert "会前投票已结束" in listing and "筹备中" not in listing
 
 
 @pytest.mark.req("FLOW-5")
