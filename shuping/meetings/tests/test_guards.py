@@ -86,9 +86,11 @@ def _three_weeks_ahead_other(scene, world):
     other = services.create_meeting(
         actor=world.organizer_staff,
         campaign=scene.campaign,
-        held_on=timezone.localdate() + timedelta(days=21),
+        held_on=scene.campaign.meetings_start_on,
         venue="市委第二会议室",
     )
+    Meeting.objects.filter(pk=other.pk).update(held_on=timezone.localdate() + timedelta(days=21))
+    other.refresh_from_db()
     return other, other.held_on
 
 
