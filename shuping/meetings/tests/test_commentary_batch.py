@@ -53,7 +53,7 @@ def test_all_final_commentaries_are_entered_on_one_page_with_one_submit(scene, w
     for c in meeting.commentaries.all():
         assert c.entered_by == world.organizer_staff and c.problems.count() == 1
     events = AuditEvent.objects.filter(action="meetings.commentary_final")
-    assert sorted(e.on_behalf_of for e in events) == sorted(c.commenter.name for c in rows)
+    assert sorted(e.on_behalf_of for e in events) == sorted(c.commenter.name_and_post for c in rows)
     after = client.get(url).content.decode()
     assert after.count("已定稿") >= len(rows) and f"{world.organizer_staff.display_name} 代" in after
 
