@@ -76,8 +76,11 @@ def campaigns_with_waiting(user, waiting, may, **filters) -> list[Campaign]:
     """Campaigns where the user holds a campaign-wide role, `may(user, campaign)` holds and the aggregate
     `waiting` (e.g. a filtered Count of submitted reports) is above zero, each with `.waiting` set — the
     organizer's 待办 (core.todos); a constant number of queries."""
+    # The role filter joins the campaign's grants; the aggregate runs over campaigns picked by id, so that
+    # other users' grants on the same campaign (a field team's members) do not multiply the count.
+    ids = Campaign.objects.filter(campaign_wide_q(user), **filters).values("pk")
     campaigns = list(
-        Campaign.objects.filter(campaign_wide_q(user), **filters)
+        Campaign.objects.filter(pk__in=ids)
         .annotate(waiting=waiting)
         .filter(waiting__gt=0)
         .select_related("organizer")

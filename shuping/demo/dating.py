@@ -5,7 +5,8 @@ shows last year's round would then say the reports were submitted, the feedback 
 transferred this week — eleven months after the committee decided. So, after building last year's round
 through the services, the demo moves those moments back into the round's own window, in the order they
 happen (reports → 研究 → feedback → 通报 → transfer). These are the only writes in the demo that bypass a
-service; they touch nothing but timestamps of last year's campaign.
+service; they touch nothing but timestamps (and, for this year's reports, the late flag those timestamps
+would have set).
 """
 
 from __future__ import annotations
@@ -62,3 +63,22 @@ def date_last_round(campaign: Campaign) -> None:
     ArchiveTransfer.objects.filter(campaign=campaign, acknowledged_at__isnull=False).update(
         acknowledged_at=_at(sent + timedelta(days=3))
     )
+
+
+def date_reports(campaign: Campaign) -> None:
+    """This year's submitted reports handed in before their deadline (a few days ahead, in tree order) and
+    reviewed soon after it — not all at the moment the demo was built, which would mark every one late."""
+    from shuping.reports.models import Report
+
+    for n, report in enumerate(
+        Report.objects.filter(assessment__campaign=campaign, submitted_at__isnull=False).order_by(
+            "assessment__organization_path"
+        )
+    ):
+        if report.due_on is None:
+            continue
+        submitted = report.due_on - timedelta(days=1 + n % 5)
+        changes = {"submitted_at": _at(submitted, 9 + n % 8), "is_late": False}
+        if report.reviewed_at is not None:  # reviewed a few days after the deadline
+            changes["reviewed_at"] = _at(min(report.due_on + timedelta(days=3), timezone.localdate()), 16)
+        Report.objects.filter(pk=report.pk).update(**changes)

@@ -23,6 +23,8 @@ from shuping.campaigns import services as campaign_services
 from shuping.campaigns.choices import CampaignRole
 from shuping.campaigns.models import Campaign
 
+from .dating import date_reports
+
 
 def _accept(campaign: Campaign, actor: Any, *, leave: int = 0) -> int:
     """Accept the submitted reports of `campaign` in tree order, leaving the last `leave` awaiting 审核."""
@@ -48,8 +50,21 @@ def _prefecture(campaign: Campaign, *, staff: Any, province_staff: Any, guide: A
     from shuping.reports.demo import build_demo_reports
 
     today = timezone.localdate()
+    # 青川市's round runs later than its counties' (lower levels hold their meetings first): its reports
+    # were due a fortnight ago and its field work is under way; its meeting is ten days ahead.
+    campaign = campaign_services.update_schedule(
+        actor=staff,
+        campaign=campaign,
+        source="system",
+        starts_on=today - timedelta(days=40),
+        field_starts_on=today - timedelta(days=15),
+        field_ends_on=today - timedelta(days=3),
+        meetings_start_on=today + timedelta(days=5),
+        meetings_end_on=today + timedelta(days=20),
+    )
     build_demo_reports(campaign=campaign, actor=staff, seed=2101, review=False)
     accepted = _accept(campaign, staff, leave=3)
+    date_reports(campaign)
     held_on = min(today + timedelta(days=10), campaign.meetings_end_on)
     plan = cascade.submit_meeting_plan(
         actor=staff,
@@ -120,7 +135,11 @@ def _prefecture_last_year(campaign: Campaign, *, staff: Any, province_staff: Any
 
     previous = decide_last_year(campaign=campaign, actor=staff)
     made = build_demo_feedback(
-        campaign=previous, actor=staff, holder_rules={"county": "upper"}, receiver=province_staff
+        campaign=previous,
+        actor=staff,
+        holder_rules={"county": "upper"},
+        receiver=province_staff,
+        acknowledged_share=1.0,
     )
     date_last_round(previous)
     return {"last_year": previous, "transfers": made["transfers"]}
@@ -134,6 +153,7 @@ def _county(campaign: Campaign, *, staff: Any) -> dict[str, Any]:
 
     build_demo_reports(campaign=campaign, actor=staff, seed=2201, review=False)
     _accept(campaign, staff)
+    date_reports(campaign)
     reporters = campaign.assessments.filter(is_excluded=False, person__isnull=False).count()
     meetings = build_demo_meetings(campaign=campaign, actor=staff, per_meeting=reporters, seed=2202)
     evaluation_services.save_config(actor=staff, campaign=campaign, weights=DEMO_WEIGHTS, source="system")

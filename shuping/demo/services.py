@@ -207,7 +207,7 @@ def _write_campaigns(demo: Demo) -> None:
     from shuping.rectification.demo import build_demo_rectification
     from shuping.reports.demo import build_demo_reports
 
-    from .dating import date_last_round
+    from .dating import date_last_round, date_reports
     from .lower import build_lower_levels
 
     province = Organization.objects.get(code=ROOT_CODE)
@@ -222,6 +222,7 @@ def _write_campaigns(demo: Demo) -> None:
     build_demo_fieldwork(campaign=top, leader=users["kaohe"], members=_team_members(), actor=staff)
     # Reports: submitted, one returned and resubmitted, two planted near-copies, one draft (REP-1, REP-2).
     build_demo_reports(campaign=top, actor=staff, drafts=drafts)
+    date_reports(top)
     # A held 述职评议会 with commentary and counted votes, and one still to come (MTG-1 … MTG-5); the member who
     # comments by portfolio is the department's leader, by name and post.
     leader = users["sheng_buzhang"]
@@ -232,7 +233,7 @@ def _write_campaigns(demo: Demo) -> None:
     # Last year's results fed back (partly signed), circulated, filed by the province that keeps its prefecture
     # secretaries' files (本级存档, nothing transferred to itself) (EVA-5 … EVA-7),
     # then rectified: lists in progress, overdue items, a batch 销号, an admonition (RCT-1 … RCT-5).
-    build_demo_feedback(campaign=evaluations["approved"], actor=staff)
+    build_demo_feedback(campaign=evaluations["approved"], actor=staff, acknowledged_share=1.0)
     build_demo_rectification(
         campaign=evaluations["approved"], actor=staff, conducted_by=f"{leader.full_name}（{leader.post}）"
     )

@@ -47,3 +47,19 @@ def test_organizer_staff_see_how_many_submitted_reports_wait_for_review(world, s
     # The department leader reads but does not review; the assessee and outsiders have nothing to review.
     for user in (world.department_leader, world.assessee, world.outsider):
         assert not [t for t in todos_for(user) if t.text.startswith("审核述职报告")]
+
+
+@pytest.mark.req("REP-1", "FLOW-2")
+def test_other_users_grants_on_the_campaign_do_not_multiply_the_count(world, setup):
+    from shuping.campaigns import services as campaign_services
+    from shuping.campaigns.choices import CampaignRole
+
+    # A field team of three on the campaign: three grant rows the role filter joins.
+    for user in (world.department_leader, world.guidance_staff, world.outsider):
+        campaign_services.grant_campaign_role(
+            actor=None, campaign=setup.campaign, user=user, role=CampaignRole.FIELD_ASSESSOR
+        )
+    services.save_report(actor=world.assessee, assessment=setup.assessment, **GOOD)
+    services.submit_report(actor=world.assessee, assessment=setup.assessment)
+    [todo] = [t for t in todos_for(world.organizer_staff) if t.text.startswith("审核述职报告")]
+    assert todo.text.endswith("1 份已提交待审核"), todo.text
