@@ -55,20 +55,31 @@ class BoxDetailOut(BoxOut):
     turnout: TurnoutOut
 
 
+class CategoryResultOut(Schema):
+    label: str
+    categories: list[str]
+    ballots: int
+    grade_counts: dict[str, int]
+
+
 class SubjectTallyOut(Schema):
     subject_id: int
     name: str
-    grade_counts: dict[str, int]
-    valid: int
-    abstentions: int
-    invalid_marks: int
+    withheld: str | None = None
+    grade_counts: dict[str, int] | None
+    valid: int | None
+    abstentions: int | None
+    invalid_marks: int | None
     top_rate: float | None
     top_two_rate: float | None
     score: float | None
+    is_weighted: bool = False
+    by_category: list[CategoryResultOut] = []
 
 
 class CategoryLineOut(Schema):
     label: str
+    categories: list[str]
     ballots: int
     is_hidden: bool
 
@@ -130,35 +141,53 @@ def get_ballot_box_tally(request, box_id: int):
     box = selectors.get_box_for(request.user, box_id)
     if box.status != BoxStatus.CLOSED:
         raise ConflictError("票箱尚未封箱，封箱前不提供计票结果。", code="not_closed")
-    if selectors.counted_only_merged(box):
+    report = selectors.tally_report(box)  # DSC-1: through the disclosure door
+    if report["is_part_only"]:
         raise ConflictError(
-            f"本票箱是述职评议会的一部分，投票不足 {selectors.min_category_ballots()} 张，单独计票会识别投票人；"
-            "其选票只计入会议的合并结果。",
+            "本票箱是合并计票的一部分（述职评议会的会场或单列票箱），单独计票可与合并结果相减推算出个人评价；"
+            "其选票只计入合并结果。",
             code="merged_only",
         )
-    report = selectors.tally_report(box)
     subjects = []
     for row in report["rows"]:
-        r = row["overall"]
+        release = row["release"]
+        r = release.overall.result
         subjects.append(
             {
                 "subject_id": row["subject"].pk,
                 "name": row["subject"].name,
-                "grade_counts": r.grade_counts,
-                "valid": r.valid,
-                "abstentions": r.abstentions,
-                "invalid_marks": r.invalid_marks,
-                "top_rate": _float(r.top_rate),
-                "top_two_rate": _float(r.top_two_rate),
-                "score": _float(r.score),
+                "withheld": release.overall.withheld or None,
+                "grade_counts": r.grade_counts if r else None,
+                "valid": r.valid if r else None,
+                "abstentions": r.abstentions if r else None,
+                "invalid_marks": r.invalid_marks if r else None,
+                "top_rate": _float(r.top_rate) if r else None,
+                "top_two_rate": _float(r.top_two_rate) if r else None,
+                "score": _float(r.score) if r else None,
+                "is_weighted": release.is_weighted,
+                "by_category": [
+                    {
+                        "label": g.label,
+                        "categories": list(g.categories),
+                        "ballots": g.ballots,
+                        "grade_counts": g.result.grade_counts,
+                    }
+                    for g in release.groups
+                ],
             }
         )
     return {
         "box_id": box.pk,
-        "valid_ballots": report["tally"].valid_ballots,
-        "invalid_ballots": report["tally"].invalid_ballots,
+        "valid_ballots": report["valid_ballots"],
+        "invalid_ballots": report["invalid_ballots"],
         "subjects": subjects,
         "categories": [
-            {"label": g.label, "ballots": g.ballots, "is_hidden": g.is_hidden} for g in report["groups"]
+            {
+                "label": g.label,
+                "categories": list(g.categories),
+                "ballots": g.ballots,
+                "is_hidden": g.is_hidden,
+            }
+            for g in report["groups"]
         ],
     }

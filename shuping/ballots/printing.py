@@ -109,6 +109,10 @@ def certificate_data(*, box, certificate, report: dict) -> dict[str, Any]:
     rows = []
     for number, row in enumerate(report["rows"], start=1):
         r = row["overall"]
+        if r is None:  # DSC-1: withheld by the disclosure door; the reason fills the row (ADR 0007)
+            reason = row["release"].overall.withheld
+            rows.append([str(number), row["subject"].name, reason, *[""] * (len(header) - 3)])
+            continue
         rows.append(
             [
                 str(number),
@@ -130,7 +134,9 @@ def certificate_data(*, box, certificate, report: dict) -> dict[str, Any]:
         "figures": [pairs[i] + pairs[i + 1] for i in range(0, len(pairs), 2)],
         "header": header,
         "rows": rows,
-        "note": f"说明：得分按 {scale} 计算；废票不计入有效票；回执码清单已在封箱后公布。",
+        "note": f"说明：得分按 {scale} 计算；废票不计入有效票；回执码清单已在封箱后公布。"
+        f"为保护投票人，不足 {report['min_ballots']} 票的票箱和类别不单独列出结果；本票箱只是合并计票一部分的，"
+        "本表只载清点数字，结果见合并计票（ADR 0007）。",
         "scrutineers": certificate.scrutineers,
         "counters": certificate.counters,
         "certified": f"{box.organization.name}组织部门（盖章）",

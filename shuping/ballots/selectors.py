@@ -10,7 +10,7 @@ from django.http import Http404
 from .choices import BoxStatus
 from .models import Ballot, BallotBox, Credential, PaperCheck
 from .permissions import VIEW_ROLES, organization_q
-from .tally import BallotData, DimensionBallotData, Tally, category_groups, tally, tally_dimensions
+from .tally import BallotData, DimensionBallotData, Tally, tally, tally_dimensions
 
 #: How long the live turnout counter is cached (MTG-4): every screen polling a box shares one DB count.
 TURNOUT_CACHE_SECONDS = 2
@@ -110,8 +110,9 @@ def box_tally(box: BallotBox) -> Tally:
     return tally([BallotData(names[c], r) for c, r in rows], subjects=subjects, scale=box.tally_scale)
 
 
-def dimension_report(box: BallotBox, subjects, weights) -> list[dict]:
-    """Per-dimension results (BAL-8): for each dimension, each subject's counts, 好票率 and score."""
+def dimension_tallies(box: BallotBox, subjects) -> list[tuple]:
+    """Per-dimension tallies (BAL-8) as (dimension, Tally) pairs — read only through the disclosure door
+    (`selectors_release.box_release`)."""
     dimensions = list(box.dimensions.all())
     if not dimensions:
         return []
@@ -125,14 +126,7 @@ def dimension_report(box: BallotBox, subjects, weights) -> list[dict]:
         dimensions=[str(d.pk) for d in dimensions],
         scale=box.tally_scale,
     )
-    out = []
-    for dimension in dimensions:
-        per_subject = []
-        for subject in subjects:
-            result = tallies[str(dimension.pk)].result(str(subject.pk), category_weights=weights)
-            per_subject.append({"subject": subject, "result": result, "fmt": _formatted(result)})
-        out.append({"dimension": dimension, "rows": per_subject})
-    return out
+    return [(d, tallies[str(d.pk)]) for d in dimensions]
 
 
 def published_receipts(box: BallotBox) -> list[str] | None:
@@ -171,48 +165,20 @@ def min_category_ballots() -> int:
 
 
 def counted_only_merged(box: BallotBox) -> bool:
-    """BAL-6: a box that is one part of a larger count — a 述职评议会's box (MTG-2: a small 分会场, or a
-    回避 box made before ADR 0006 in which one attendee voted alone) — with fewer than k ballots shows no
-    results of its own: they would single out its few voters. Its ballots count only in the meeting's
-    consolidated result. A stand-alone box keeps its tally (its organizer set it up as the whole count)."""
-    if not BallotBox.objects.filter(pk=box.pk, meeting_link__isnull=False).exists():
-        return False
-    # The tally's own count (every non-rehearsal ballot, spoiled included), without tallying twice.
-    return Ballot.objects.filter(box=box, is_rehearsal=False).count() < min_category_ballots()
+    """DSC-1, BAL-6: a box none of whose subjects is published on its own — each is counted over a larger
+    unit (a meeting's 主会场 and 分会场, a legacy 回避 box, an offline venue) whose figures the meeting page
+    shows. Its tally page says so and its tally API answers 409."""
+    from . import selectors_release
+
+    return selectors_release.box_release(box)["is_part_only"]
 
 
 def tally_report(box: BallotBox) -> dict:
-    """Everything the tally page and API show: per subject overall, and per published category group.
+    """What the tally page, API, projector screen and 计票结果报告单 show of a closed box — through the
+    disclosure door (`selectors_release.box_release`, ADR 0007)."""
+    from . import selectors_release
 
-    Category lines rest on at least k ballots (small categories merged, still-too-small lines hidden).
-    """
-    result = box_tally(box)
-    weights = category_weights(box)
-    subjects = list(box.subjects.all())
-    groups = category_groups(
-        result.ballots_by_category, min_ballots=min_category_ballots(), merged_label="其他类别（合并）"
-    )
-    grades = [(str(k), str(label)) for k, label, _s in box.scale]
-    rows = []
-    for subject in subjects:
-        overall = result.result(str(subject.pk), category_weights=weights)
-        by_group = []
-        for group in groups:
-            if group.is_hidden:
-                by_group.append({"label": group.label, "ballots": group.ballots, "is_hidden": True})
-                continue
-            r = result.result(str(subject.pk), categories=group.categories)
-            by_group.append({"label": group.label, "ballots": group.ballots, "is_hidden": False, "result": r})
-        rows.append({"subject": subject, "overall": overall, "groups": by_group, "fmt": _formatted(overall)})
-    return {
-        "tally": result,
-        "dimensions": dimension_report(box, subjects, weights),
-        "grades": grades,
-        "rows": rows,
-        "groups": groups,
-        "weights": weights,
-        "min_ballots": min_category_ballots(),
-    }
+    return selectors_release.box_release(box)
 
 
 def voting_payload(box: BallotBox) -> dict:
@@ -235,17 +201,6 @@ def voting_payload(box: BallotBox) -> dict:
             for s in box.subjects.all()
         ],
         "dimensions": [{"id": d.pk, "name": d.name} for d in box.dimensions.all()],
-    }
-
-
-def _formatted(result) -> dict[str, str]:
-    def pct(value) -> str:
-        return "—" if value is None else f"{float(value) * 100:.1f}%"
-
-    return {
-        "top_rate": pct(result.top_rate),
-        "top_two_rate": pct(result.top_two_rate),
-        "score": "—" if result.score is None else f"{float(result.score):.2f}",
     }
 
 

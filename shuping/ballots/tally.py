@@ -266,39 +266,6 @@ def tally_boxes(boxes: Iterable[Iterable[BallotData]], **kwargs) -> Tally:
     return merged
 
 
-@dataclass(frozen=True)
-class CategoryGroup:
-    """A published category line: one category, or several small ones merged (BAL-6)."""
-
-    label: str
-    categories: tuple[str, ...]
-    ballots: int
-    is_hidden: bool  # still below k after merging: counts are not shown
-
-
-def category_groups(
-    ballots_by_category: Mapping[str, int], *, min_ballots: int, merged_label: str
-) -> list[CategoryGroup]:
-    """Group categories for publication so no line rests on fewer than `min_ballots` ballots.
-
-    BAL-6: a category with fewer than k ballots would let its few voters be singled out; those
-    categories are merged into one line, and if even the merged line is below k it is hidden.
-    """
-    groups: list[CategoryGroup] = []
-    small: list[str] = []
-    for category in sorted(ballots_by_category):
-        n = ballots_by_category[category]
-        if n >= min_ballots:
-            groups.append(CategoryGroup(category, (category,), n, False))
-        elif n > 0:
-            small.append(category)
-    if small:
-        n = sum(ballots_by_category[c] for c in small)
-        label = small[0] if len(small) == 1 else merged_label
-        groups.append(CategoryGroup(label, tuple(small), n, n < min_ballots))
-    return groups
-
-
 # --- per-dimension ratings (BAL-1 optional 分项评价, BAL-8) ------------------------------------------
 
 

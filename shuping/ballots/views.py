@@ -209,12 +209,14 @@ def box_tally(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_view_tally(request.user, box):
         raise PermissionDenied
     context: dict = {"box": box, "is_closed": box.status == BoxStatus.CLOSED}
-    if context["is_closed"] and selectors.counted_only_merged(box):
-        context["merged_only"] = True
-        context["min_ballots"] = selectors.min_category_ballots()
+    if context["is_closed"]:
+        # DSC-1: every figure comes out of the disclosure door; a box that is only part of a larger count
+        # (a meeting's 分会场, a 回避 box, an offline venue) points to where its ballots are counted.
+        report = selectors.tally_report(box)
+        context["report"] = report
         context["meeting_link"] = selectors.meeting_link_of(box)
-    elif context["is_closed"]:
-        context["report"] = selectors.tally_report(box)
+        context["merged_only"] = report["is_part_only"]
+        context["min_ballots"] = report["min_ballots"]
         context["can_read_opinions"] = permissions.can_read_opinions(request.user, box)
         if context["can_read_opinions"]:
             context["opinions"] = selectors.opinions_for(box)

@@ -39,73 +39,36 @@ from .scoring import fmt, pct, signed
 
 @batch_provider("ballot", label="民主评议")
 def ballot_component(assessments: Sequence[Any]) -> dict[int, Value]:
-    from shuping.ballots import selectors as ballot_selectors
-    from shuping.ballots.choices import BoxStatus
-    from shuping.ballots.models import BoxSubject
-    from shuping.ballots.tally import Tally
+    """The assessee's ballot line over their whole counting unit, through the disclosure door (DSC-1,
+    ADR 0007): every box that rates them (`BoxSubject.assessment`, the meeting's boxes, else a confirmed
+    `BallotLink`) added up; nothing until every box is closed and every offline venue imported (so the
+    figure never changes after it first appeared), nothing under k ballots. Unweighted by category, as
+    before (the meeting's boxes carry no category weights)."""
+    from shuping.ballots import selectors_release
 
-    from .models import BallotLink
-
-    ids = [a.pk for a in assessments]
-    # The ballot subject's own assessment link (set when the box was made for the campaign) comes first;
-    # a BallotLink confirmed by the organizer counts only for an assessment no subject is linked to.
-    by_assessment: dict[int, list] = {}
-    for subject in (
-        BoxSubject.objects.filter(assessment__in=ids).select_related("box").order_by("box_id", "id")
-    ):
-        by_assessment.setdefault(subject.assessment_id, []).append(subject)
-    linked = set(by_assessment)
-    for link in (
-        BallotLink.objects.filter(assessment__in=ids)
-        .select_related("subject__box")
-        .order_by("subject__box_id")
-    ):
-        if link.assessment_id not in linked:
-            by_assessment.setdefault(link.assessment_id, []).append(link.subject)
-    tallies: dict[int, Tally] = {}
+    releases = selectors_release.unit_releases([a.pk for a in assessments], use_weights=False)
     out: dict[int, Value] = {}
-    for pk, rows in by_assessment.items():
-        merged: Tally | None = None
-        subjects: list[str] = []
-        boxes: list[str] = []
-        open_boxes: list[str] = []
-        for subject in rows:
-            box = subject.box
-            if box.status != BoxStatus.CLOSED:
-                open_boxes.append(box.title)
-                continue
-            if box.pk not in tallies:
-                tallies[box.pk] = ballot_selectors.box_tally(box)
-            t = tallies[box.pk]
-            # Key the subject as the assessment so several boxes' counts add up for one person.
-            renamed = Tally(
-                t.scale,
-                (str(pk),),
-                {(str(pk), c): v for (s, c), v in t.counts.items() if s == str(subject.pk)},
-                dict(t.ballots_by_category),
-                t.invalid_ballots,
-            )
-            merged = renamed if merged is None else merged.merge(renamed)
-            subjects.append(str(subject.pk))
-            boxes.append(box.title)
-        lines: list[str] = []
-        if open_boxes:
-            lines.append("票箱尚未封箱，暂不计入：" + "、".join(open_boxes) + "。")
-        if merged is None:
-            out[pk] = Value(score=None, lines=tuple(lines))
+    for pk, (release, unit) in releases.items():
+        titles = "、".join(dict.fromkeys(p.box.title for p in unit.parts))
+        r = release.overall.result
+        if r is None:
+            line = f"{titles}：{release.overall.withheld}，暂不计分。"
+            if release.code == "pending":
+                open_boxes = "、".join(p.box.title for p in unit.parts if not p.is_final)
+                line = f"票箱尚未全部封箱（或离线会场结果未导入），暂不计入：{open_boxes}。"
+            out[pk] = Value(score=None, lines=(line,))
             continue
-        r = merged.result(str(pk))
         if r.valid == 0:
-            out[pk] = Value(score=None, lines=(*lines, "测评票中无对其的有效评价。"))
+            out[pk] = Value(score=None, lines=("测评票中无对其的有效评价。",))
             continue
-        counts = "，".join(f"{g.label} {r.grade_counts.get(g.key, 0)} 票" for g in merged.scale.grades)
-        lines.append(
-            f"{'、'.join(boxes)}：有效评价 {r.valid} 票（{counts}），好票率 {pct(r.top_rate)}，"
-            f"好和较好票率 {pct(r.top_two_rate)}，测评得分 {fmt(r.score, 2)} 分。"
-        )
+        scale = unit.parts[0].box.tally_scale
+        counts = "，".join(f"{g.label} {r.grade_counts.get(g.key, 0)} 票" for g in scale.grades)
         out[pk] = Value(
             score=r.score,
-            lines=tuple(lines),
+            lines=(
+                f"{titles}：有效评价 {r.valid} 票（{counts}），好票率 {pct(r.top_rate)}，"
+                f"好和较好票率 {pct(r.top_two_rate)}，测评得分 {fmt(r.score, 2)} 分。",
+            ),
             top_rate=r.top_rate,
             top_two_rate=r.top_two_rate,
             facts={"valid": r.valid, "grade_counts": r.grade_counts},

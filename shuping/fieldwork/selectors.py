@@ -162,11 +162,11 @@ def survey_result(fa: FieldAssessment) -> scoring.Survey | None:
         return None
     from shuping.ballots import selectors as ballot_selectors
 
-    t = ballot_selectors.box_tally(box)
-    results = t.results(category_weights=ballot_selectors.category_weights(box))
-    if not results:
+    # DSC-1: through the disclosure door — nothing under k ballots, weights only over published categories.
+    rows = ballot_selectors.tally_report(box)["rows"]
+    if not rows or rows[0]["overall"] is None:
         return None
-    first = results[0]
+    first = rows[0]["overall"]
     return scoring.Survey(score=first.score, ballots=first.valid)
 
 

@@ -99,6 +99,12 @@ def _detail_context(request: HttpRequest, meeting) -> dict:
         mb.label = voting.box_label(mb)
         mb.offline = offline_state.get(mb.pk, "")
         mb.subject_names = [reporter_names.get(a, "") for a in mb.subject_assessments.values()]
+    # DSC-1: the per-reporter results over every box, through the disclosure door; EVA-9: staff and leaders.
+    results = (
+        voting.meeting_results(meeting)
+        if drafts and boxes and any(mb.box.status == "closed" or mb.offline == "imported" for mb in boxes)
+        else None
+    )
     candidates = []
     if permissions.can_manage_meeting(user, meeting):
         candidates = list(
@@ -127,6 +133,7 @@ def _detail_context(request: HttpRequest, meeting) -> dict:
         "categories": AttendeeCategory.choices,
         "voting_state": state,
         "phase": rules.meeting_phase(str(meeting.status), state),
+        "results": results,
     }
 
 
@@ -279,19 +286,9 @@ def _day_context(request: HttpRequest, meeting) -> dict:
     current = next((i for i in agenda if i.is_on_site and i.position == meeting.current_position), None)
     state = voting.voting_state(meeting)
     show_tally = meeting.announces_on_spot and state == "closed"
-    results = []
-    grade_labels: list = []
-    if show_tally:
-        result = voting.consolidated_tally(meeting)
-        if result is not None:
-            grade_labels = [g.label for g in result.scale.grades]
-            names = {str(i.assessment_id): i.assessment for i in agenda}
-            keys = result.scale.keys
-            for r in result.results():
-                a = names[r.subject]
-                results.append(
-                    {"assessment": a, "counts": [r.grade_counts[k] for k in keys], "top_two": r.top_two_rate}
-                )
+    results: dict = {}
+    if show_tally:  # DSC-1: the same per-reporter lines as the meeting page, through the disclosure door
+        results = voting.meeting_results(meeting)
     return {
         "meeting": meeting,
         "agenda": agenda,
@@ -301,8 +298,8 @@ def _day_context(request: HttpRequest, meeting) -> dict:
         "phase": rules.meeting_phase(str(meeting.status), state),
         "is_before_day": timezone.localdate() < meeting.held_on,
         "show_tally": show_tally,
-        "results": results,
-        "grade_labels": grade_labels,
+        "results": results.get("rows", []),
+        "grade_labels": results.get("grade_labels", []),
     }
 
 

@@ -379,7 +379,7 @@ def _remapped(box_tally: Tally, mapping: dict[str, int]) -> Tally:
 
 
 def consolidated_tally(meeting: Meeting) -> Tally | None:
-    """One count per reporter over every box of the meeting (main and 单列 boxes of 主会场 and 分会场) and
+    """Engine-internal, never rendered (pages read `meeting_results`, the disclosure door): one count per reporter over every box of the meeting (main and 单列 boxes of 主会场 and 分会场) and
     every imported offline results file (MTG-6). Callers decide whether the user may see it (EVA-9, MTG-4).
 
     Per reporter the figures are exact: each reporter is rated in one box per venue. `valid_ballots` and
@@ -400,6 +400,48 @@ def consolidated_tally(meeting: Meeting) -> Tally | None:
         inputs = [BallotData(c, r) for c, r in export.tally_inputs]
         merged = merged.merge(tally(inputs, subjects=subjects, scale=merged.scale))
     return merged
+
+
+def meeting_results(meeting: Meeting) -> dict[str, Any]:
+    """The meeting's results per reporter, through the disclosure door (DSC-1, ADR 0007): each reporter's
+    line and category lines over their whole counting unit (every box and imported offline venue that
+    rates them), withheld below k ballots and until every part is final. Callers check who may see it
+    (EVA-9: organizer staff and department leaders; on the day screen only when announced on the spot)."""
+    from shuping.ballots import selectors_release
+
+    agenda = list(meeting.agenda.select_related("assessment").order_by("mode", "position"))
+    releases = selectors_release.unit_releases([i.assessment_id for i in agenda])
+    scale = None
+    first = meeting.boxes.select_related("box").first()
+    if first is not None:
+        scale = first.box.tally_scale
+    rows = []
+    for item in agenda:
+        found = releases.get(item.assessment_id)
+        if found is None:
+            continue
+        release, unit = found
+        r = release.overall.result
+        rows.append(
+            {
+                "assessment": item.assessment,
+                "item": item,
+                "release": release,
+                "result": r,
+                "counts": [r.grade_counts[k] for k in scale.keys] if (r and scale) else [],
+                "top_two": r.top_two_rate if r else None,
+                "fmt": selectors_release.formatted(r),
+                "parts": len(unit.parts),
+                "boxes": [p.box.pk for p in unit.parts],
+                "weights": selectors_release.unit_weights(unit),
+            }
+        )
+    return {
+        "rows": rows,
+        "grade_labels": [g.label for g in scale.grades] if scale else [],
+        "min_ballots": selectors_release.policy().min_ballots,
+        "is_final": bool(rows) and all(r["release"].code != "pending" for r in rows),
+    }
 
 
 def enter_paper_ballot(

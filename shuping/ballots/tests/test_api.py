@@ -66,10 +66,17 @@ def test_the_tally_exists_only_after_closing_and_only_for_organizer_staff_and_le
         assert body["valid_ballots"] == 9
         assert first["grade_counts"] == {"good": 3, "fairly_good": 0, "average": 6, "poor": 0}
         assert first["top_rate"] == pytest.approx(1 / 3)
-        assert first["score"] == pytest.approx(80.0)  # equal weights: mean of 100 and 60
+        # DSC-1: 市级领导 (3) is under k, so it merges — and with the smallest published category, since a
+        # hidden line would be the total minus 部门负责人. The weights are then not applied: a weighted mean
+        # (80 = mean of 100 and 60) beside the counts would say that all three 市级领导 voted 好.
+        assert first["score"] == pytest.approx(660 / 9) and first["is_weighted"] is False
         assert body["categories"] == [
-            {"label": "部门负责人", "ballots": 6, "is_hidden": False},
-            {"label": "市级领导", "ballots": 3, "is_hidden": True},
+            {
+                "label": "其他类别（合并）",
+                "categories": ["市级领导", "部门负责人"],
+                "ballots": 9,
+                "is_hidden": False,
+            },
         ]
     for user in (world.liaison, world.assessee, world.guidance_staff, world.outsider, world.audit_admin):
         assert _client(user).get(f"/api/v1/ballot-boxes/{box.pk}/tally").status_code == 404

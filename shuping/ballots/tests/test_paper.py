@@ -120,7 +120,7 @@ def test_300_paper_ballots_keyed_with_planted_miskeys_caught_and_the_reconciliat
     from shuping.ballots import selectors
 
     report = selectors.tally_report(box)
-    assert report["tally"].invalid_ballots == 4
+    assert report["invalid_ballots"] == 4
     for row in report["rows"]:
         counts = row["overall"].grade_counts
         assert {k: v for k, v in counts.items() if v} == {

@@ -14,7 +14,6 @@ from shuping.ballots.tally import (
     INVALID_MARK,
     BallotData,
     Rules,
-    category_groups,
     tally,
     tally_boxes,
 )
@@ -91,16 +90,6 @@ def test_other_scales_use_their_own_grades():
 def test_no_valid_marks_gives_no_rate_rather_than_a_division_by_zero():
     r = tally([], subjects=["s"]).result("s")
     assert (r.valid, r.top_rate, r.top_two_rate, r.score) == (0, None, None, None)
-
-
-def test_small_categories_merge_and_lines_below_k_are_hidden():
-    groups = category_groups({"领导": 9, "代表": 2, "群众": 2, "空": 0}, min_ballots=5, merged_label="其他")
-    assert [(g.label, g.categories, g.ballots, g.is_hidden) for g in groups] == [
-        ("领导", ("领导",), 9, False),
-        ("其他", ("代表", "群众"), 4, True),
-    ]
-    groups = category_groups({"领导": 9, "代表": 3, "群众": 3}, min_ballots=5, merged_label="其他")
-    assert groups[-1] == type(groups[-1])("其他", ("代表", "群众"), 6, False)
 
 
 # --- properties ------------------------------------------------------------------------------------

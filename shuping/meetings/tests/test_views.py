@@ -192,8 +192,9 @@ def test_a_meeting_box_with_fewer_than_k_ballots_shows_no_tally_of_its_own(scene
     voting.close_voting(actor=staff, meeting=meeting)
     client.force_login(staff)
     page = client.get(reverse("ballots:tally", args=[sub.box.pk])).content.decode()
-    assert "投票不足 5 张" in page and 'id="tally"' not in page
+    assert "合并计票的一部分" in page and 'id="tally"' not in page
+    assert reverse("meetings:detail", args=[meeting.pk]) + "#results" in page
     api = client.get(f"/api/v1/ballot-boxes/{sub.box.pk}/tally")
-    assert api.status_code == 409 and "投票不足 5 张" in api.json()["detail"]
+    assert api.status_code == 409 and "只计入合并结果" in api.json()["detail"]
     combined = voting.consolidated_tally(meeting)
     assert combined.result(str(scene.county.pk)).grade_counts["good"] == 2  # counted in the meeting's result
