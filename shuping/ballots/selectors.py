@@ -164,15 +164,6 @@ def min_category_ballots() -> int:
     return int(getattr(settings, "SHUPING_BALLOT_MIN_CATEGORY", 5))
 
 
-def counted_only_merged(box: BallotBox) -> bool:
-    """DSC-1, BAL-6: a box none of whose subjects is published on its own — each is counted over a larger
-    unit (a meeting's 主会场 and 分会场, a legacy 回避 box, an offline venue) whose figures the meeting page
-    shows. Its tally page says so and its tally API answers 409."""
-    from . import selectors_release
-
-    return selectors_release.box_release(box)["is_part_only"]
-
-
 def tally_report(box: BallotBox) -> dict:
     """What the tally page, API, projector screen and 计票结果报告单 show of a closed box — through the
     disclosure door (`selectors_release.box_release`, ADR 0007)."""
