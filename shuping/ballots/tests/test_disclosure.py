@@ -28,8 +28,8 @@ def test_small_categories_merge_and_a_merged_line_under_k_takes_in_the_smallest_
     ]
     groups = disclosure.category_groups({"领导": 9, "干部": 6, "代表": 3, "群众": 3})
     assert [(g.categories, g.ballots) for g in groups] == [
-        (("领导",), 9),
         (("干部",), 6),
+        (("领导",), 9),
         (("代表", "群众"), 6),
     ]
     groups = disclosure.category_groups({"领导": 9, "干部": 6, "代表": 1})
