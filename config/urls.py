@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("shuping.accounts.urls")),
     path("orgs/", include("shuping.orgs.urls")),
     path("jobs/", include("shuping.jobs.urls")),
+    path("documents/", include("shuping.documents.urls")),
     path("audit/", include("shuping.audit.urls")),
     path("campaigns/", include("shuping.campaigns.urls")),
     path("ballots/", include("shuping.ballots.urls")),

@@ -6,7 +6,8 @@
   job calls (the job itself lives with the jobs app).
 
 Rendering writes nothing (no database, no audit event): callers that store or send a file record that
-themselves. Fonts come from `fonts.configured_fonts()` (SHUPING_FONT_DIR first, then free fonts); a
+themselves. The 发文 register (DOC-1) is the one write here: `register_document` gives a numbered document
+its 文号 (`set_organ_code` configures an organ's 机关代字). Fonts come from `fonts.configured_fonts()` (SHUPING_FONT_DIR first, then free fonts); a
 machine without any Chinese font gets `FontsMissingError` with a Chinese message.
 """
 
@@ -17,10 +18,21 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import TYPE_CHECKING
 
-from . import render, word
+from django.db import transaction
+
+from shuping.core.errors import DomainError
+
+from . import render, rules, word
 from .content import EvaluationForm, OfficialDocument
 from .fonts import FontSet, configured_fonts
+
+if TYPE_CHECKING:
+    from shuping.accounts.models import User
+    from shuping.orgs.models import Organization
+
+    from .models import RegisteredDocument
 
 Renderable = OfficialDocument | EvaluationForm
 Progress = Callable[[int, int], None]
@@ -111,3 +123,102 @@ def render_batch(
                 if progress:
                     progress(done, total)
     return [pdf for pdf in results if pdf is not None]
+
+
+# --- the 发文 register (DOC-1) ------------------------------------------------------------------------
+
+
+class RegisterError(DomainError):
+    """A 发文 register input the user must correct."""
+
+
+def organ_code(organization: Organization) -> str:
+    """The 机关代字 `organization` issues under: configured, else derived from its short name or name."""
+    from .models import IssuingOrgan
+
+    configured = IssuingOrgan.objects.filter(organization=organization).values_list("code", flat=True).first()
+    return configured or rules.default_organ_code(organization.name, organization.short_name)
+
+
+@transaction.atomic
+def set_organ_code(*, actor: User | None, organization: Organization, code: str, source: str = "web") -> str:
+    """Configure the 机关代字 of `organization`; numbers already taken keep the code they were issued under."""
+    from shuping.audit.services import record
+
+    from .models import IssuingOrgan
+
+    value = rules.clean_code(code)
+    if not value:
+        raise RegisterError(
+            "机关代字应为不超过32个字的汉字或字母，不含括号、数字和“号”，如“示范省委组”。", field="code"
+        )
+    IssuingOrgan.objects.update_or_create(organization=organization, defaults={"code": value})
+    record(
+        actor=actor, action="documents.organ_code", target=organization, source=source, detail={"code": value}
+    )
+    return value
+
+
+@transaction.atomic
+def register_document(
+    *,
+    actor: User | None,
+    organization: Organization,
+    subject: str,
+    kind: str,
+    title: str,
+    classification: str = "",
+    copies: int = 1,
+    url: str = "",
+    source: str = "web",
+) -> RegisteredDocument:
+    """The register entry of `subject` (e.g. "meetings.notice:12"), numbered on first registration.
+
+    The number is 机关代字〔year of issue〕sequence号, the sequence taken from the organ's counter row for
+    the year, locked with select_for_update, so concurrent registrations get consecutive numbers with no
+    gap and no duplicate (a failed transaction gives its number back). Registering the same subject again
+    (a regenerated document) keeps its number and date and refreshes title, 密级, 份数 and link.
+    """
+    from shuping.audit.services import record
+    from shuping.core.dates import today
+
+    from .models import NumberCounter, RegisteredDocument
+
+    issued_on = today()
+    NumberCounter.objects.get_or_create(organization=organization, year=issued_on.year)
+    # The lock serialises every registration of this organ and year, including a second one of `subject`.
+    counter = NumberCounter.objects.select_for_update().get(organization=organization, year=issued_on.year)
+    entry = RegisteredDocument.objects.filter(subject=subject).first()
+    if entry is not None:
+        changed = {"title": title[:300], "classification": classification, "copies": max(1, copies)}
+        if url:
+            changed["url"] = url
+        if any(getattr(entry, name) != value for name, value in changed.items()):
+            for name, value in changed.items():
+                setattr(entry, name, value)
+            entry.save(update_fields=list(changed))
+        return entry
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    entry = RegisteredDocument.objects.create(
+        organization=organization,
+        year=issued_on.year,
+        sequence=counter.last,
+        number=rules.document_number(organ_code(organization), issued_on.year, counter.last),
+        subject=subject,
+        kind=kind,
+        title=title[:300],
+        issued_on=issued_on,
+        classification=classification,
+        copies=max(1, copies),
+        url=url,
+        registered_by=actor if getattr(actor, "pk", None) else None,
+    )
+    record(
+        actor=actor,
+        action="documents.register",
+        target=entry,
+        source=source,
+        detail={"number": entry.number, "subject": subject, "kind": kind},
+    )
+    return entry

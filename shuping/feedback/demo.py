@@ -73,12 +73,12 @@ def build_demo_feedback(
         and released
         and not campaign.assessments.filter(is_excluded=False, feedback__isnull=True).exists()
     ):
-        audience = list(services.selectors.audience_candidates(campaign)[:12])
+        # Every candidate: the 主送 then names every organization in the 通报's own table (DOC-3).
+        audience = list(services.selectors.audience_candidates(campaign))
         circular = services.publish_circular(
             actor=actor,
             campaign=campaign,
             title=f"关于{campaign.year}年度党委（党组）书记抓基层党建工作述职评议考核结果的通报",
-            document_number=f"{campaign.organizer.display_name[:2]}组通〔{campaign.year + 1}〕5号",
             audience=audience,
             classification="内部",
             source="system",

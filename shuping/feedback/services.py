@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from shuping.audit.services import record
@@ -24,6 +25,7 @@ from shuping.campaigns.choices import Stage
 from shuping.campaigns.models import Assessment, Campaign
 from shuping.core.crypto import sm3_hex
 from shuping.core.errors import ConflictError, DomainError
+from shuping.documents import services as document_services
 from shuping.evaluations.choices import EvaluationStatus
 from shuping.evaluations.selectors import DECIDED_STAGES
 from shuping.orgs.models import Organization, Person
@@ -53,6 +55,13 @@ class FeedbackError(DomainError):
 
 class FeedbackConflict(ConflictError):
     """Not in a state that allows the action (e.g. not yet decided by the committee)."""
+
+
+def _register(actor, campaign: Campaign, **entry: Any):
+    """The document's entry in the campaign organizer's 发文 register (numbered once, DOC-1)."""
+    return document_services.register_document(
+        actor=actor if getattr(actor, "pk", None) else None, organization=campaign.organizer, **entry
+    )
 
 
 def _audit(actor, action: str, target, source: str, on_behalf_of: str = "", **detail: Any) -> None:
@@ -124,7 +133,6 @@ def draft_feedback(
     assessment: Assessment,
     summary: str,
     requirements: str = "",
-    document_number: str = "",
     source: str = "web",
 ) -> Feedback:
     """Write (or rewrite) the 意见归纳 and requirements before release. Refused once released, and refused
@@ -139,7 +147,6 @@ def draft_feedback(
         raise FeedbackConflict("反馈意见已送达，不能再修改。", code="released")
     feedback.summary = summary[:4000]
     feedback.requirements = requirements.strip()[:2000]
-    feedback.document_number = document_number.strip()[:64]
     feedback.drafted_by = _user(actor)
     feedback.save()
     _audit(actor, "feedback.draft", assessment, source, summary_chars=len(feedback.summary))
@@ -173,6 +180,17 @@ def release_feedback(*, actor: User | None, assessment: Assessment, source: str 
     feedback.released_by = _user(actor)
     feedback.acknowledge_by_on = rules.acknowledge_by(timezone.localdate(now), config.acknowledge_within_days)
     feedback.save()
+    # The 反馈意见 takes its 文号 from the organizer's 发文 register (DOC-1).
+    feedback.document_number = _register(
+        actor,
+        assessment.campaign,
+        subject=f"feedback.letter:{feedback.pk}",
+        kind="反馈意见",
+        title=f"关于{assessment.campaign.year}年度抓基层党建工作述职评议考核结果的反馈意见（{assessment.organization_name}）",
+        url=reverse("feedback:letter_pdf", args=[assessment.pk]),
+        source=source,
+    ).number
+    feedback.save(update_fields=["document_number"])
     _audit(
         actor,
         "feedback.release",
@@ -271,7 +289,6 @@ def publish_circular(
     actor: User | None,
     campaign: Campaign,
     title: str,
-    document_number: str,
     audience: Sequence[Organization],
     issued_on: date | None = None,
     classification: str = "",
@@ -286,8 +303,6 @@ def publish_circular(
     Only once every included assessee has been decided and fed back (Art. 6: 研究 → 反馈 → 通报)."""
     if not title.strip():
         raise FeedbackError("请填写标题。", field="title")
-    if not document_number.strip():
-        raise FeedbackError("请填写文号。", field="document_number")
     if classification not in CLASSIFICATIONS:
         raise FeedbackError("密级应为“内部”“秘密”“机密”之一或不标注。", field="classification")
     orgs = list(dict.fromkeys(audience))
@@ -311,7 +326,6 @@ def publish_circular(
     circular = Circular.objects.create(
         campaign=campaign,
         title=title.strip()[:200],
-        document_number=document_number.strip()[:64],
         classification=classification,
         classification_period=classification_period.strip()[:16] if classification else "",
         introduction=introduction.strip(),
@@ -323,6 +337,19 @@ def publish_circular(
     CircularCopy.objects.bulk_create(
         [CircularCopy(circular=circular, organization=o, copy_number=i) for i, o in enumerate(orgs, start=1)]
     )
+    # Its 文号 comes from the organizer's 发文 register (DOC-1), like every numbered document.
+    circular.document_number = _register(
+        actor,
+        campaign,
+        subject=f"feedback.circular:{circular.pk}",
+        kind="通报",
+        title=circular.title,
+        classification=circular.classification_text,
+        copies=len(orgs),
+        url=reverse("feedback:circular", args=[circular.pk]),
+        source=source,
+    ).number
+    circular.save(update_fields=["document_number"])
     _audit(
         actor,
         "feedback.circular.publish",

@@ -129,7 +129,6 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
                     assessment=assessment,
                     summary=request.POST.get("summary", ""),
                     requirements=request.POST.get("requirements", ""),
-                    document_number=request.POST.get("document_number", ""),
                 )
                 messages.success(request, "意见归纳已保存。")
             elif action == "release":
@@ -222,7 +221,6 @@ def circulars(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 campaign=campaign,
                 title=request.POST.get("title", ""),
-                document_number=request.POST.get("document_number", ""),
                 audience=list(Organization.objects.filter(pk__in=ids).order_by("path")),
                 issued_on=parse_date(request.POST.get("issued_on") or "") or None,
                 classification=request.POST.get("classification", ""),

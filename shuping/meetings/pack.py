@@ -13,6 +13,7 @@ import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -47,7 +48,15 @@ def _issuer(meeting: Meeting) -> str:
 
 
 def _doc(
-    meeting: Meeting, title: str, body: list, *, number: str = "", addressee: str = "", issuer: str = ""
+    meeting: Meeting,
+    title: str,
+    body: list,
+    *,
+    number: str = "",
+    addressee: str = "",
+    issuer: str = "",
+    issued_on: date | None = None,
+    official: bool = False,
 ) -> OfficialDocument:
     return OfficialDocument(
         title=title,
@@ -55,10 +64,35 @@ def _doc(
         addressee=addressee,
         body=tuple(body),
         issuer=issuer or _department(meeting),
-        issued_on=local_date_or_today(meeting.plan.submitted_at if meeting.plan_id else meeting.created_at),
-        masthead=f"{_department(meeting)}文件" if number else "",
-        # A numbered 通知 is a 文件 with its 版头; everything else is a working paper.
-        layout="official" if number else "plain",
+        issued_on=issued_on
+        or local_date_or_today(meeting.plan.submitted_at if meeting.plan_id else meeting.created_at),
+        masthead=f"{_department(meeting)}文件" if official else "",
+        # The 通知 is a 文件 with its 版头; everything else is a working paper.
+        layout="official" if official else "plain",
+    )
+
+
+def notice_subject(meeting: Meeting) -> str:
+    """The 发文 register's key for the meeting's 通知 (DOC-1)."""
+    return f"meetings.notice:{meeting.pk}"
+
+
+def notice_title(meeting: Meeting) -> str:
+    return f"关于召开{meeting.campaign.year}年度党委（党组）书记抓基层党建工作述职评议会的通知"
+
+
+def register_notice(meeting: Meeting, *, actor: User | None):
+    """Number the meeting's 通知 in the organizer's 发文 register (kept when the pack is generated again)."""
+    from django.urls import reverse
+
+    return documents.register_document(
+        actor=actor,
+        organization=meeting.campaign.organizer,
+        subject=notice_subject(meeting),
+        kind="通知",
+        title=notice_title(meeting),
+        url=reverse("meetings:detail", args=[meeting.pk]),
+        source="job",
     )
 
 
@@ -77,6 +111,18 @@ def _reporter_rows(items) -> tuple[tuple[str, ...], ...]:
         )
         for n, i in enumerate(items, start=1)
     )
+
+
+def notice_addressee(meeting: Meeting, items) -> str:
+    """主送 (GB/T 9704 §7.3.2, DOC-3): every organization whose secretary reports, in agenda order, by its
+    short name where it has one; never the issuer itself."""
+    organizer_id = meeting.campaign.organizer_id
+    names = dict.fromkeys(
+        i.assessment.organization.short_name or i.assessment.organization_name
+        for i in items
+        if i.assessment.organization_id != organizer_id
+    )
+    return ("、".join(names) or "各有关党组织") + "："
 
 
 def notice(meeting: Meeting) -> OfficialDocument:
@@ -103,12 +149,18 @@ def notice(meeting: Meeting) -> OfficialDocument:
             f"（三）时间安排：实地考核{chinese_date(c.field_starts_on)}至{chinese_date(c.field_ends_on)}，述职评议会{chinese_date(c.meetings_start_on)}至{chinese_date(c.meetings_end_on)}。"
         ),
     ]
+    # 文号 and 成文日期 from the 发文 register (DOC-1); before the pack is generated, unnumbered.
+    from shuping.documents.selectors import registered
+
+    entry = registered(notice_subject(meeting))
     return _doc(
         meeting,
-        f"关于召开{c.year}年度党委（党组）书记抓基层党建工作述职评议会的通知",
+        notice_title(meeting),
         body,
-        number=f"{c.organizer.short_name or c.organizer.name}组通〔{c.year + 1}〕1号",
-        addressee="各有关党组织：",
+        number=entry.number if entry else "",
+        addressee=notice_addressee(meeting, on_site + written),
+        issued_on=entry.issued_on if entry else None,
+        official=True,
     )
 
 
@@ -486,6 +538,7 @@ def zip_pack(files: list[PackFile]) -> bytes:
 def generate_pack(job: JobContext, meeting_id: int) -> dict:
     """The background job: build, zip and attach the pack to the job page (download link)."""
     meeting = Meeting.objects.select_related("campaign__organizer", "plan").get(pk=meeting_id)
+    register_notice(meeting, actor=job.refresh().requested_by)
     files = build_pack(meeting, job.progress)
     stamp = timezone.localdate().strftime("%Y%m%d")
     job.attach_file(f"会议材料-{meeting.pk}-{stamp}.zip", zip_pack(files))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from shuping.core.dates import local_date_or_today
 from shuping.documents.content import Heading, OfficialDocument, Paragraph
+from shuping.documents.selectors import registered
 from shuping.documents.services import render_document_docx, render_document_pdf
 
 from .models import UpwardReport
+from .services import documents_subject
 
 SECTIONS = (
     ("一、考核范围和进度", "scope_text"),
@@ -24,12 +26,13 @@ def report_document(report: UpwardReport) -> OfficialDocument:
         text = getattr(report, name).strip() or "（无）"
         body.extend(Paragraph(line.strip()) for line in text.splitlines() if line.strip())
     organizer = report.from_organization
-    issued = local_date_or_today(report.submitted_at)
+    # 文号 and date from the 发文 register once the report is sent (DOC-1): the number's year is the year
+    # of issue, as the date under the signature; a draft carries no number.
+    entry = registered(documents_subject(report))
+    issued = entry.issued_on if entry else local_date_or_today(report.submitted_at)
     return OfficialDocument(
         title=report.title,
-        # The number's year is the year it is issued, as the date under the signature (GB/T 9704 7.2.4),
-        # not the assessed year + 1: a report on 2024 sent in 2026 must not read 〔2025〕.
-        document_number=f"{organizer.display_name}组报〔{issued.year}〕{report.pk}号",
+        document_number=entry.number if entry else "",
         addressee=f"{report.to_name}："
         if report.is_external
         else f"{report.to_organization.display_name}组织部：",

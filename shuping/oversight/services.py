@@ -162,6 +162,11 @@ def update_upward_report(
     return report
 
 
+def documents_subject(report: UpwardReport) -> str:
+    """The 发文 register's key for an upward report (DOC-1)."""
+    return f"oversight.report:{report.pk}"
+
+
 @transaction.atomic
 def submit_upward_report(*, actor: User | None, report: UpwardReport, source: str = "web") -> UpwardReport:
     """Send the report up: it appears in the parent organization's inbox (OVS-1)."""
@@ -175,6 +180,20 @@ def submit_upward_report(*, actor: User | None, report: UpwardReport, source: st
     report.submitted_at = timezone.now()
     report.submitted_by = actor if getattr(actor, "pk", None) else None
     report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    # The report sent up takes its 文号 from the organizer's 发文 register (DOC-1).
+    from django.urls import reverse
+
+    from shuping.documents.services import register_document
+
+    register_document(
+        actor=report.submitted_by,
+        organization=report.campaign.organizer,
+        subject=documents_subject(report),
+        kind="报告",
+        title=report.title,
+        url=reverse("oversight:report", args=[report.pk]),
+        source=source,
+    )
     record(
         actor=actor,
         action="oversight.report.submit",

@@ -61,8 +61,18 @@ def units_xlsx(units) -> bytes:
     )
 
 
-def circular_document(campaign, rows: list[dict], on: date):
-    """The circular as an official document (通报, Art. 7: 及时通报整改情况)."""
+def progress_subject(campaign, on: date) -> str:
+    """The 发文 register's key for the day's 整改通报 of a campaign (DOC-1)."""
+    return f"rectification.progress:{campaign.pk}:{on.isoformat()}"
+
+
+def progress_title(campaign) -> str:
+    return f"关于{campaign.year}年度述职评议考核整改落实情况的通报"
+
+
+def circular_document(campaign, rows: list[dict], on: date, number: str = ""):
+    """The circular as an official document (通报, Art. 7: 及时通报整改情况); `number` from the 发文
+    register (DOC-1)."""
     from shuping.documents.content import OfficialDocument, Paragraph, Table
 
     total = sum(r["total"] for r in rows)
@@ -70,9 +80,9 @@ def circular_document(campaign, rows: list[dict], on: date):
     overdue = sum(r["overdue"] for r in rows)
     organizer = campaign.organizer.name
     return OfficialDocument(
-        title=f"关于{campaign.year}年度述职评议考核整改落实情况的通报",
-        document_number="",
-        addressee="各有关党组织：",
+        title=progress_title(campaign),
+        document_number=number,
+        addressee=_addressee(campaign, rows),
         body=(
             Paragraph(
                 f"截至{on.year}年{on.month}月{on.day}日，{len(rows)}个党组织共列出整改事项{total}项，"
@@ -97,4 +107,11 @@ def circular_document(campaign, rows: list[dict], on: date):
         ),
         issuer=f"{organizer}组织部",
         issued_on=on,
+        masthead=f"{organizer}组织部",
     )
+
+
+def _addressee(campaign, rows: list[dict]) -> str:
+    """主送 (DOC-3): each organization on the list, never the issuer."""
+    names = dict.fromkeys(r["organization"] for r in rows if r["organization"] != campaign.organizer.name)
+    return ("、".join(names) or "各有关党组织") + "："

@@ -633,3 +633,26 @@ def set_milestone_done(*, actor: User | None, milestone: Milestone, source: str 
     milestone.save(update_fields=["is_done"])
     _audit(actor, "rectification.milestone.done", milestone.item, source, milestone=milestone.pk)
     return milestone
+
+
+@transaction.atomic
+def issue_progress_circular(*, actor, campaign: Campaign, on: date, source: str = "web"):
+    """The day's 整改通报 (Art. 7) numbered in the organizer's 发文 register (DOC-1); issuing it again the
+    same day keeps the number."""
+    from django.urls import reverse
+
+    from shuping.documents.services import register_document
+
+    from .exports import progress_subject, progress_title
+
+    if actor is not None and not permissions.can_manage_rectification(actor, campaign):
+        raise RectificationError("只有本次考核的组织部门工作人员可以印发整改通报。", code="forbidden")
+    return register_document(
+        actor=actor,
+        organization=campaign.organizer,
+        subject=progress_subject(campaign, on),
+        kind="通报",
+        title=progress_title(campaign),
+        url=reverse("rectification:circular_pdf", args=[campaign.pk]),
+        source=source,
+    )

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from shuping.campaigns import selectors as campaign_selectors
 from shuping.core.access import scoped
 
-from . import exports, permissions, selectors
+from . import exports, permissions, selectors, services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,10 +39,20 @@ def circular_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @scoped("经 campaigns.selectors.get_campaign_for 取考核（404）；限在该考核中有角色的人员（403）")
 def circular_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from shuping.documents.selectors import registered
     from shuping.documents.services import render_document_pdf
 
     campaign = _campaign(request, pk)
-    document = exports.circular_document(campaign, selectors.circular_rows(campaign), selectors.today())
+    on = selectors.today()
+    # The organizer's staff issue the day's 整改通报: it takes a 文号 from the 发文 register (DOC-1); others
+    # read the issued one (or an unnumbered copy before it is issued).
+    if permissions.can_manage_rectification(request.user, campaign):
+        entry = services.issue_progress_circular(actor=request.user, campaign=campaign, on=on)
+    else:
+        entry = registered(exports.progress_subject(campaign, on))
+    document = exports.circular_document(
+        campaign, selectors.circular_rows(campaign), on, number=entry.number if entry else ""
+    )
     return _download(render_document_pdf(document), "application/pdf", f"rectification-{campaign.pk}.pdf")
 
 

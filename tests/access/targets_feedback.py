@@ -36,7 +36,6 @@ def _built(world):
         actor=staff,
         campaign=campaign,
         title="关于2021年度党委（党组）书记抓基层党建工作述职评议考核结果的通报",
-        document_number="示组通〔2022〕3号",
         audience=[world.province, world.prefecture],
         classification="秘密",
         classification_period="1年",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from shuping.audit.models import AuditEvent
 from shuping.campaigns import services as campaign_services
 from shuping.campaigns.choices import Stage
+from shuping.documents.models import RegisteredDocument
 from shuping.evaluations.tests.builders import campaign_at_evaluation
 from shuping.feedback import selectors, services
 from shuping.feedback.choices import AcknowledgementMethod, TransferStatus
@@ -102,7 +103,6 @@ def test_a_circular_waits_for_feedback_and_numbers_one_copy_per_audience_organiz
     kwargs = dict(
         campaign=campaign,
         title="关于2023年度党委（党组）书记抓基层党建工作述职评议考核结果的通报",
-        document_number="示组通〔2024〕3号",
         audience=audience,
         classification="秘密",
         classification_period="1年",
@@ -117,6 +117,8 @@ def test_a_circular_waits_for_feedback_and_numbers_one_copy_per_audience_organiz
         )
     circular = services.publish_circular(actor=world.organizer_staff, **kwargs)
     assert circular.classification_text == "秘密★1年"
+    entry = RegisteredDocument.objects.get(subject=f"feedback.circular:{circular.pk}")
+    assert circular.document_number == entry.number and entry.copies == 2 and entry.kind == "通报"
     assert [(c.organization_id, c.copy_number) for c in circular.copies.order_by("copy_number")] == [
         (world.province.pk, 1),
         (world.prefecture.pk, 2),

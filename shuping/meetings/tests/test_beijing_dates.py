@@ -23,9 +23,11 @@ def _text(data: bytes) -> str:
 
 @pytest.mark.req("DOC-2", "MTG-5")
 def test_the_notice_generated_at_1am_beijing_is_dated_that_day(scene):
-    Meeting.objects.filter(pk=scene.meeting.pk).update(created_at=BEIJING_1AM)
     meeting = Meeting.objects.select_related("campaign__organizer").get(pk=scene.meeting.pk)
     with mock.patch("django.utils.timezone.now", return_value=BEIJING_1AM):
+        entry = pack.register_notice(meeting, actor=None)
         document = pack.notice(meeting)
+    assert entry.issued_on == datetime.date(2026, 12, 8) and entry.year == 2026
+    assert document.document_number == entry.number
     assert document.issued_on == datetime.date(2026, 12, 8)
     assert "2026年12月8日" in _text(render_document_docx(document))

@@ -4,6 +4,8 @@ distribution, not placeholder text."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.urls import reverse
 
@@ -92,9 +94,16 @@ def test_the_reports_document_number_carries_the_year_it_is_issued(world, county
 
     campaign = decided(opened(world.county, 2022))
     report = services.draft_upward_report(actor=None, campaign=campaign)
-    report.submitted_at = timezone.make_aware(datetime(2026, 3, 2, 9, 0))
+    assert documents.report_document(report).document_number == ""  # a draft is not numbered yet
+    report.problems_text = "个别党组织书记述职查摆问题不深。"
+    report.save()
+    sent_at = timezone.make_aware(datetime(2026, 3, 2, 9, 0))
+    with mock.patch("django.utils.timezone.now", return_value=sent_at):
+        services.submit_upward_report(actor=None, report=report)
+    report.refresh_from_db()
     document = documents.report_document(report)
-    assert document.document_number == f"乙县委组报〔2026〕{report.pk}号"
+    # 发文 register (DOC-1): the campaign organizer's 机关代字, the year of issue, the organ's next number.
+    assert document.document_number == "乙县委组〔2026〕1号"
     assert document.issued_on.year == 2026
 
 

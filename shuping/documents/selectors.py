@@ -1,0 +1,58 @@
+"""Reads of the 发文 register (DOC-1), scoped to the user.
+
+An organization's register is its organization department's: the organizer staff and department leaders
+of that organization (a RoleGrant on it, or the campaign role on one of its campaigns) see it; staff
+configure its 机关代字 (`permissions.can_configure_register`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from shuping.accounts.choices import Role
+from shuping.orgs.models import Organization
+
+from .models import RegisteredDocument
+
+if TYPE_CHECKING:
+    from shuping.accounts.models import User
+
+REGISTER_ROLES = (Role.ORGANIZER_STAFF, Role.DEPARTMENT_LEADER)
+
+
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and not getattr(user, "admin_role", "")
+
+
+def register_organ_ids(user: User, *, roles: tuple[str, ...] = REGISTER_ROLES) -> set[int]:
+    """Organizations whose register `user` may read (with `roles`): two queries."""
+    if not _signed_in(user):
+        return set()
+    from shuping.accounts.models import RoleGrant
+    from shuping.campaigns.models import CampaignGrant
+
+    ids = set(RoleGrant.objects.filter(user=user, role__in=roles).values_list("organization_id", flat=True))
+    ids |= set(
+        CampaignGrant.objects.filter(user=user, role__in=roles).values_list(
+            "campaign__organizer_id", flat=True
+        )
+    )
+    return ids
+
+
+def register_organs_for(user: User) -> QuerySet[Organization]:
+    return Organization.objects.filter(pk__in=register_organ_ids(user)).order_by("path")
+
+
+def register_for(user: User, organization: Organization) -> QuerySet[RegisteredDocument]:
+    """The organ's register, newest first; empty outside the user's scope."""
+    if organization.pk not in register_organ_ids(user):
+        return RegisteredDocument.objects.none()
+    return RegisteredDocument.objects.filter(organization=organization).order_by("-year", "-sequence")
+
+
+def registered(subject: str) -> RegisteredDocument | None:
+    """The register entry of `subject`, if the document has been numbered."""
+    return RegisteredDocument.objects.filter(subject=subject).first()

@@ -1,0 +1,58 @@
+"""The 发文 register page (DOC-1). Thin: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from shuping.core.access import scoped, signed_in
+from shuping.core.errors import DomainError
+
+from . import permissions, selectors, services
+
+
+@signed_in(
+    "只列出本人为组织部门工作人员或部门领导的组织的发文登记（selectors.register_organs_for）；无则 403"
+)
+def register_index(request: HttpRequest) -> HttpResponse:
+    organs = list(selectors.register_organs_for(request.user))
+    if not organs:
+        raise PermissionDenied
+    if len(organs) == 1:
+        return redirect("documents:register", pk=organs[0].pk)
+    return render(request, "documents/register_index.html", {"organs": organs})
+
+
+@scoped(
+    "发文登记只对该组织的组织部门工作人员和部门领导可见（selectors.register_organ_ids，否则 404）；"
+    "POST 设置机关代字须为组织部门工作人员（403）"
+)
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    organ = selectors.register_organs_for(request.user).filter(pk=pk).first()
+    if organ is None:
+        raise Http404
+    can_configure = permissions.can_configure_register(request.user, organ)
+    if request.method == "POST":
+        if not can_configure:
+            raise PermissionDenied
+        try:
+            code = services.set_organ_code(
+                actor=request.user, organization=organ, code=request.POST.get("code", "")
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"机关代字已设为“{code}”，此后登记的文件使用新代字。")
+        return redirect("documents:register", pk=organ.pk)
+    return render(
+        request,
+        "documents/register.html",
+        {
+            "organ": organ,
+            "code": services.organ_code(organ),
+            "entries": selectors.register_for(request.user, organ),
+            "can_configure": can_configure,
+        },
+    )
