@@ -75,6 +75,18 @@ def feedback_letter(feedback: Feedback) -> OfficialDocument:
     )
 
 
+def circular_addressee(circular: Circular) -> str:
+    """主送 (GB/T 9704 §7.3.2, DOC-3): every organization the 通报 is sent to, in the order of its copies,
+    except the organizer itself — its department issues the 通报 on its decision, it is not an addressee."""
+    organizer_id = circular.campaign.organizer_id
+    names = [
+        c.organization.name
+        for c in circular.copies.select_related("organization").order_by("copy_number")
+        if c.organization_id != organizer_id
+    ]
+    return "、".join(names) + "：" if names else ""
+
+
 def circular_document(
     circular: Circular, results: list[Assessment], copy_number: int | None
 ) -> OfficialDocument:
@@ -117,13 +129,11 @@ def circular_document(
             "综合评价等次未达到“好”的，其年度考核不得评定为“优秀”等次（第七条）。"
         ),
     ]
-    audience = "、".join(c.organization.name for c in circular.copies.all())
-    # GB/T 9704 §7.3.1: break the title between words, not inside 工作.
-    title = circular.title if "\n" in circular.title else circular.title.replace("工作述职", "工作\n述职", 1)
     return OfficialDocument(
-        title=title,
+        # Lines balanced by shuping.documents (GB/T 9704 §7.3.1), no line of one or two characters.
+        title=circular.title,
         document_number=circular.document_number,
-        addressee=f"{audience}：" if audience else "",
+        addressee=circular_addressee(circular),
         body=tuple(body),
         issuer=_department(campaign),
         issued_on=circular.issued_on,

@@ -29,7 +29,6 @@ def circulated(world):
         actor=world.organizer_staff,
         campaign=campaign,
         title="关于2023年度党委（党组）书记抓基层党建工作述职评议考核结果的通报",
-        document_number="示组通〔2024〕3号",
         audience=[world.province, world.prefecture],
         classification="秘密",
         classification_period="1年",
@@ -49,7 +48,9 @@ def test_the_circular_carries_its_classification_and_each_copy_its_number(world,
     results = selectors.campaign_results(campaign)
     pdf = render_document_pdf(documents.circular_document(circular, results, 2))
     text = _flat(pdf, tmp_path)
-    assert "秘密★1年" in text and "000002" in text and "示组通〔2024〕3号" in text
+    # The 文号 is the organizer's next number in its 发文 register (DOC-1): 示范省委组〔year of issue〕N号.
+    assert circular.document_number.startswith("示范省委组〔") and circular.document_number.endswith("号")
+    assert "秘密★1年" in text and "000002" in text and circular.document_number in text
     assert "陈书记" in text and "较好" in text
     fonts = pdf_fonts(pdf, tmp_path)
     assert fonts and all(embedded for _name, embedded in fonts)
@@ -109,3 +110,22 @@ def test_letter_transfer_list_and_extract_render_and_the_zip_manifest_hashes_mat
         out=io.StringIO(),
     )
     assert letters.status == JobStatus.SUCCEEDED and letters.progress_done == 4
+
+
+@pytest.mark.req("DOC-3", "EVA-6")
+def test_the_circulars_addressees_are_every_recipient_but_never_the_organizer_whose_decision_it_is(
+    world, circulated
+):
+    from shuping.documents.tests import measure
+
+    campaign, circular = circulated
+    document = documents.circular_document(circular, selectors.campaign_results(campaign), 1)
+    assert campaign.organizer == world.province
+    assert document.addressee == f"{world.prefecture.name}："
+    pdf = render_document_pdf(document)
+    addressee = measure.find_line(pdf, document.addressee)
+    assert addressee.page == 1 and abs(addressee.x0 - measure.LEFT) < 1  # flush left (§7.3.2)
+    assert world.province.name not in addressee.text
+    # The seal is stamped by hand: no 印章位置 ring on the final 通报; its title in the PDF's metadata.
+    assert measure.drawn_red_shapes(pdf) == 0
+    assert measure.metadata(pdf)["Title"] == circular.title
