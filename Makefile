@@ -2,7 +2,7 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := fonts-noto-cjk fonts-wqy-zenhei chromium wrk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 curl
+APT_PACKAGES := fonts-noto-cjk fonts-wqy-zenhei fonts-arphic-ukai chromium wrk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 curl
 PYTEST_FAST := -m "not journey and not slow"
 
 .PHONY: setup sysdeps venv assets demo test test-all lint fmt lock ci clean guide

@@ -4,7 +4,9 @@ GB/T 9704-2012 names four typefaces: 小标宋 for the title and the 发文机�
 黑体 for first-level headings and 楷体 for second-level ones. Licensed fonts (仿宋_GB2312, 方正小标宋简体 …)
 are picked up from `settings.SHUPING_FONT_DIR` when present; otherwise free stand-ins are used:
 Noto Serif CJK SC (fonts-noto-cjk) for 小标宋 (bold) and 仿宋, FandolFang / FandolKai from TeX Live where
-installed, Noto Sans CJK SC for 黑体, WenQuanYi Zen Hei as a last resort.
+installed, AR PL UKai (Debian fonts-arphic-ukai) for 楷体, Noto Sans CJK SC for 黑体, WenQuanYi Zen Hei as
+a last resort. `FontSet.stand_ins()` lists the roles set in such a stand-in (DOC-4); the generating pages and
+`shuping check` show `FontSet.report()`.
 
 A font found in the configured folder beats a system font for every role whose list names it, so an
 organization can also pin a free font by dropping it there. Discovery reads the fonts' own family names
@@ -84,6 +86,8 @@ KAI_FAMILIES: tuple[str, ...] = (
     "华文楷体",
     "STKaiti",
     "FandolKai",
+    # Debian's fonts-arphic-ukai (Makefile APT_PACKAGES): Typst reports its mainland face as "AR PL UKai".
+    "AR PL UKai",
     "AR PL UKai CN",
 )
 # Families that are 小标宋 proper: already heavy, set at regular weight. Any stand-in is set bold.
@@ -93,6 +97,31 @@ FALLBACK_FAMILIES: tuple[str, ...] = ("DejaVu Sans", "Noto Color Emoji", "Noto E
 
 BOLD = 700
 REGULAR = 400
+
+#: The four GB/T 9704 roles: (attribute, role name, the font the standard's templates name, the families
+#: that are that typeface proper — anything else chosen for the role is a stand-in, DOC-4).
+ROLES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("title", "小标宋", "方正小标宋简体", TITLE_FAMILIES[:5]),
+    ("body", "仿宋", "仿宋_GB2312", BODY_FAMILIES[:8]),
+    ("heading", "黑体", "黑体", HEADING_FAMILIES[:4]),
+    ("kai", "楷体", "楷体_GB2312", KAI_FAMILIES[:8]),
+)
+FONT_HELP = (
+    "如需使用正式字体，请将有授权的仿宋_GB2312、方正小标宋简体、黑体、楷体_GB2312 字体文件放入 "
+    "SHUPING_FONT_DIR 设置的目录后重启服务；免费楷体可安装 Debian 软件包 fonts-arphic-ukai。"
+)
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """A role set in another typeface than the one GB/T 9704 names."""
+
+    role: str
+    wanted: str
+    used: str
+
+    def __str__(self) -> str:
+        return f"{self.role}（应为{self.wanted}）用 {self.used} 代替"
 
 
 class FontsMissingError(DomainError):
@@ -120,6 +149,22 @@ class FontSet:
     kai: FontFace
     fallbacks: tuple[str, ...]
     dirs: tuple[str, ...]
+
+    def stand_ins(self) -> list[StandIn]:
+        """Each role whose chosen face is not the typeface itself (a free or fallback face stands in)."""
+        out = []
+        for attribute, role, wanted, proper in ROLES:
+            face: FontFace = getattr(self, attribute)
+            if face.family.casefold() not in {name.casefold() for name in proper}:
+                out.append(StandIn(role, wanted, face.family))
+        return out
+
+    def report(self) -> str:
+        """One Chinese sentence on the fonts in use: empty when every role has its own typeface."""
+        stand_ins = self.stand_ins()
+        if not stand_ins:
+            return ""
+        return "生成的公文使用了替代字体：" + "；".join(str(item) for item in stand_ins) + "。" + FONT_HELP
 
     def template_data(self) -> dict[str, object]:
         """Family names and weights in the shape the Typst templates read (`data.fonts`)."""

@@ -50,6 +50,9 @@ TITLE_PT = 22  # 2号
 SMALL_PT = 14  # 4号
 LINE_PITCH_PT = 28.95  # 225 mm / 22 lines, the usual Word setting for GB/T 9704
 TYPE_AREA_MM = 156  # width of the type area: 210 mm less the 28 mm and 26 mm margins
+# Word's document grid (DOC-4): 22 lines of 28 characters.
+GRID_LINE_PITCH = round(LINE_PITCH_PT * 20)  # twentieths of a point: 579
+GRID_CHAR_SPACE = round((TYPE_AREA_MM * 72 / 25.4 / 28 - BODY_PT) * 4096)  # 1/4096 pt: -848
 FONT_ATTRIBUTES = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
 # Theme fonts win over named ones in the same w:rFonts, so they are removed where a font is named.
 THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
@@ -153,6 +156,23 @@ def _page_number(paragraph: DocxParagraph) -> None:
     _font(paragraph.add_run(" —"), NUMBER_FONT, SMALL_PT)
 
 
+def _character_grid(section: Any) -> None:
+    """The 22 × 28 grid of GB/T 9704 §5.2.2 as Word's document grid (文档网格: 指定行和字符网格).
+
+    linePitch is the line pitch in twentieths of a point (225 mm / 22 lines); with type "linesAndChars"
+    the character pitch is the Normal style's size plus charSpace / 4096 pt, so charSpace makes 16 pt
+    characters advance 156 mm / 28 each.
+    """
+    sect_pr = section._sectPr
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect_pr.append(grid)
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(GRID_LINE_PITCH))
+    grid.set(qn("w:charSpace"), str(GRID_CHAR_SPACE))
+
+
 def _new_document(*, numbered: bool) -> Any:
     """An empty A4 document with GB/T 9704 margins, 仿宋 3号 as the Normal style."""
     document = Document()
@@ -162,6 +182,7 @@ def _new_document(*, numbered: bool) -> Any:
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.footer_distance = Mm(35 - 7 - 5)
+    _character_grid(section)
     normal = document.styles["Normal"]
     _font(normal, BODY_FONT, BODY_PT)
     # The template's document defaults name theme fonts (Calibri/宋体 via the theme); name ours instead,
