@@ -28,3 +28,11 @@ DEFAULT_MATERIALS = [MaterialKind.EVALUATION_FORM.value, MaterialKind.FEEDBACK_L
 
 #: Secrecy levels (密级) a circular may carry; empty = not classified.
 CLASSIFICATIONS = ("", "内部", "秘密", "机密")
+
+
+class CircularStyle(models.TextChoices):
+    """How a 通报 presents the results (EVA-6), chosen per campaign: many provinces name the 好 list and the
+    一般/差 list in the text (名单式) rather than tabling every secretary (表格式)."""
+
+    TABLE = "table", _("表格式（逐一列表）")
+    LIST = "list", _("名单式（正文点名“好”和“一般”“差”）")

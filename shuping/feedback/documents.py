@@ -19,6 +19,7 @@ from django.utils import timezone
 from shuping.campaigns.models import Assessment
 from shuping.documents.content import Heading, OfficialDocument, Paragraph, Table, chinese_date
 
+from .choices import CircularStyle
 from .models import ArchiveTransfer, Circular, Feedback
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -87,6 +88,35 @@ def circular_addressee(circular: Circular) -> str:
     return "、".join(names) + "：" if names else ""
 
 
+def _named_lists(results: list[Assessment], graded: list[Assessment]) -> list:
+    """名单式 (EVA-6): the 好 list and the 一般 / 差 lists named in the text, 较好 and report-only counted."""
+
+    def names(grade: str) -> list[str]:
+        return [
+            f"{a.organization_name}书记{a.person_name or '（空缺）'}"
+            for a in graded
+            if a.evaluation.final_grade == grade
+        ]
+
+    out: list = []
+    number = 0
+    for grade, named in (("好", True), ("较好", False), ("一般", True), ("差", True)):
+        listed = names(grade)
+        if not listed:
+            continue
+        number += 1
+        ordinal = "（" + "一二三四五"[number - 1] + "）"
+        if named:
+            text = f"{ordinal}评价为“{grade}”等次的{len(listed)}名：" + "、".join(listed) + "。"
+        else:
+            text = f"{ordinal}评价为“{grade}”等次的{len(listed)}名（不逐一列出）。"
+        out.append(Paragraph(text))
+    report_only = len(results) - len(graded)
+    if report_only:
+        out.append(Paragraph(f"另有{report_only}名只述职不定等次。"))
+    return out or [Paragraph("本次没有评定等次的考核对象。")]
+
+
 def circular_document(
     circular: Circular, results: list[Assessment], copy_number: int | None
 ) -> OfficialDocument:
@@ -109,18 +139,24 @@ def circular_document(
             f"本次共对{len(results)}名党组织书记进行述职评议考核，其中考核定等{len(graded)}名：{spread or '（无）'}。"
         ),
         Heading("二、综合评价等次", 1),
-        Table(
-            header=("序号", "党组织", "书记", "等次"),
-            rows=tuple(
-                (
-                    str(i),
-                    a.organization_name,
-                    a.person_name or "—",
-                    a.evaluation.final_grade or "只述职不定等次",
+        *(
+            _named_lists(results, graded)
+            if circular.style == CircularStyle.LIST
+            else [
+                Table(
+                    header=("序号", "党组织", "书记", "等次"),
+                    rows=tuple(
+                        (
+                            str(i),
+                            a.organization_name,
+                            a.person_name or "—",
+                            a.evaluation.final_grade or "只述职不定等次",
+                        )
+                        for i, a in enumerate(results, start=1)
+                    )
+                    or (("—", "—", "—", "—"),),
                 )
-                for i, a in enumerate(results, start=1)
-            )
-            or (("—", "—", "—", "—"),),
+            ]
         ),
         Heading("三、有关要求", 1),
         Paragraph(

@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DEFAULT_MATERIALS, AcknowledgementMethod, TransferStatus
+from .choices import DEFAULT_MATERIALS, AcknowledgementMethod, CircularStyle, TransferStatus
 
 USER_MODEL = settings.AUTH_USER_MODEL
 
@@ -40,6 +40,10 @@ class FeedbackConfig(models.Model):
     #: 干部管理权限 per level of the assessed organization: {AdminLevel value or "": rules.ORGANIZER | UPPER}
     #: — who keeps the files when no person's own record says otherwise (EVA-7).
     holder_rules = models.JSONField(_("干部管理权限（按层级）"), default=dict, blank=True)
+    #: The 通报's style this campaign (EVA-6), offered on the circulars page and copied next year.
+    circular_style = models.CharField(
+        _("通报样式"), max_length=8, choices=CircularStyle.choices, default=CircularStyle.TABLE
+    )
 
     class Meta:
         verbose_name = _("反馈与归档设置")
@@ -116,6 +120,10 @@ class Circular(models.Model):
     introduction = models.TextField(_("正文导语"), blank=True)
     closing = models.TextField(_("结语"), blank=True)
     has_seal = models.BooleanField(_("加盖印章"), default=True)
+    #: 名单式 or 表格式, as issued (a reprint keeps its layout).
+    style = models.CharField(
+        _("通报样式"), max_length=8, choices=CircularStyle.choices, default=CircularStyle.TABLE
+    )
     issued_on = models.DateField(_("成文日期"))
     published_at = models.DateTimeField(_("印发时间"), auto_now_add=True)
     published_by = models.ForeignKey(USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")

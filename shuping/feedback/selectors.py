@@ -71,6 +71,7 @@ def config_for(campaign: Campaign) -> FeedbackConfig:
             acknowledge_within_days=previous.acknowledge_within_days,
             archive_materials=list(previous.archive_materials),
             holder_rules=dict(previous.holder_rules or {}),
+            circular_style=previous.circular_style,
         )
     return FeedbackConfig(campaign=campaign, archive_materials=list(DEFAULT_MATERIALS))
 

@@ -31,7 +31,7 @@ from shuping.evaluations.selectors import DECIDED_STAGES
 from shuping.orgs.models import Organization, Person
 
 from . import documents, rules, selectors
-from .choices import CLASSIFICATIONS, AcknowledgementMethod, MaterialKind, TransferStatus
+from .choices import CLASSIFICATIONS, AcknowledgementMethod, CircularStyle, MaterialKind, TransferStatus
 from .models import (
     ArchiveTransfer,
     Circular,
@@ -296,11 +296,18 @@ def publish_circular(
     introduction: str = "",
     closing: str = "",
     has_seal: bool = True,
+    style: str = "",
     source: str = "web",
 ) -> Circular:
     """Issue the 通报 to the configured audience, one numbered copy (份号) each, into their inboxes.
 
-    Only once every included assessee has been decided and fed back (Art. 6: 研究 → 反馈 → 通报)."""
+    Only once every included assessee has been decided and fed back (Art. 6: 研究 → 反馈 → 通报). `style` is
+    名单式 or 表格式 (EVA-6); empty takes the campaign's, and the chosen one becomes the campaign's (copied to
+    next year's)."""
+    config = selectors.config_for(campaign)
+    style = style or config.circular_style
+    if style not in CircularStyle.values:
+        raise FeedbackError("通报样式应为“名单式”或“表格式”。", field="style")
     if not title.strip():
         raise FeedbackError("请填写标题。", field="title")
     if classification not in CLASSIFICATIONS:
@@ -331,9 +338,13 @@ def publish_circular(
         introduction=introduction.strip(),
         closing=closing.strip(),
         has_seal=has_seal,
+        style=style,
         issued_on=issued_on or timezone.localdate(),
         published_by=_user(actor),
     )
+    if config.circular_style != style or config.pk is None:
+        config.circular_style = style
+        config.save()
     CircularCopy.objects.bulk_create(
         [CircularCopy(circular=circular, organization=o, copy_number=i) for i, o in enumerate(orgs, start=1)]
     )
@@ -358,6 +369,7 @@ def publish_circular(
         campaign=campaign.pk,
         copies=len(orgs),
         classification=classification,
+        style=style,
     )
     return circular
 

@@ -16,7 +16,7 @@ from shuping.core.errors import DomainError
 from shuping.orgs.models import Organization
 
 from . import documents, permissions, rules, selectors, services, tasks
-from .choices import CLASSIFICATIONS, MaterialKind
+from .choices import CLASSIFICATIONS, CircularStyle, MaterialKind
 from .models import Feedback
 
 
@@ -228,6 +228,7 @@ def circulars(request: HttpRequest, pk: int) -> HttpResponse:
                 introduction=request.POST.get("introduction", ""),
                 closing=request.POST.get("closing", ""),
                 has_seal=request.POST.get("has_seal") == "1",
+                style=request.POST.get("style", ""),
             )
             messages.success(request, f"已印发通报，共 {circular.copies.count()} 份。")
             return redirect("feedback:circular", pk=circular.pk)
@@ -243,6 +244,8 @@ def circulars(request: HttpRequest, pk: int) -> HttpResponse:
             "circulars": selectors.circulars_of(campaign),
             "candidates": candidates,
             "classifications": [c for c in CLASSIFICATIONS if c],
+            "styles": CircularStyle.choices,
+            "style": selectors.config_for(campaign).circular_style,
             "default_title": f"关于{campaign.year}年度党委（党组）书记抓基层党建工作述职评议考核结果的通报",
         },
     )

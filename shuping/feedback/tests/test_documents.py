@@ -129,3 +129,57 @@ def test_the_circulars_addressees_are_every_recipient_but_never_the_organizer_wh
     # The seal is stamped by hand: no 印章位置 ring on the final 通报; its title in the PDF's metadata.
     assert measure.drawn_red_shapes(pdf) == 0
     assert measure.metadata(pdf)["Title"] == circular.title
+
+
+@pytest.mark.req("EVA-6", "EVA-8")
+@pytest.mark.parametrize("style", ["list", "table"])
+def test_the_circular_comes_in_the_campaigns_chosen_style_in_pdf_and_docx(world, tmp_path, client, style):
+    """名单式 names the 好 list and the 一般/差 list in the text (较好 only counted); 表格式 tables everyone.
+    Chosen on the circulars page, kept on the circular and as the campaign's style for next year."""
+    from django.urls import reverse
+
+    from shuping.evaluations.tests.builders import campaign_at_evaluation
+    from shuping.feedback.models import Circular
+
+    from .builders import decide
+
+    staff = world.organizer_staff
+    campaign = campaign_at_evaluation(world, extra=4)
+    weak = campaign.assessments.exclude(organization=world.prefecture).order_by("pk").first()
+    decide(campaign, staff, grades={weak.organization_id: "一般"})
+    services.release_all(actor=staff, campaign=campaign)
+    client.force_login(staff)
+    url = reverse("feedback:circulars", args=[campaign.pk])
+    page = client.get(url).content.decode()
+    assert 'name="style" value="table" checked' in page and "名单式（正文点名" in page
+    client.post(
+        url,
+        {
+            "title": "关于2023年度党委（党组）书记抓基层党建工作述职评议考核结果的通报",
+            "document_number": "示组通〔2024〕5号",
+            "audience": [world.province.pk],
+            "has_seal": "1",
+            "style": style,
+        },
+    )
+    circular = Circular.objects.get(campaign=campaign)
+    assert circular.style == style and selectors.config_for(campaign).circular_style == style
+    results = selectors.campaign_results(campaign)
+    good = [a for a in results if a.evaluation.final_grade == "好"]
+    fair = [a for a in results if a.evaluation.final_grade == "较好"]
+    assert good and fair
+    document = documents.circular_document(circular, results, 1)
+    text = _flat(render_document_pdf(document), tmp_path)
+    docx = render_document_docx(document)
+    xml = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()
+    if style == "list":
+        assert "评价为“好”等次的" in text and f"{good[0].organization_name}书记{good[0].person_name}" in text
+        assert f"评价为“较好”等次的{len(fair)}名（不逐一列出）" in text
+        assert fair[0].person_name not in text.split("二、综合评价等次")[1]
+        assert f"评价为“一般”等次的1名：{weak.organization_name}书记{weak.person_name}。" in text
+        assert "<w:tbl>" not in xml and "评价为“好”等次的" in xml
+    else:
+        assert "序号" in text and all(a.person_name in text for a in good + fair)
+        assert "<w:tbl>" in xml and "评价为“好”等次的" not in xml
+    page = client.get(url).content.decode()
+    assert f'name="style" value="{style}" checked' in page
