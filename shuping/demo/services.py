@@ -234,10 +234,11 @@ def _write_campaigns(demo: Demo) -> None:
     # secretaries' files (本级存档, nothing transferred to itself) (EVA-5 … EVA-7),
     # then rectified: lists in progress, overdue items, a batch 销号, an admonition (RCT-1 … RCT-5).
     build_demo_feedback(campaign=evaluations["approved"], actor=staff, acknowledged_share=1.0)
+    # Reports, feedback, 通报 and transfers dated last winter; the 整改清单 then count from that feedback.
+    date_last_round(evaluations["approved"])
     build_demo_rectification(
         campaign=evaluations["approved"], actor=staff, conducted_by=f"{leader.full_name}（{leader.post}）"
     )
-    date_last_round(evaluations["approved"])  # reports, feedback, 通报 and transfers dated last winter
     # 青川市 and its first county at other stages; the guidance officer sent to 青川市 (FLOW-6).
     build_lower_levels(campaigns=campaigns, users=users, province_staff=staff)
 

@@ -207,7 +207,7 @@ def build_demo_rectification(
         approved = _approve_small_set(campaign=campaign, actor=actor, count=count, approved_on=approved_on)
         decided = _decided(campaign)
     # Assessees with someone to report progress (own account or a liaison) first: they show the full cycle.
-    decided = sorted(decided[:count], key=lambda a: _drafter(a) is None)
+    decided = sorted(decided, key=lambda a: _drafter(a) is None)[:count]
     lists: list[RectificationList] = []
     for assessment in decided:
         lists.append(services.start_list(actor=actor, assessment=assessment, source="system"))

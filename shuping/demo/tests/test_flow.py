@@ -146,7 +146,12 @@ def test_last_year_is_complete_and_decided_within_its_window(demo):
     ]:
         assert last.starts_on <= timezone.localdate(moment) <= last.ends_on, moment
     assert not released.filter(acknowledged_at__isnull=True).exists()  # every result signed for
-    assert RectificationList.objects.filter(assessment__campaign=last).exists()
+    lists = RectificationList.objects.filter(assessment__campaign=last)
+    assert lists.exists()
+    for rlist in lists:  # counted from last winter's feedback, not from the day the demo was built
+        assert rlist.starts_on == timezone.localdate(released.get(assessment=rlist.assessment).released_at)
+    # The assessee persona has an 整改清单 of their own to report progress on.
+    assert lists.filter(assessment__person__user__username="shuji").exists()
     # This year's reports were handed in before their deadline, not all stamped late at build time.
     submitted = Report.objects.filter(assessment__campaign__year=year + 1, submitted_at__isnull=False)
     assert submitted.exists() and not submitted.filter(is_late=True).exists()
