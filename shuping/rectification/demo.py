@@ -163,7 +163,8 @@ def _fill(rlist: RectificationList, *, actor: Any, rng: random.Random, overdue_o
     items = list(rlist.items.order_by("position", "pk"))
     for n, item in enumerate(items):
         if n == 0 and overdue_on is not None:
-            deadline = overdue_on
+            # A 一般/差 list must be done by its 限期 (Art. 7): overdue then means past that date.
+            deadline = min(overdue_on, rlist.rectify_by) if rlist.rectify_by else overdue_on
         else:
             deadline = max(rlist.starts_on + timedelta(days=60), timezone.localdate() + timedelta(days=20))
             deadline += timedelta(days=15 * n)
