@@ -56,6 +56,22 @@ def publish_notice(
         published_by=actor if getattr(actor, "pk", None) else None,
     )
     _audit(actor, "campaigns.notice.publish", notice, source, campaign=campaign.pk)
+    # The notice is a 红头文件: its 文号 from the organizer's 发文 register (DOC-1).
+    from django.urls import reverse
+
+    from shuping.documents.services import register_document
+
+    from .notice_document import subject
+
+    register_document(
+        actor=actor if getattr(actor, "pk", None) else None,
+        organization=campaign.organizer,
+        subject=subject(notice),
+        kind="通知",
+        title=notice.title,
+        url=reverse("campaigns:notice_file", args=[campaign.pk, notice.pk, "pdf"]),
+        source=source,
+    )
     return notice
 
 

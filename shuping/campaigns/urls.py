@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/calendar/", views.meeting_calendar, name="calendar"),
     path("<int:pk>/people/", views_manage.campaign_people, name="people"),
     path("<int:pk>/close/", views_manage.campaign_close, name="close"),
+    path("<int:pk>/notices/<int:notice_pk>/notice.<str:fmt>", views_manage.notice_file, name="notice_file"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment"),
     path("assessments/<int:pk>/stage/", views.assessment_stage, name="assessment_stage"),
     path("assessments/<int:pk>/reopen/", views_manage.assessment_reopen, name="assessment_reopen"),

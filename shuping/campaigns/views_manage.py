@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -224,3 +224,33 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("campaigns:detail", pk=pk)
+
+
+@scoped(
+    "经 selectors.get_campaign_for 取考核（范围外 404）；工作通知须属于该考核（404）；"
+    "红头文件 PDF/.docx，文号取自发文登记"
+)
+def notice_file(request: HttpRequest, pk: int, notice_pk: int, fmt: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    from shuping.documents.selectors import registered
+    from shuping.documents.services import render_document_docx, render_document_pdf
+
+    from .notice_document import notice_document, subject
+
+    campaign = selectors.get_campaign_for(request.user, pk)
+    notice = campaign.notices.filter(pk=notice_pk).first()
+    if notice is None or fmt not in ("pdf", "docx"):
+        raise Http404
+    entry = registered(subject(notice))
+    document = notice_document(
+        notice, number=entry.number if entry else "", issued_on=entry.issued_on if entry else None
+    )
+    if fmt == "pdf":
+        content, content_type = render_document_pdf(document), "application/pdf"
+    else:
+        content = render_document_docx(document)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(notice.title)}.{fmt}"
+    return response

@@ -91,6 +91,16 @@ Block = Paragraph | Heading | Table
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """An attachment (附件) printed after the 落款, each on a new page: "附件N" in 黑体 at the top left,
+    its title in 小标宋 centred, then its body (GB/T 9704 §7.3.4, §8.1); the body of the document names it
+    in its 附件说明."""
+
+    title: str
+    body: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
 class OfficialDocument:
     """An official document (公文) after GB/T 9704-2012.
 
@@ -130,6 +140,7 @@ class OfficialDocument:
     layout: Layout = "official"
     subtitle: str = ""
     has_signature: bool = True
+    attachments: tuple[Attachment, ...] = ()
 
     def __post_init__(self) -> None:
         if self.layout not in LAYOUTS:
@@ -365,6 +376,14 @@ def document_data(document: OfficialDocument) -> dict[str, Any]:
         "layout": document.layout,
         "subtitle": document.subtitle,
         "has_signature": document.has_signature,
+        "attachments": [
+            {
+                "label": f"附件{number}" if len(document.attachments) > 1 else "附件",
+                "title": balance_title(attachment.title),
+                "body": [_block_data(block) for block in attachment.body],
+            }
+            for number, attachment in enumerate(document.attachments, start=1)
+        ],
     }
 
 

@@ -29,6 +29,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from .content import (
+    Block,
     EvaluationForm,
     Heading,
     OfficialDocument,
@@ -316,6 +317,18 @@ def _plain_head(docx: Any, data: dict[str, Any]) -> None:
             _paragraph(docx, line, family=family, size_pt=SMALL_PT, align=center)
 
 
+def _blocks(docx: Any, blocks: tuple[Block, ...]) -> None:
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            _paragraph(docx, block.text, indent_chars=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        elif isinstance(block, Heading):
+            family = {1: HEADING_FONT, 2: KAI_FONT}.get(block.level, BODY_FONT)
+            heading = _paragraph(docx, block.text, family=family, indent_chars=2, bold=block.level == 3)
+            heading.paragraph_format.keep_with_next = True
+        else:
+            _table(docx, block)
+
+
 def document_docx(document: OfficialDocument) -> bytes:
     """An official document (公文), or with `layout="plain"` a working paper, as an editable .docx."""
     data = document_data(document)
@@ -328,17 +341,18 @@ def document_docx(document: OfficialDocument) -> bytes:
     if data["addressee"]:
         addressee = data["addressee"] if data["addressee"].endswith("：") else data["addressee"] + "："
         _paragraph(docx, addressee, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for block in document.body:
-        if isinstance(block, Paragraph):
-            _paragraph(docx, block.text, indent_chars=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-        elif isinstance(block, Heading):
-            family = {1: HEADING_FONT, 2: KAI_FONT}.get(block.level, BODY_FONT)
-            heading = _paragraph(docx, block.text, family=family, indent_chars=2, bold=block.level == 3)
-            heading.paragraph_format.keep_with_next = True
-        else:
-            _table(docx, block)
+    _blocks(docx, document.body)
     if data["has_signature"]:
         _signature(docx, data)
+    for attachment, shown in zip(document.attachments, data["attachments"], strict=True):
+        label = _paragraph(docx, shown["label"], family=HEADING_FONT, align=WD_ALIGN_PARAGRAPH.LEFT)
+        label.paragraph_format.page_break_before = True
+        title = _paragraph(
+            docx, shown["title"], family=TITLE_FONT, size_pt=TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER
+        )
+        title.paragraph_format.line_spacing = Pt(35)
+        _paragraph(docx, "")
+        _blocks(docx, attachment.body)
     if document.layout == "official" and (data["copy_to"] or data["printed_by"]):
         _paragraph(docx, "")
         lines = []

@@ -298,6 +298,11 @@ def _main_ballot(meeting: Meeting, items, *, venue: str = "", left_out: list[str
     ]
     if written:
         body += [Heading("二、书面述职人员", 1), Table(_ballot_rows(written, grades), header=header)]
+    # 意见建议, as on the phone ballot (DOC-3): written by hand, never shown to the reporters as typed.
+    body += [
+        Heading(f"{'三' if written else '二'}、意见建议", 1),
+        Table((("",), ("",), ("",)), header=("对述职人员抓基层党建工作的意见建议（可不填）",)),
+    ]
     body.append(Paragraph("凭条码：＿＿＿＿＿＿＿＿＿＿（纸质票录入时核对）"))
     title = f"{meeting.campaign.year}年度党委（党组）书记抓基层党建工作\n民主评议测评表"
     return _doc(meeting, title + (f"（{venue}）" if venue else ""), body, issuer=_department(meeting))

@@ -2,6 +2,7 @@
 
 - doc_register_organ: 示范省委 (the organizer staff persona's organization) with one registered document.
 - doc_other_register_organ: 邻省委 (the outsider's organization) with one registered document.
+- doc_notice_campaign / doc_notice: 示范省委's 2019 campaign (no assessees) and its published 工作通知.
 """
 
 from __future__ import annotations
@@ -25,10 +26,20 @@ def _built(world):
             title="关于开展述职评议考核工作的通知",
         )
         cache[key] = organ.pk
+    from shuping.campaigns import cascade
+    from shuping.campaigns import services as campaign_services
+
+    campaign = campaign_services.create_campaign(
+        actor=world.organizer_staff, organizer=world.province, year=2019
+    )
+    notice = cascade.publish_notice(
+        actor=world.organizer_staff, campaign=campaign, title="关于开展2019年度述职评议考核工作的通知"
+    )
+    cache.update(doc_notice_campaign=campaign.pk, doc_notice=notice.pk)
     return cache
 
 
 TARGETS = {
     name: (lambda world, name=name: _built(world)[name])
-    for name in ("doc_register_organ", "doc_other_register_organ")
+    for name in ("doc_register_organ", "doc_other_register_organ", "doc_notice_campaign", "doc_notice")
 }

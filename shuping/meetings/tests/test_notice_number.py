@@ -39,3 +39,19 @@ def test_the_notice_is_addressed_to_every_reporting_organization_and_not_the_iss
     addressee = pack.notice(meeting).addressee
     assert addressee == "乙县委、丁县委、甲市直机关工委："
     assert meeting.campaign.organizer.short_name not in addressee.split("、")
+
+
+@pytest.mark.req("DOC-3", "MTG-5")
+def test_the_paper_ballot_has_an_opinion_area_and_the_sign_in_sheet_names_the_attendees(scene, world):
+    from shuping.documents.services import render_document_pdf
+    from shuping.documents.tests import measure
+
+    prepare(scene, world)
+    meeting = Meeting.objects.select_related("campaign__organizer").get(pk=scene.meeting.pk)
+    ballot = render_document_pdf(pack.paper_ballot(meeting))
+    text = "".join(line.text for line in measure.lines(ballot))
+    assert "意见建议" in text and "（可不填）" in text
+    sheet = render_document_pdf(pack.sign_in_sheet(meeting))
+    names = [line.text for line in measure.lines(sheet)]
+    assert any("马建国" in line and "市委书记" in line for line in names)
+    assert any("王伟" in line for line in names)
