@@ -11,7 +11,6 @@ Rendering writes nothing; the codes on a slip sheet exist only in the returned b
 from __future__ import annotations
 
 import functools
-import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -143,69 +142,49 @@ def certificate_data(*, box, certificate, report: dict) -> dict[str, Any]:
     }
 
 
+def certificate_document(data: dict[str, Any]):
+    """The 计票结果报告单 in the house layout (DOC-3): the same A4 page, type area, fonts, tables, page numbers
+    and 落款 as every other document (`shuping.documents`, layout "plain"), from `certificate_data`'s values."""
+    from datetime import date
+
+    from shuping.core.dates import today
+    from shuping.documents.content import Heading, OfficialDocument, Paragraph, Table
+
+    header = tuple(data["header"])
+    try:
+        closed_on = date.fromisoformat(data["closed_at"][:10])
+    except ValueError:
+        closed_on = today()
+    return OfficialDocument(
+        title="计票结果报告单",
+        subtitle=data["box_title"],
+        document_number="",
+        addressee="",
+        body=(
+            Paragraph(f"{data['organization']}　封箱时间：{data['closed_at'] or '—'}"),
+            Table(tuple(tuple(row) for row in data["figures"]), header=("项目", "数量", "项目", "数量")),
+            Heading("测评结果", 1),
+            Table(tuple(tuple(row) for row in data["rows"]) or (("—",) * len(header),), header=header),
+            Paragraph(data["note"]),
+            Paragraph(f"监票人（签字）：{data['scrutineers'] or '　' * 6}"),
+            Paragraph(f"计票人（签字）：{data['counters'] or '　' * 6}"),
+        ),
+        issuer=data["certified"],
+        issued_on=closed_on,
+        classification=data["classification"],
+        layout="plain",
+    )
+
+
 def certificate_pdf(data: dict[str, Any]) -> bytes:
-    """The 计票结果报告单 as PDF (A4, CJK fonts embedded)."""
-    # The template reads label/value pairs, two to a table row, in reading order.
-    pairs = [[row[i], row[i + 1]] for row in data["figures"] for i in (0, 2)]
-    return _render("certificate.typ", {**data, "figures": pairs})
+    """The 计票结果报告单 as PDF, in the house layout (A4, GB/T 9704 type area, CJK fonts embedded)."""
+    from shuping.documents.services import render_document_pdf
+
+    return render_document_pdf(certificate_document(data))
 
 
 def certificate_docx(data: dict[str, Any]) -> bytes:
-    """The 计票结果报告单 as an editable .docx."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
+    """The 计票结果报告单 as an editable .docx, in the house layout."""
+    from shuping.documents.services import render_document_docx
 
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(20)
-    section.top_margin, section.bottom_margin = Mm(25), Mm(20)
-
-    def run(paragraph, text: str, *, font: str = "仿宋_GB2312", size: float = 11, bold: bool = False):
-        r = paragraph.add_run(text)
-        r.font.name = font
-        r.font.size = Pt(size)
-        r.bold = bold
-        r._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-        return r
-
-    def para(text: str = "", *, align=None, **kwargs):
-        p = document.add_paragraph()
-        if align is not None:
-            p.alignment = align
-        if text:
-            run(p, text, **kwargs)
-        return p
-
-    def table(rows: list[list[str]], header: list[str] | None = None):
-        width = len(header or rows[0])
-        t = document.add_table(rows=0, cols=width)
-        t.style = "Table Grid"
-        for i, values in enumerate(([header] if header else []) + rows):
-            cells = t.add_row().cells
-            for cell, value in zip(cells, values, strict=True):
-                cell.text = ""
-                p = cell.paragraphs[0]
-                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                run(p, value, size=9.5, font="黑体" if (header and i == 0) else "仿宋_GB2312")
-        return t
-
-    para(data["classification"], font="黑体", size=12)
-    para("计票结果报告单", align=WD_ALIGN_PARAGRAPH.CENTER, font="方正小标宋简体", size=20)
-    para(data["box_title"], align=WD_ALIGN_PARAGRAPH.CENTER, size=12)
-    para(f"{data['organization']}　　封箱时间：{data['closed_at']}", align=WD_ALIGN_PARAGRAPH.CENTER, size=10)
-    table([list(row) for row in data["figures"]])
-    para("测评结果", font="黑体", size=11)
-    table(data["rows"], data["header"])
-    para(data["note"], size=9.5)
-    para()
-    para(f"监票人（签字）：{data['scrutineers']}＿＿＿＿＿＿＿＿＿＿＿＿", size=11)
-    para()
-    para(f"计票人（签字）：{data['counters']}＿＿＿＿＿＿＿＿＿＿＿＿", size=11)
-    para()
-    para(f"{data['certified']}　　　　年　　月　　日", align=WD_ALIGN_PARAGRAPH.RIGHT, size=11)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return render_document_docx(certificate_document(data))
