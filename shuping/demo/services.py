@@ -240,7 +240,16 @@ def _write_campaigns(demo: Demo) -> None:
         campaign=evaluations["approved"], actor=staff, conducted_by=f"{leader.full_name}（{leader.post}）"
     )
     # 青川市 and its first county at other stages; the guidance officer sent to 青川市 (FLOW-6).
-    build_lower_levels(campaigns=campaigns, users=users, province_staff=staff)
+    lower = build_lower_levels(campaigns=campaigns, users=users, province_staff=staff)
+    # Last year's rounds are over: every assessee at 整改, the campaigns closed (整改 goes on in its own app).
+    from shuping.campaigns import services as campaign_services
+
+    for last_year, closer in (
+        (evaluations["approved"], staff),
+        (lower.get("prefecture", {}).get("last_year"), users["shi_zuzhi"]),
+    ):
+        if last_year is not None and not campaign_services.close_refusals(last_year):
+            campaign_services.close_campaign(actor=closer, campaign=last_year, source="system")
 
 
 def _audit(demo: Demo) -> None:

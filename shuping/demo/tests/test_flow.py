@@ -127,6 +127,7 @@ def test_last_year_is_complete_and_decided_within_its_window(demo):
 
     year = Campaign.objects.filter(organizer__code="SF").latest("year").year - 1
     last = Campaign.objects.get(organizer__code="SF", year=year)
+    assert last.status == "closed"  # the round is over; its 整改 goes on
     included = last.assessments.filter(is_excluded=False, person__isnull=False)
     assert included.count() == Report.objects.filter(assessment__campaign=last, status="accepted").count()
     steps = DecisionStep.objects.filter(campaign=last)
@@ -150,8 +151,11 @@ def test_last_year_is_complete_and_decided_within_its_window(demo):
     assert lists.exists()
     for rlist in lists:  # counted from last winter's feedback, not from the day the demo was built
         assert rlist.starts_on == timezone.localdate(released.get(assessment=rlist.assessment).released_at)
-    # The assessee persona has an 整改清单 of their own to report progress on.
+    # The assessee persona has an 整改清单 of their own to report progress on, and the home page says so.
     assert lists.filter(assessment__person__user__username="shuji").exists()
+    from shuping.core.todos import todos_for
+
+    assert any("整改" in t.text for t in todos_for(User.objects.get(username="shuji")))
     # This year's reports were handed in before their deadline, not all stamped late at build time.
     submitted = Report.objects.filter(assessment__campaign__year=year + 1, submitted_at__isnull=False)
     assert submitted.exists() and not submitted.filter(is_late=True).exists()
