@@ -8,7 +8,7 @@
 3. The SQL of one ballot request is captured from **PostgreSQL's statement log**: `ALTER DATABASE … SET
    log_statement = 'all'` for the scratch database only, one POST /v/submit, the log lines of that
    database read back from the server log, then the setting reset. The literals that identify this
-   ballot (token hash, credential id, session id, receipt, ballot key) become pgbench variables, so
+   ballot (token hash, credential id, session id, ballot key) become pgbench variables, so
    each pgbench transaction consumes its own prepared credential exactly as a request would.
 4. pgbench (64 clients) and wrk (64 connections, a Lua script handing out distinct tokens) run one after
    the other for the same time; ratio = HTTP ballots/s ÷ pgbench tx/s.
@@ -73,6 +73,7 @@ from shuping.orgs.choices import AdminLevel, OrgKind
 from shuping.orgs.services import create_organization
 from shuping.ballots import services
 from shuping.ballots.models import BallotSession, Credential
+from shuping.ballots.receipts import receipt_digest, seal_receipt
 
 http_sessions, pgbench_rows = int(sys.argv[1]), int(sys.argv[2])
 org = create_organization(name="中共基准省委员会", short_name="基准省委", code="BENCH-P",
@@ -100,8 +101,10 @@ for start in range(0, http_sessions, 5000):
     for cred in creds:
         token = services.new_session_token(box)
         tokens.append(token)
-        batch.append(BallotSession(credential=cred, token_hash=services._session_hash(token),
-                                   receipt_due="".join(secrets.choice(services.RECEIPT_ALPHABET) for _ in range(8))))
+        receipt = "".join(secrets.choice(services.RECEIPT_ALPHABET) for _ in range(8))
+        token_hash = services._session_hash(token)
+        batch.append(BallotSession(credential=cred, token_hash=token_hash, receipt_hash=receipt_digest(receipt),
+                                   receipt_sealed=seal_receipt(receipt, token_hash)))
     BallotSession.objects.bulk_create(batch)
 subjects = [str(pk) for pk in box.subjects.values_list("id", flat=True)]
 print(json.dumps({"box": box.pk, "category": categories[0], "subjects": subjects, "tokens": tokens,
@@ -375,7 +378,6 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
             status, answer = _post(port, body(token))
             if status != 200:
                 raise RuntimeError(f"捕获用的投票请求失败：{status} {answer[:200]!r}")
-            receipt = json.loads(answer)["receipt"]
             time.sleep(0.5)
             with log_path.open("rb") as fh:
                 fh.seek(offset)
@@ -392,10 +394,14 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
         for _ in range(workers * 3):
             _post(port, body(tokens[cursor]))
             cursor += 1
+        # The session this request used: its token hash is a literal of the captured ballot statement (the
+        # receipt no longer is: the ballot takes the session's receipt digest, DSC-3).
+        hashes = {h for s in statements for h in re.findall(r"token_hash = '([0-9a-f]{64})'", s)}
         with psycopg.connect(url, autocommit=True) as db:
             token_hash = db.execute(
-                "SELECT s.token_hash, s.id, s.credential_id FROM ballots_ballotsession s WHERE s.receipt = %s",
-                [receipt],
+                "SELECT s.token_hash, s.id, s.credential_id FROM ballots_ballotsession s "
+                "WHERE s.is_accepted AND s.token_hash = ANY(%s)",
+                [sorted(hashes)],
             ).fetchone()
         log(f"一次投票请求发出 {len(captured)} 条语句（事务内 {len(statements)} 条）：")
         for s in statements:
@@ -417,8 +423,9 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
             )
             sbase = db.execute("SELECT coalesce(max(id), 0) FROM ballots_ballotsession").fetchone()[0]
             db.execute(
-                "INSERT INTO ballots_ballotsession (id, credential_id, token_hash, receipt, receipt_due) "
-                "SELECT %s + n, %s + n, 'tok' || n, '', 'pgb' || n FROM generate_series(1, %s) n",
+                "INSERT INTO ballots_ballotsession (id, credential_id, token_hash, receipt_hash, receipt_sealed, "
+                "is_accepted) SELECT %s + n, %s + n, 'tok' || n, 'pgb' || n, '\\x00'::bytea, false "
+                "FROM generate_series(1, %s) n",
                 [sbase, cbase, pgbench_rows],
             )
             db.execute(
@@ -428,7 +435,6 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
             db.execute("ANALYZE")
         literals = {
             f"'{token_hash[0]}'": "'tok:n'",
-            f"'{receipt}'": "'pgb:n'",
             f"= {token_hash[1]}": "= :sid",
             f"= {token_hash[2]}": "= :cid",
         }
@@ -450,7 +456,7 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
         processed = re.search(r"number of transactions actually processed: (\d+)", bench.stdout)
         with psycopg.connect(url, autocommit=True) as db:
             pgbench_ballots = db.execute(
-                "SELECT count(*) FROM ballots_ballot WHERE receipt LIKE 'pgb%%'"
+                "SELECT count(*) FROM ballots_ballot WHERE receipt_hash LIKE 'pgb%%'"
             ).fetchone()[0]
         if processed is None or pgbench_ballots != int(processed.group(1)):
             raise RuntimeError(
@@ -495,7 +501,7 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
         log(f"稳定负载：p50 {p50:.1f} ms，p99 {p99:.1f} ms，错误 {paced_errors}")
         with psycopg.connect(url, autocommit=True) as db:
             stored = db.execute(
-                "SELECT count(*) FROM ballots_ballot b WHERE b.box_id = %s AND b.receipt NOT LIKE 'pgb%%'",
+                "SELECT count(*) FROM ballots_ballot b WHERE b.box_id = %s AND b.receipt_hash NOT LIKE 'pgb%%'",
                 [setup["box"]],
             ).fetchone()[0]
         log(f"服务器存下的 HTTP 选票：{stored} 张")

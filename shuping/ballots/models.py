@@ -202,16 +202,18 @@ class Credential(models.Model):
 class BallotSession(models.Model):
     """The ballot session a credential was exchanged for (BAL-3): a hashed bearer token.
 
-    `receipt` is set when the ballot is accepted, so a retried submission returns the same receipt.
-    This row links credential and ballot (through the receipt) while voting is under way; sealing deletes
-    every session of the box (BAL-6). It carries no timestamp.
+    `is_accepted` is set when the ballot is accepted, so a retried submission returns the same receipt.
+    This row links credential and ballot (through the receipt digest) while voting is under way; sealing
+    deletes every session of the box (BAL-6). It carries no timestamp and no receipt in clear (DSC-3).
     """
 
     credential = models.OneToOneField(Credential, on_delete=models.CASCADE, related_name="session")
     token_hash = models.CharField(max_length=64, unique=True)
-    receipt = models.CharField(max_length=16, blank=True)
-    #: The receipt printed on the slip (derived from the code at exchange time, BAL-7), given on acceptance.
-    receipt_due = models.CharField(max_length=16, blank=True)
+    #: The keyed digest of the slip's receipt (derived from the code at exchange time): the ballot's.
+    receipt_hash = models.CharField(max_length=64, blank=True)
+    #: The receipt itself, SM4-GCM-sealed and bound to this session's token hash: given back to the phone.
+    receipt_sealed = models.BinaryField(null=True, blank=True, editable=False)
+    is_accepted = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("投票会话")
@@ -224,8 +226,10 @@ class BallotSession(models.Model):
 class Ballot(models.Model):
     """One anonymous ballot (BAL-6): a random key, the voter category, the marks — nothing else.
 
-    No timestamp, no sequence, no credential or session reference; `receipt` is a random code the voter
-    keeps to check, once the list is published after closing, that the ballot was counted (BAL-7).
+    No timestamp, no sequence, no credential or session reference; `receipt_hash` is the keyed HMAC-SM3
+    digest of the receipt printed on the voter's slip (DSC-3): the voter checks, once the list is published
+    after closing, that the ballot was counted (BAL-7), but the database alone — without the data key —
+    does not lead from a receipt on a slip to its ballot.
     `ratings` maps subject id → grade key; `dimension_ratings` subject id → {dimension id → grade key};
     `opinions` subject id → free text (seen only by organizer staff, never raw by an assessee).
     """
@@ -241,7 +245,7 @@ class Ballot(models.Model):
     ratings = models.JSONField(_("总体评价"), default=dict)
     dimension_ratings = models.JSONField(_("分项评价"), default=dict, blank=True)
     opinions = models.JSONField(_("意见建议"), default=dict, blank=True)
-    receipt = models.CharField(_("回执码"), max_length=16)
+    receipt_hash = models.CharField(_("回执码摘要"), max_length=64)
     channel = models.CharField(_("投票方式"), max_length=8, choices=Channel.choices, default=Channel.PHONE)
     #: 废票: a paper ballot handed in but invalid as a whole (blank, defaced); its ratings are empty.
     is_spoiled = models.BooleanField(_("废票"), default=False)
@@ -250,33 +254,43 @@ class Ballot(models.Model):
         verbose_name = _("选票")
         verbose_name_plural = _("选票")
         constraints = [
-            models.UniqueConstraint(fields=["box", "receipt"], name="ballots_ballot_unique_receipt")
+            models.UniqueConstraint(fields=["box", "receipt_hash"], name="ballots_ballot_unique_receipt")
         ]
 
     def __str__(self) -> str:
-        return self.receipt
+        return "ballot"  # never the receipt digest
 
 
 class PaperCheck(models.Model):
     """A second entry (复核) of one sampled paper ballot, compared with the first (BAL-4).
 
-    Found through the receipt (derived from the slip code the clerk types again), so it adds no link the
-    paper itself does not already carry; it has no timestamp. `differences` names the subjects whose
+    Found through the receipt digest (derived from the slip code the clerk types again), so it adds no link
+    the paper itself does not already carry; it has no timestamp and no receipt in clear (DSC-3).
+    `differences` names the subjects whose
     marks differ; `is_resolved` is set when the ballot was corrected or the first entry confirmed.
     """
 
     box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="paper_checks")
-    receipt = models.CharField(_("回执码"), max_length=16)
+    receipt_hash = models.CharField(_("回执码摘要"), max_length=64)
     differences = models.JSONField(_("不一致项"), default=list, blank=True)
     is_resolved = models.BooleanField(_("已处理"), default=False)
 
     class Meta:
         verbose_name = _("纸质票复核")
         verbose_name_plural = _("纸质票复核")
-        constraints = [models.UniqueConstraint(fields=["box", "receipt"], name="ballots_papercheck_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["box", "receipt_hash"], name="ballots_papercheck_unique")
+        ]
 
     def __str__(self) -> str:
-        return self.receipt
+        return "paper check"
+
+    @property
+    def fingerprint(self) -> str:
+        """The receipt's fingerprint, as on the published list (the receipt itself is not stored)."""
+        from .receipts import receipt_fingerprint
+
+        return receipt_fingerprint(self.receipt_hash)
 
     @property
     def is_match(self) -> bool:

@@ -10,6 +10,7 @@ from django.http import Http404
 from .choices import BoxStatus
 from .models import Ballot, BallotBox, Credential, PaperCheck
 from .permissions import VIEW_ROLES, organization_q
+from .receipts import receipt_digest, receipt_fingerprint
 from .tally import BallotData, DimensionBallotData, Tally, tally, tally_dimensions
 
 #: How long the live turnout counter is cached (MTG-4): every screen polling a box shares one DB count.
@@ -130,10 +131,31 @@ def dimension_tallies(box: BallotBox, subjects) -> list[tuple]:
 
 
 def published_receipts(box: BallotBox) -> list[str] | None:
-    """The receipt list of a sealed box, sorted (BAL-7); None before sealing. No marks, no categories."""
-    if not (box.status == BoxStatus.CLOSED and box.is_sealed):
+    """The published list of a sealed box (BAL-7, DSC-3): the fingerprint of every counted ballot's
+    receipt, sorted; None before sealing. No marks, no categories, no receipt in clear (only digests are
+    stored)."""
+    if not published_receipts_ready(box):
         return None
-    return sorted(Ballot.objects.filter(box=box, is_rehearsal=False).values_list("receipt", flat=True))
+    digests = Ballot.objects.filter(box=box, is_rehearsal=False).values_list("receipt_hash", flat=True)
+    return sorted(receipt_fingerprint(digest) for digest in digests)
+
+
+def check_receipt(box: BallotBox, receipt: str) -> tuple[str, bool] | None:
+    """A voter's receipt checked against a sealed box (DSC-3): its fingerprint in the published list and
+    whether a counted ballot carries it; None before sealing or for input that is no receipt."""
+    from .services_voting import RECEIPT_LENGTH, normalize_code
+
+    normalized = normalize_code(receipt)
+    if not published_receipts_ready(box) or len(normalized) != RECEIPT_LENGTH:
+        return None
+    digest = receipt_digest(normalized)
+    counted = Ballot.objects.filter(box=box, is_rehearsal=False, receipt_hash=digest).exists()
+    return receipt_fingerprint(digest), counted
+
+
+def published_receipts_ready(box: BallotBox) -> bool:
+    """Whether the box's receipt list is published (closed and sealed)."""
+    return box.status == BoxStatus.CLOSED and box.is_sealed
 
 
 def get_public_box(public_id: str) -> BallotBox:
@@ -146,7 +168,7 @@ def get_public_box(public_id: str) -> BallotBox:
 
 def paper_check_report(box: BallotBox) -> dict:
     """Second-entry sample (复核): how many were checked, and the mismatches still open."""
-    checks = list(PaperCheck.objects.filter(box=box).order_by("receipt"))
+    checks = list(PaperCheck.objects.filter(box=box).order_by("receipt_hash"))
     return {
         "sampled": len(checks),
         "mismatched": [c for c in checks if c.differences],

@@ -444,7 +444,7 @@ def _seal(box: BallotBox) -> tuple[int, int]:
             "ratings",
             "dimension_ratings",
             "opinions",
-            "receipt",
+            "receipt_hash",
             "channel",
             "is_spoiled",
         )
@@ -461,7 +461,7 @@ def _seal(box: BallotBox) -> tuple[int, int]:
                 ratings=ratings,
                 dimension_ratings=dimension_ratings,
                 opinions=opinions,
-                receipt=receipt,
+                receipt_hash=receipt_hash,
                 channel=channel,
                 is_spoiled=is_spoiled,
             )
@@ -471,7 +471,7 @@ def _seal(box: BallotBox) -> tuple[int, int]:
                 ratings,
                 dimension_ratings,
                 opinions,
-                receipt,
+                receipt_hash,
                 channel,
                 is_spoiled,
             ) in rows

@@ -24,6 +24,7 @@ from shuping.core.errors import ConflictError, DomainError
 
 from .choices import BoxStatus, Channel
 from .models import Ballot, BallotBox, BallotSession, Credential, PaperCheck, TallyCertificate
+from .receipts import receipt_digest
 from .services import (
     CODE_LENGTH,
     CredentialError,
@@ -177,7 +178,7 @@ def enter_paper_ballot(
                 ratings=dict(marks.ratings),
                 dimension_ratings={k: dict(v) for k, v in marks.dimension_ratings.items()},
                 opinions={},
-                receipt=receipt,
+                receipt_hash=receipt_digest(receipt),
                 channel=Channel.PAPER,
                 is_spoiled=is_spoiled,
             )
@@ -228,7 +229,11 @@ def _ballot_for_slip(box: BallotBox, code: str) -> Ballot:
         raise DomainError("凭条码应为 10 位字母和数字，请核对后重新输入。", field="code", code="unknown")
     ballot = (
         Ballot.objects.select_for_update()
-        .filter(box=box, channel=Channel.PAPER, receipt=receipt_for_code(normalized, slip_key=slip_key(box)))
+        .filter(
+            box=box,
+            channel=Channel.PAPER,
+            receipt_hash=receipt_digest(receipt_for_code(normalized, slip_key=slip_key(box))),
+        )
         .first()
     )
     if ballot is None:
@@ -258,7 +263,9 @@ def verify_paper_ballot(
     if ballot.is_spoiled != is_spoiled:
         differences.insert(0, "废票认定")
     check, _created = PaperCheck.objects.update_or_create(
-        box=box, receipt=ballot.receipt, defaults={"differences": differences, "is_resolved": not differences}
+        box=box,
+        receipt_hash=ballot.receipt_hash,
+        defaults={"differences": differences, "is_resolved": not differences},
     )
     return check
 
@@ -283,7 +290,7 @@ def correct_paper_ballot(
     if box.status == BoxStatus.CLOSED:
         raise ConflictError("票箱已封箱，选票不能再更正。", code="closed")
     ballot = _ballot_for_slip(box, code)
-    check = PaperCheck.objects.filter(box=box, receipt=ballot.receipt, is_resolved=False).first()
+    check = PaperCheck.objects.filter(box=box, receipt_hash=ballot.receipt_hash, is_resolved=False).first()
     if check is None:
         raise ConflictError("只有复核不一致的纸质票才能更正。", code="no_mismatch")
     marks = _clean_marks(box, ratings, dimension_ratings)

@@ -24,6 +24,7 @@ from shuping.core.errors import DomainError
 
 from .choices import BoxStatus, Channel
 from .models import Ballot, BallotBox, BallotSession, BoxDimension, BoxSubject, Credential
+from .receipts import open_receipt, receipt_digest, seal_receipt
 
 #: Code alphabet: no 0/O, 1/I/L lookalikes, so a code typed from a slip is read right.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -251,10 +252,13 @@ def _start_session(normalized: str, *, replace: bool) -> SessionStart:
         )
     existing.delete()
     token = new_session_token(credential.box)
+    token_hash = _session_hash(token)
+    receipt = receipt_for_code(normalized, slip_key=slip_key(credential.box))
     BallotSession.objects.create(
         credential=credential,
-        token_hash=_session_hash(token),
-        receipt_due=receipt_for_code(normalized, slip_key=slip_key(credential.box)),
+        token_hash=token_hash,
+        receipt_hash=receipt_digest(receipt),
+        receipt_sealed=seal_receipt(receipt, token_hash),
     )
     return SessionStart(token=token, box=credential.box)
 
@@ -406,12 +410,13 @@ def clean_ballot(
 #: was checked against: `close_box` / `start_counting` take it FOR UPDATE, so they wait for every vote in
 #: flight, and a vote waiting behind them re-reads the row and finds it closed (READ COMMITTED re-check).
 #: `c` consumes the credential by a conditional UPDATE: of two racing submissions exactly one gets a row.
-#: The ballot is inserted only from `c`'s row; the session keeps the receipt for idempotent retries.
+#: The ballot is inserted only from `c`'s row, with the receipt's digest (DSC-3); the session is marked
+#: accepted and its sealed receipt is what the phone gets back, on this and every retry.
 #: Lock order box → credential → session, the same as closing's, so no deadlock.
 VOTE_SQL = """
 WITH s AS (
-    SELECT id, credential_id, COALESCE(NULLIF(receipt_due, ''), %(fallback)s) AS receipt
-    FROM ballots_ballotsession WHERE token_hash = %(token_hash)s AND receipt = ''
+    SELECT id, credential_id, receipt_hash, receipt_sealed
+    FROM ballots_ballotsession WHERE token_hash = %(token_hash)s AND NOT is_accepted AND receipt_hash <> ''
 ), b AS (
     SELECT id, status FROM ballots_ballotbox
     WHERE public_id = %(public_id)s AND config_version = %(version)s AND status IN ('open', 'rehearsal')
@@ -420,21 +425,21 @@ WITH s AS (
     UPDATE ballots_credential AS cr SET is_used = true FROM s, b
     WHERE cr.id = s.credential_id AND cr.box_id = b.id AND NOT cr.is_used AND NOT cr.is_voided
       AND cr.is_rehearsal = (b.status = 'rehearsal')
-    RETURNING cr.category_id, cr.is_rehearsal, b.id AS box_id, s.id AS session_id, s.receipt
+    RETURNING cr.category_id, cr.is_rehearsal, b.id AS box_id, s.id AS session_id, s.receipt_hash,
+              s.receipt_sealed
 ), u AS (
-    UPDATE ballots_ballotsession AS bs SET receipt = c.receipt FROM c WHERE bs.id = c.session_id
+    UPDATE ballots_ballotsession AS bs SET is_accepted = true FROM c WHERE bs.id = c.session_id
+), i AS (
+    INSERT INTO ballots_ballot
+        (id, box_id, category_id, is_rehearsal, ratings, dimension_ratings, opinions, receipt_hash, channel,
+         is_spoiled)
+    SELECT gen_random_uuid(), c.box_id, c.category_id, c.is_rehearsal,
+           %(ratings)s::jsonb, %(dimension_ratings)s::jsonb, %(opinions)s::jsonb, c.receipt_hash, 'phone', false
+    FROM c
+    RETURNING box_id
 )
-INSERT INTO ballots_ballot
-    (id, box_id, category_id, is_rehearsal, ratings, dimension_ratings, opinions, receipt, channel, is_spoiled)
-SELECT gen_random_uuid(), c.box_id, c.category_id, c.is_rehearsal,
-       %(ratings)s::jsonb, %(dimension_ratings)s::jsonb, %(opinions)s::jsonb, c.receipt, 'phone', false
-FROM c
-RETURNING receipt
+SELECT c.receipt_sealed FROM c JOIN i ON i.box_id = c.box_id
 """
-
-
-def _random_receipt() -> str:
-    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
 
 
 def submit_ballot(
@@ -446,8 +451,9 @@ def submit_ballot(
     is consumed by a conditional UPDATE (`… WHERE NOT is_used`) whose affected-row count decides, so two
     racing submissions can never both succeed. Writes no log line and no audit event (BAL-6).
 
-    On PostgreSQL the ballot is checked against the box's cached settings (the box's public id leads the
-    token) and then stored by `VOTE_SQL`, one statement. Anything that statement does not accept — an
+    The ballot keeps only the receipt's keyed digest; the receipt the phone gets is the session's sealed
+    copy (DSC-3). On PostgreSQL the ballot is checked against the box's cached settings (the box's public
+    id leads the token) and then stored by `VOTE_SQL`, one statement. Anything that statement does not accept — an
     unknown, used, retried or expired session, a closed box, changed settings, a malformed ballot — goes
     to `_submit_checked`, the step-by-step transaction that finds the right answer or refusal.
     """
@@ -461,18 +467,17 @@ def submit_ballot(
             except DomainError:
                 clean = None  # the checked path refuses it, after the session and box checks
             if clean is not None:
-                receipt = _vote_in_one_statement(token_hash, config, *clean)
-                if receipt is not None:
-                    return receipt
+                sealed = _vote_in_one_statement(token_hash, config, *clean)
+                if sealed is not None:
+                    return open_receipt(sealed, token_hash)
     return _submit_checked(token_hash, ratings, dimension_ratings, opinions)
 
 
 def _vote_in_one_statement(
     token_hash: str, config: BoxConfig, ratings: dict, dimension_ratings: dict, opinions: dict
-) -> str | None:
+) -> bytes | None:
     params = {
         "token_hash": token_hash,
-        "fallback": _random_receipt(),
         "public_id": config.public_id,
         "version": config.version,
         "ratings": json.dumps(ratings, ensure_ascii=False),
@@ -486,7 +491,7 @@ def _vote_in_one_statement(
 
 
 SESSION_SQL = """
-SELECT s.id, s.receipt, s.receipt_due, c.id, c.category_id, c.is_rehearsal, c.box_id, b.status,
+SELECT s.id, s.is_accepted, s.receipt_hash, s.receipt_sealed, c.id, c.category_id, c.is_rehearsal, c.box_id, b.status,
        b.public_id, b.config_version
 FROM ballots_ballotsession s
 JOIN ballots_credential c ON c.id = s.credential_id
@@ -508,8 +513,9 @@ def _submit_checked(token_hash: str, ratings: object, dimension_ratings: object,
         raise expired
     (
         session_id,
-        receipt,
-        receipt_due,
+        is_accepted,
+        receipt_hash,
+        receipt_sealed,
         credential_id,
         category_id,
         is_rehearsal,
@@ -518,15 +524,16 @@ def _submit_checked(token_hash: str, ratings: object, dimension_ratings: object,
         public_id,
         version,
     ) = row
-    if receipt:
-        return receipt
+    if not receipt_hash or receipt_sealed is None:
+        raise expired  # a session of the format before DSC-3: the voter starts again
+    if is_accepted:
+        return open_receipt(receipt_sealed, token_hash)
     if connection.vendor == "postgresql":  # SQLite: BEGIN IMMEDIATE already holds the write lock
         status = _lock_box_for_voting(box_id)
     _refuse(status, bool(is_rehearsal))
     clean_ratings, clean_dimensions, clean_opinions = clean_ballot(
         box_config(box_id, public_id, version), ratings, dimension_ratings, opinions
     )
-    receipt = receipt_due or _random_receipt()
     try:  # no savepoint needed: a refused consumption has written nothing
         consume_and_store(
             box=BallotBox(pk=box_id),
@@ -534,17 +541,16 @@ def _submit_checked(token_hash: str, ratings: object, dimension_ratings: object,
             ratings=clean_ratings,
             dimension_ratings=clean_dimensions,
             opinions=clean_opinions,
-            receipt=receipt,
+            receipt_hash=receipt_hash,
             channel=Channel.PHONE,
         )
     except CredentialError:
         # A double tap: the other submission of this session won and committed; answer with its receipt.
-        earlier = BallotSession.objects.filter(pk=session_id).values_list("receipt", flat=True).first()
-        if earlier:
-            return earlier
+        if BallotSession.objects.filter(pk=session_id, is_accepted=True).exists():
+            return open_receipt(receipt_sealed, token_hash)
         raise
-    BallotSession.objects.filter(pk=session_id).update(receipt=receipt)
-    return receipt
+    BallotSession.objects.filter(pk=session_id).update(is_accepted=True)
+    return open_receipt(receipt_sealed, token_hash)
 
 
 def consume_and_store(
@@ -554,7 +560,7 @@ def consume_and_store(
     ratings: dict,
     dimension_ratings: dict,
     opinions: dict,
-    receipt: str,
+    receipt_hash: str,
     channel: str,
     is_spoiled: bool = False,
 ) -> None:
@@ -577,7 +583,7 @@ def consume_and_store(
         ratings=ratings,
         dimension_ratings=dimension_ratings,
         opinions=opinions,
-        receipt=receipt,
+        receipt_hash=receipt_hash,
         channel=channel,
         is_spoiled=is_spoiled,
     )

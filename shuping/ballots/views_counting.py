@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shuping.core.access import public, scoped
@@ -259,14 +260,21 @@ def screen_live(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ballots/_screen_live.html", _screen_context(request, box))
 
 
-@public("封箱后公布的回执码清单，供投票人核对本人选票已计入（BAL-7）；只有回执码，无任何计票结果")
+@public(
+    "封箱后公布的回执核对码清单，投票人输入回执码核对本人选票已计入（BAL-7、DSC-3）；只有核对码，无任何计票结果"
+)
 @voting_headers
-@require_GET
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
 def receipts(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The published receipt list of a sealed box: receipt codes only, sorted (BAL-7)."""
+    """The published list of a sealed box (fingerprints of the counted receipts, sorted) and the voter's
+    check: the receipt is typed into a POST body — never a URL — and answered with its fingerprint and
+    whether it was counted (DSC-3). CSRF-exempt on purpose: the check changes nothing, and a forged
+    cross-site post cannot read the answer."""
     box = selectors.get_public_box(public_id)
-    return render(
-        request,
-        "ballots/receipts.html",
-        {"box": box, "receipts": selectors.published_receipts(box)},
-    )
+    context = {"box": box, "receipts": selectors.published_receipts(box)}
+    if request.method == "POST":
+        typed = str(request.POST.get("receipt", ""))[:32]
+        context["checked"] = selectors.check_receipt(box, typed)
+        context["was_checked"] = True
+    return render(request, "ballots/receipts.html", context)

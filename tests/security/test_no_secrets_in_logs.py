@@ -114,9 +114,11 @@ def _vote_on_a_phone(client, world) -> list[str]:
     assert client.post("/v/submit", body, content_type="application/json").json()["receipt"] == receipt
     used = client.post("/v/session", json.dumps({"code": slip.code}), content_type="application/json")
     assert used.status_code == 409
-    # The box is sealed and the receipt list published.
+    # The box is sealed, the list published, and the voter checks the receipt (DSC-3).
     ballot_services.close_box(actor=world.organizer_staff, box=box)
     assert client.get(f"/v/{box.public_id}/receipts").status_code == 200
+    checked = client.post(f"/v/{box.public_id}/receipts", {"receipt": receipt})
+    assert checked.status_code == 200 and "已计入" in checked.content.decode()
     return secrets
 
 

@@ -17,6 +17,7 @@ from django.test import Client
 from shuping.audit.models import AuditEvent
 from shuping.ballots import services
 from shuping.ballots.models import Ballot, BallotSession, Credential
+from shuping.ballots.receipts import receipt_digest
 from shuping.ballots.tests.factories import make_box
 
 VOTERS = 40
@@ -88,7 +89,7 @@ def test_no_column_of_a_ballot_can_hold_a_credential_a_session_a_time_or_a_seque
         "ratings",
         "dimension_ratings",
         "opinions",
-        "receipt",
+        "receipt_hash",  # the keyed digest of the slip's receipt, never the receipt (DSC-3)
         "channel",  # phone or paper (BAL-4): a count per channel is certified; it names no one
         "is_spoiled",
     }
@@ -115,8 +116,8 @@ def test_sealing_rewrites_ballots_in_an_order_unrelated_to_voting(voted_box, wor
     assert abs(tau_z(kendall_tau(after), VOTERS)) < 4, after  # p ≈ 6e-5 of a false alarm
     assert after != before
     assert not ids_before & set(Ballot.objects.filter(box=box).values_list("id", flat=True))  # fresh keys
-    assert sorted(Ballot.objects.filter(box=box).values_list("receipt", flat=True)) == sorted(
-        voted_box["receipts"]
+    assert sorted(Ballot.objects.filter(box=box).values_list("receipt_hash", flat=True)) == sorted(
+        receipt_digest(receipt) for receipt in voted_box["receipts"]
     )
 
 

@@ -134,7 +134,7 @@ def test_the_reconcile_page_explains_an_imbalance_and_certifies_when_it_balances
     assert "计票结果报告单已确认" in done and f"/ballots/{box.pk}/certificate.pdf" in done
 
 
-@pytest.mark.req("BAL-7")
+@pytest.mark.req("BAL-7", "DSC-3")
 def test_a_voter_verifies_their_receipt_after_sealing(world):
     box, slips = make_box(world, subjects=2, categories={"市级领导": 6})
     voter = Client()
@@ -162,9 +162,17 @@ def test_a_voter_verifies_their_receipt_after_sealing(world):
     page = voter.get(receipts_url)
     text = page.content.decode()
     assert page.status_code == 200 and page["Referrer-Policy"] == "no-referrer"
-    assert receipt in text and paper_receipt == slips[1].receipt and paper_receipt in text
-    listed = re.findall(r"<li>([0-9A-Z]{8})</li>", text)
+    # DSC-3: the list shows fingerprints of the stored digests, never a receipt.
+    assert receipt not in text and paper_receipt == slips[1].receipt and paper_receipt not in text
+    listed = re.findall(r"<li>([0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})</li>", text)
     assert listed == sorted(listed) and len(listed) == 2
+    # The voter types the receipt (in a POST body, never a URL): counted, with its fingerprint on the list.
+    for typed in (receipt, paper_receipt.lower()):
+        checked = voter.post(receipts_url, {"receipt": typed}).content.decode()
+        found = re.search(r"回执核对码为 <strong>([0-9a-f-]{14})</strong>", checked)
+        assert "已计入" in checked and found and found.group(1) in listed
+    unknown = voter.post(receipts_url, {"receipt": slips[2].receipt}).content.decode()
+    assert "没有找到该回执码" in unknown and "已计入：" not in unknown
     for secret in ("对象1", "对象2", "好", "差", "市级领导"):  # no tallies, no subjects, no categories
         assert secret not in text.split("<main>")[1].split("</main>")[0].replace(box.title, "")
 

@@ -285,7 +285,7 @@ def test_after_sealing_no_column_or_database_internal_links_a_paper_ballot_to_it
         assert not any(str(v) in hashes for v in ballot.values())
         assert set(ballot) == {
             "id", "box_id", "category_id", "is_rehearsal", "ratings", "dimension_ratings", "opinions",
-            "receipt", "channel", "is_spoiled",
+            "receipt_hash", "channel", "is_spoiled",
         }  # fmt: skip
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -13,6 +13,7 @@ from django.db import OperationalError, connection, connections
 
 from shuping.ballots import selectors, services, services_counting
 from shuping.ballots.models import Ballot, Credential, TallyCertificate
+from shuping.ballots.receipts import receipt_digest, receipt_fingerprint
 from shuping.ballots.tests.factories import make_box
 from shuping.ballots.tests.test_vote_page import CHROMIUM_ARGS, SCREENSHOTS
 from shuping.campaigns.tests.test_journey import _session_cookie
@@ -115,14 +116,24 @@ def test_a_stack_of_slips_keyed_by_keyboard_then_certified_and_published(live_se
             receipts_page = public.new_page()
             receipts_page.goto(f"{base}/v/{box.public_id}/receipts")
             text = receipts_page.inner_text("body")
+            # A voter checks the receipt torn off the slip (DSC-3: the list shows fingerprints only).
+            receipts_page.fill("#mine", slips[0].receipt)
+            receipts_page.click("text=核对")
+            expect(receipts_page.locator("#result")).to_contain_text("已计入")
+            checked = receipts_page.inner_text("#result")
             receipts_page.screenshot(path=str(SCREENSHOTS / "receipts-public.png"), full_page=True)
             public.close()
         finally:
             browser.close()
 
-    for slip in slips[:STACK]:
-        assert slip.receipt in text
-    assert slips[STACK].receipt not in text  # a voided slip never voted
+    for slip in slips[: STACK + 1]:
+        assert slip.receipt not in text  # no receipt in clear on the public page
+    fingerprints = {receipt_fingerprint(receipt_digest(slip.receipt)) for slip in slips[:STACK]}
+    assert (
+        fingerprints <= set(text.split()) and receipt_fingerprint(receipt_digest(slips[0].receipt)) in checked
+    )
+    # a voided slip never voted
+    assert receipt_fingerprint(receipt_digest(slips[STACK].receipt)) not in text
     box.refresh_from_db()
     figures = services_counting.reconciliation(box)
     assert figures.paper == STACK - 1 and figures.spoiled == 1 and figures.is_balanced
@@ -191,7 +202,7 @@ def test_several_clerks_keying_the_same_pile_at_once_never_count_a_slip_twice(wo
     assert len(refused) == PILE * (CLERKS - 1)
     assert Ballot.objects.filter(box=box).count() == PILE
     assert Credential.objects.filter(box=box, is_used=True).count() == PILE
-    assert sorted(Ballot.objects.filter(box=box).values_list("receipt", flat=True)) == sorted(
-        s.receipt for s in slips
+    assert sorted(Ballot.objects.filter(box=box).values_list("receipt_hash", flat=True)) == sorted(
+        receipt_digest(s.receipt) for s in slips
     )
     assert connection.vendor in {"postgresql", "sqlite"}

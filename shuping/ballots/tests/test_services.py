@@ -8,6 +8,7 @@ from django.db import connection
 from shuping.ballots import selectors, services
 from shuping.ballots.choices import BoxStatus
 from shuping.ballots.models import Ballot, BallotSession, Credential
+from shuping.ballots.receipts import receipt_digest, seal_receipt
 from shuping.ballots.tests.factories import make_box, vote
 from shuping.core import crypto
 from shuping.core.errors import ConflictError, DomainError
@@ -69,7 +70,7 @@ def test_a_ballot_is_stored_and_the_credential_consumed_once(world):
     receipt = vote(box, slips[0], opinions={"general": "希望加强基层组织建设"})
     assert Ballot.objects.filter(box=box).count() == 1
     assert Credential.objects.filter(box=box, is_used=True).count() == 1
-    assert Ballot.objects.get(box=box).receipt == receipt
+    assert Ballot.objects.get(box=box).receipt_hash == receipt_digest(receipt)
 
 
 @pytest.mark.req("BAL-3", "BAL-5")
@@ -101,7 +102,13 @@ def test_a_double_use_through_two_sessions_is_refused(world):
     # A session row forged for the same credential cannot consume it a second time.
     credential = Credential.objects.get(box=box, is_used=True)
     BallotSession.objects.filter(credential=credential).delete()
-    BallotSession.objects.create(credential=credential, token_hash=services._session_hash("forged"))
+    forged = services._session_hash("forged")
+    BallotSession.objects.create(
+        credential=credential,
+        token_hash=forged,
+        receipt_hash=receipt_digest("ZZZZZZZZ"),
+        receipt_sealed=seal_receipt("ZZZZZZZZ", forged),
+    )
     with pytest.raises(services.CredentialError) as refused:
         services.submit_ballot(token="forged", ratings=ratings)
     assert refused.value.code == "used"
@@ -249,7 +256,7 @@ def test_a_warm_vote_is_one_statement_on_postgresql_and_still_refused_once_phone
     expected = 1 if connection.vendor == "postgresql" else 6
     with django_assert_max_num_queries(expected):
         receipt = services.submit_ballot(token=session.token, ratings=ratings)
-    assert Ballot.objects.get(box=box, receipt=receipt).ratings == ratings
+    assert Ballot.objects.get(box=box, receipt_hash=receipt_digest(receipt)).ratings == ratings
     assert services.submit_ballot(token=session.token, ratings=ratings) == receipt  # a retry: same receipt
     late = services.start_session(code=slips[2].code)
     services.start_counting(actor=world.organizer_staff, box=box)  # phone voting stops (计票中)
@@ -284,6 +291,6 @@ def test_a_box_set_up_again_after_a_rehearsal_checks_ballots_against_its_new_sub
     slips = set_up(["丙", "丁", "戊"])
     services.start_rehearsal(actor=actor, box=box)
     receipt = vote(box, slips[0])
-    ballot = Ballot.objects.get(box=box, receipt=receipt)
+    ballot = Ballot.objects.get(box=box, receipt_hash=receipt_digest(receipt))
     assert set(ballot.ratings) == {str(pk) for pk in box.subjects.values_list("id", flat=True)}
     assert len(ballot.ratings) == 3
