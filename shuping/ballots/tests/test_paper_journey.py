@@ -118,7 +118,7 @@ def test_a_stack_of_slips_keyed_by_keyboard_then_certified_and_published(live_se
             text = receipts_page.inner_text("body")
             # A voter checks the receipt torn off the slip (DSC-3: the list shows fingerprints only).
             receipts_page.fill("#mine", slips[0].receipt)
-            receipts_page.click("text=核对")
+            receipts_page.click("button[type=submit]")
             expect(receipts_page.locator("#result")).to_contain_text("已计入")
             checked = receipts_page.inner_text("#result")
             receipts_page.screenshot(path=str(SCREENSHOTS / "receipts-public.png"), full_page=True)
