@@ -2,8 +2,9 @@
 screen, and the public receipt list. Thin: parse, call a service or selector, render.
 
 Organizer pages resolve the box through `selectors.get_box_for` (404 out of scope) and check
-`permissions.can_manage_box` / `can_view_tally` (403). The receipt list is public: it shows only
-receipt codes of a sealed box, sorted — no marks, no counts per subject, no categories.
+`permissions.can_manage_box` / `can_view_tally` (403). The receipt list is public: it shows only keyed
+fingerprints of the counted receipts of a sealed box, sorted, and checks a receipt the voter types
+(DSC-3) — no marks, no counts per subject, no categories.
 """
 
 from __future__ import annotations
