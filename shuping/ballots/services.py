@@ -354,7 +354,6 @@ def end_rehearsal(*, actor, box: BallotBox) -> BallotBox:
     return box
 
 
-@transaction.atomic
 def early_meeting_day(box: BallotBox):
     """The meeting day when `box` was made for a 述职评议会 that is still ahead of today, else None."""
     held_on = (
@@ -365,6 +364,7 @@ def early_meeting_day(box: BallotBox):
     return held_on if held_on is not None and timezone.localdate() < held_on else None
 
 
+@transaction.atomic
 def open_box(*, actor, box: BallotBox, confirm_early: bool = False) -> BallotBox:
     """Start voting. Needs subjects and at least one real slip. A meeting's box before the meeting day
     opens only with `confirm_early` — the explicit confirmation the pages ask for (FLOW-5)."""
