@@ -9,9 +9,18 @@ from . import services
 from .models import RoleGrant, User
 
 
+def is_system_admin(user) -> bool:
+    """The system administrator (三员分立): the only one who may open /admin/ — and so the only one whose
+    menu shows 系统管理 (FLOW-3)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, "admin_role", "") == "system"
+    )
+
+
 def _system_admin_only(request) -> bool:
-    user = request.user
-    return bool(user.is_active and user.is_authenticated and getattr(user, "admin_role", "") == "system")
+    return is_system_admin(request.user)
 
 
 def _sign_in_through_shuping(request, extra_context=None):

@@ -11,9 +11,12 @@ class AccountsConfig(AppConfig):
 
         from shuping.core.navigation import NavItem, register
 
-        from . import signals
+        from . import signals, todos  # noqa: F401  (todos: the system and security administrators' 待办)
 
         signals.connect()
+        from .admin import is_system_admin
+
+        register(NavItem(label=_("系统管理"), url_name="admin:index", visible=is_system_admin, order=940))
         register(
             NavItem(
                 label=_("账号安全"),

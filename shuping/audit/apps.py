@@ -10,6 +10,7 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from shuping.core.navigation import NavItem, register
 
+        from . import todos  # noqa: F401  (the audit administrator's 待办)
         from .permissions import can_view_audit_log
 
         # Lazy label, so the menu follows the active language; NavItem str()s it when rendering.

@@ -11,15 +11,14 @@ class CampaignsConfig(AppConfig):
 
         from shuping.core.navigation import NavItem, register
 
-        from . import blockers  # noqa: F401  (registers the campaigns app's own stage blockers)
+        from . import blockers, todos  # noqa: F401  (the campaigns app's own stage blockers; guidance 待办)
+        from .permissions import can_use_campaigns
 
         register(
             NavItem(
                 label=_("述职评议考核"),
                 url_name="campaigns:list",
-                visible=lambda user: (
-                    getattr(user, "is_authenticated", False) and not getattr(user, "admin_role", "")
-                ),
+                visible=can_use_campaigns,
                 order=200,
             )
         )

@@ -15,6 +15,13 @@ def _roles(user, campaign) -> set[str]:
     return selectors.campaign_roles(user, campaign)
 
 
+def can_use_campaigns(user) -> bool:
+    """The 述职评议考核 menu (FLOW-3): a role in some campaign (or on an organizer, so staff can start one),
+    or an assessment of one's own (the assessee, a liaison) — exactly who `campaigns_visible_to` lets in."""
+    summary = selectors.role_summary(user)
+    return summary.has_own_assessment or bool(summary.roles)
+
+
 def can_create_campaign(user, organizer) -> bool:
     """Organizer staff of that organization's department (a RoleGrant on the organizer itself)."""
     return selectors.user_grants(user).filter(organization=organizer, role=Role.ORGANIZER_STAFF).exists()

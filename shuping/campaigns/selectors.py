@@ -16,6 +16,7 @@ the assessed organization itself.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -63,9 +64,13 @@ def campaign_wide_q(user, prefix: str = "") -> Q:
     return q
 
 
-def own_assessment_q(user, prefix: str = "") -> Q:
-    """Q on Assessment (or with prefix "assessments__" on Campaign) for the assessee and liaisons."""
-    liaison_orgs = list(user_grants(user).filter(role=Role.LIAISON).values_list("organization_id", flat=True))
+def own_assessment_q(user, prefix: str = "", liaison_orgs: list[int] | None = None) -> Q:
+    """Q on Assessment (or with prefix "assessments__" on Campaign) for the assessee and liaisons;
+    `liaison_orgs` (the organizations of the user's liaison grants) when the caller has them already."""
+    if liaison_orgs is None:
+        liaison_orgs = list(
+            user_grants(user).filter(role=Role.LIAISON).values_list("organization_id", flat=True)
+        )
     q = Q(**{f"{prefix}person__user": user}) | Q(**{f"{prefix}liaisons": user})
     if liaison_orgs:
         q |= Q(**{f"{prefix}organization_id__in": liaison_orgs})
@@ -75,7 +80,10 @@ def own_assessment_q(user, prefix: str = "") -> Q:
 def campaigns_with_waiting(user, waiting, may, **filters) -> list[Campaign]:
     """Campaigns where the user holds a campaign-wide role, `may(user, campaign)` holds and the aggregate
     `waiting` (e.g. a filtered Count of submitted reports) is above zero, each with `.waiting` set — the
-    organizer's 待办 (core.todos); a constant number of queries."""
+    organizer's 待办 (core.todos); a constant number of queries, none beyond `role_summary` for a user
+    without any campaign-wide role (the assessee, a liaison)."""
+    if not role_summary(user).roles:
+        return []
     # The role filter joins the campaign's grants; the aggregate runs over campaigns picked by id, so that
     # other users' grants on the same campaign (a field team's members) do not multiply the count.
     ids = Campaign.objects.filter(campaign_wide_q(user), **filters).values("pk")
@@ -192,6 +200,41 @@ def prime_campaign_roles(user, campaigns: Iterable[Campaign]) -> None:
             grants, campaign.organizer_id, paths.get(campaign.organizer_id, "")
         )
         campaign.__dict__.setdefault("_roles_cache", {})[user.pk] = roles
+
+
+@dataclass(frozen=True)
+class RoleSummary:
+    """What the user is, across all campaigns: the menu (FLOW-3) and the home page ask this once."""
+
+    roles: frozenset[str]  # CampaignRole values held in some campaign (grants on an organizer included)
+    has_own_assessment: bool  # the assessed secretary or a liaison of some assessment
+
+
+def role_summary(user) -> RoleSummary:
+    """The campaign roles the user holds anywhere — the same sources as `campaign_roles` (CampaignGrants,
+    RoleGrants on an organizer, guidance grants) — and whether any assessment is their own
+    (`own_assessment_q`). Two queries besides the request's grant scope (`orgs.selectors.grant_scope`),
+    cached on the user object while the menu or the 待办 are built."""
+    from shuping.orgs.selectors import grant_scope
+
+    if not _signed_in(user):
+        return RoleSummary(frozenset(), False)
+    cached = user.__dict__.get("_role_summary")
+    if cached is not None:
+        return cached
+    roles = set(CampaignGrant.objects.filter(user=user).values_list("role", flat=True).distinct())
+    liaison_orgs = []
+    for role, _path, _subtree, org_id in grant_scope(user).grants:
+        if role in ORGANIZER_ROLES:
+            roles.add(role)
+        elif role == Role.GUIDANCE_STAFF:
+            roles.add(CampaignRole.GUIDANCE_STAFF)
+        elif role == Role.LIAISON:
+            liaison_orgs.append(org_id)
+    own = Assessment.objects.filter(own_assessment_q(user, liaison_orgs=liaison_orgs)).exists()
+    summary = RoleSummary(frozenset(roles), own)
+    user.__dict__["_role_summary"] = summary
+    return summary
 
 
 def campaigns_for_list(user) -> QuerySet[Campaign]:

@@ -16,8 +16,9 @@ from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
 from shuping.orgs.models import Organization
 
-from . import cascade, findings, indicators, permissions, rules, selectors, services
+from . import cascade, findings, indicators, permissions, rules, selectors, services, stages
 from .blockers import blockers_for_many
+from .board import board_cards
 from .choices import (
     ALLOWED_TRANSITIONS,
     STAGE_ORDER,
@@ -430,8 +431,17 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         _detail_action(request, campaign)
         return redirect("campaigns:detail", pk=pk)
-    board = _board_cards(selectors.assessments_for_board(request.user, campaign))
-    columns = [(value, label, [c for c in board if c["stage"] == value]) for value, label in Stage.choices]
+    board = board_cards(selectors.assessments_for_board(request.user, campaign))
+    # FLOW-1: the 各环节 panel and each column's heading lead to where the stage is worked — only the pages
+    # the viewer may open (each app's provider asks the predicate its view asks).
+    stage_pages = stages.pages_for_campaign(request.user, campaign)
+    first_page: dict[str, str] = {}
+    for page in stage_pages:
+        first_page.setdefault(page.stage, page.url)
+    columns = [
+        (value, label, [c for c in board if c["stage"] == value], first_page.get(value, ""))
+        for value, label in Stage.choices
+    ]
     roles = selectors.campaign_roles(request.user, campaign)
     return render(
         request,
@@ -440,6 +450,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "board": board,
             "columns": columns,
+            "stage_pages": stage_pages,
             "can_manage": can_manage,
             "can_see_calendar": permissions.can_see_meeting_calendar(request.user, campaign),
             "notices": list(campaign.notices.all()) if roles else [],
@@ -452,41 +463,6 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **(people_context(request, campaign) if can_manage else {}),
         },
     )
-
-
-def _url_maker(name: str):
-    """`pk -> URL` for a route taking one int pk, from a single reverse(): the board builds two URLs a
-    card, and 800 reversals cost more than the rest of the card (PERF-5)."""
-    marker = "2147483647"
-    head, tail = reverse(name, args=[int(marker)]).split(marker)
-    return lambda pk: f"{head}{pk}{tail}"
-
-
-def _board_cards(assessments) -> list[dict]:
-    """The stage board's cards as plain dicts: blockers in one batch (a constant number of queries), the
-    next stage per stage and the reporting-mode labels looked up once, URLs from one reverse() each."""
-    blocked = blockers_for_many(assessments)
-    mode_labels = {value: str(label) for value, label in ReportingMode.choices}
-    next_stage = {}
-    for value in Stage.values:
-        nxt = sorted(ALLOWED_TRANSITIONS[value])
-        next_stage[value] = {"value": nxt[0], "label": str(Stage(nxt[0]).label)} if nxt else None
-    detail_url, stage_url = _url_maker("campaigns:assessment"), _url_maker("campaigns:assessment_stage")
-    return [
-        {
-            "pk": a.pk,
-            "stage": a.stage,
-            "organization_name": a.organization_name,
-            "person_name": a.person_name,
-            "is_graded": a.is_graded,
-            "reporting_mode_label": mode_labels.get(a.reporting_mode, a.reporting_mode),
-            "url": detail_url(a.pk),
-            "stage_url": stage_url(a.pk),
-            "blockers": blocked.get(a.pk, []),
-            "next_stage": next_stage[a.stage],
-        }
-        for a in assessments
-    ]
 
 
 def _detail_action(request: HttpRequest, campaign) -> None:
@@ -599,6 +575,7 @@ def assessment_context(request: HttpRequest, assessment) -> dict:
     reasons = blockers_for_many([assessment])[assessment.pk]
     nxt = sorted(ALLOWED_TRANSITIONS[assessment.stage])
     can_manage = permissions.can_manage_campaign(request.user, campaign)
+    stage_urls = stages.stage_urls_for_assessment(request.user, assessment)  # FLOW-1: the chips are links
     return {
         **liaison_context(assessment, can_manage=can_manage),
         "campaign": campaign,
@@ -613,7 +590,7 @@ def assessment_context(request: HttpRequest, assessment) -> dict:
         "findings": list(assessment.findings.all()),
         "finding_form": FindingForm(),
         "carry_over": findings.carry_over_for([assessment])[assessment.pk],
-        "stages": Stage.choices,
+        "stages": [(value, label, stage_urls.get(value, "")) for value, label in Stage.choices],
         "stage_index": list(Stage.values).index(assessment.stage),
     }
 

@@ -25,12 +25,20 @@ def register(item: NavItem) -> None:
 
 
 def items_for(user) -> list[dict[str, str]]:
+    """The menu: each app's entry shows when its predicate — written beside the permission predicates its
+    pages use (e.g. `reports.permissions.can_use_reports`) — says the user can act or read something
+    there (FLOW-3). No second list of roles to keep in step with the pages."""
     out = []
-    for item in sorted(_REGISTRY, key=lambda i: i.order):
-        if not item.visible(user):
-            continue
-        try:
-            out.append({"label": str(item.label), "url": reverse(item.url_name), "name": item.url_name})
-        except NoReverseMatch:
-            continue
+    try:
+        for item in sorted(_REGISTRY, key=lambda i: i.order):
+            if not item.visible(user):
+                continue
+            try:
+                out.append({"label": str(item.label), "url": reverse(item.url_name), "name": item.url_name})
+            except NoReverseMatch:
+                continue
+    finally:
+        # The predicates share one role summary per menu (campaigns.selectors.role_summary); it must not
+        # outlive the menu on a user object that a test or a long request keeps using.
+        getattr(user, "__dict__", {}).pop("_role_summary", None)
     return out

@@ -42,7 +42,10 @@ def todo_provider(func: Provider) -> Provider:
 def todos_for(user) -> list[Todo]:
     if not getattr(user, "is_authenticated", False):
         return []
-    items = [todo for provider in _PROVIDERS for todo in provider(user)]
+    try:
+        items = [todo for provider in _PROVIDERS for todo in provider(user)]
+    finally:
+        getattr(user, "__dict__", {}).pop("_role_summary", None)  # shared by providers for this call only
     return sorted(items, key=lambda t: not t.urgent)  # stable: each app's own order kept
 
 

@@ -7,4 +7,4 @@ class EvaluationsConfig(AppConfig):
     verbose_name = "综合评价与研究"
 
     def ready(self) -> None:
-        from . import blockers, components  # noqa: F401  (stage blockers; the composite's providers)
+        from . import blockers, components, stages, todos  # noqa: F401  (stage blockers; the composite's providers)

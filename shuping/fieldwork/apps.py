@@ -11,15 +11,14 @@ class FieldworkConfig(AppConfig):
 
         from shuping.core.navigation import NavItem, register
 
-        from . import blockers  # noqa: F401  (registers the field-stage blocker)
+        from . import blockers, stages, todos  # noqa: F401  (the field-stage blocker, stage pages, 待办)
+        from .permissions import can_use_fieldwork
 
         register(
             NavItem(
                 label=_("实地考核"),
                 url_name="fieldwork:home",
-                visible=lambda user: (
-                    getattr(user, "is_authenticated", False) and not getattr(user, "admin_role", "")
-                ),
+                visible=can_use_fieldwork,
                 order=215,
             )
         )

@@ -13,6 +13,13 @@ from shuping.campaigns.choices import CampaignRole
 RESULT_ROLES = frozenset({CampaignRole.ORGANIZER_STAFF, CampaignRole.DEPARTMENT_LEADER})
 
 
+def can_use_fieldwork(user) -> bool:
+    """The 实地考核 menu (FLOW-3): those who plan or read a field plan (`can_view_plan`) and the teams'
+    members (each holds FIELD_ASSESSOR on the campaign, `is_team_member`) — not the assessee or liaison."""
+    roles = campaign_selectors.role_summary(user).roles
+    return bool(roles & (RESULT_ROLES | {CampaignRole.FIELD_ASSESSOR}))
+
+
 def _roles(user, campaign) -> set[str]:
     return campaign_selectors.campaign_roles(user, campaign)
 

@@ -11,11 +11,13 @@ class JobsConfig(AppConfig):
 
         from shuping.core.navigation import NavItem, register
 
+        from . import selectors
+
         register(
             NavItem(
                 label=_("后台任务"),
                 url_name="jobs:list",
-                visible=lambda user: getattr(user, "is_authenticated", False),
+                visible=selectors.can_use_jobs,
                 order=800,
             )
         )

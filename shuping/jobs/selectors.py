@@ -34,6 +34,16 @@ def visible_to(user) -> QuerySet[Job]:
     return Job.objects.filter(scope)
 
 
+def can_use_jobs(user) -> bool:
+    """The 后台任务 menu (FLOW-3): those who oversee organizations' jobs (`visible_to`'s roles) or have
+    started a job themselves — not a secretary or liaison with nothing there."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if RoleGrant.objects.filter(user=user, role__in=OVERSEEING_ROLES).exists():
+        return True
+    return Job.objects.filter(requested_by=user).exists()
+
+
 def jobs_for_list(user) -> QuerySet[Job]:
     """The 我的后台任务 page: newest first, with what each row shows fetched in the same query."""
     return visible_to(user).select_related("requested_by", "organization").order_by("-created_at", "-pk")

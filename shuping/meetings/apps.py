@@ -11,15 +11,14 @@ class MeetingsConfig(AppConfig):
 
         from shuping.core.navigation import NavItem, register
 
-        from . import blockers, providers  # noqa: F401  (stage blocker, problem-matrix source)
+        from . import blockers, providers, stages, todos  # noqa: F401  (blocker, matrix, stage pages, 待办)
+        from .permissions import can_use_meetings
 
         register(
             NavItem(
                 label=_("述职评议会"),
                 url_name="meetings:list",
-                visible=lambda user: (
-                    getattr(user, "is_authenticated", False) and not getattr(user, "admin_role", "")
-                ),
+                visible=can_use_meetings,
                 order=220,
             )
         )

@@ -12,6 +12,14 @@ from shuping.campaigns.permissions import can_see_results
 STAFF_ROLES = {CampaignRole.ORGANIZER_STAFF, CampaignRole.DEPARTMENT_LEADER}
 
 
+def can_use_meetings(user) -> bool:
+    """The 述职评议会 menu (FLOW-3): who runs or sits in on meetings (`can_see_meeting_internals`: staff,
+    leaders, guidance staff) and the secretaries who report at one (and their liaisons); a field team
+    member has nothing to do there."""
+    summary = campaign_selectors.role_summary(user)
+    return summary.has_own_assessment or bool(summary.roles & (STAFF_ROLES | {CampaignRole.GUIDANCE_STAFF}))
+
+
 def _roles(user, meeting) -> set[str]:
     return campaign_selectors.campaign_roles(user, meeting.campaign)
 

@@ -10,7 +10,7 @@ class OversightConfig(AppConfig):
         from django.apps import apps
         from django.utils.translation import gettext_lazy as _
 
-        from . import providers, selectors
+        from . import providers, selectors, stages  # noqa: F401  (stages: the upward report page)
 
         # Oversight reads the apps that record results; they never import it (OVS-2).
         if apps.is_installed("shuping.evaluations"):
@@ -24,9 +24,7 @@ class OversightConfig(AppConfig):
             NavItem(
                 label=_("监督指导"),
                 url_name="oversight:index",
-                visible=lambda user: (
-                    getattr(user, "is_authenticated", False) and not getattr(user, "admin_role", "")
-                ),
+                visible=selectors.can_use_oversight,
                 order=600,
             )
         )

@@ -80,6 +80,12 @@ def oversight_paths(user) -> tuple[str, ...]:
     return tuple(roots)
 
 
+def can_use_oversight(user) -> bool:
+    """The 监督指导 menu (FLOW-3): dashboards (`oversight_paths`), the upward-report inbox and the reports
+    sent up are for organizer staff and department leaders only — not the assessee, liaison or guidance."""
+    return any(role in OVERSIGHT_ROLES for role, _p, _s, _pk in grant_scope(user).grants)
+
+
 def can_oversee(user, org: Organization) -> bool:
     return any(org.path.startswith(root) for root in oversight_paths(user))
 

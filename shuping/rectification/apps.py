@@ -11,6 +11,6 @@ class RectificationConfig(AppConfig):
 
     def ready(self) -> None:
         # Problem-source providers, the campaigns carry-over hook, the approval hook, periodic jobs, menu.
-        from . import hooks, providers, todos  # noqa: F401
+        from . import hooks, providers, stages, todos  # noqa: F401
 
         hooks.connect()

@@ -29,6 +29,7 @@ def connect() -> None:
     from shuping.evaluations.models import Evaluation
 
     from .carryover import carry_over_provider
+    from .permissions import can_use_rectification
 
     register_carry_over(carry_over_provider)
     post_save.connect(_on_evaluation_saved, sender=Evaluation, dispatch_uid="rectification.apply_decision")
@@ -36,9 +37,7 @@ def connect() -> None:
         NavItem(
             "整改",
             "rectification:index",
-            lambda user: (
-                bool(getattr(user, "is_authenticated", False)) and not getattr(user, "admin_role", "")
-            ),
+            can_use_rectification,
             order=260,
         )
     )

@@ -46,9 +46,27 @@ def can_manage_rectification(user, campaign) -> bool:
     )
 
 
+#: Campaign roles that read the campaign-wide rectification board (a field team's members do not).
+READER_ROLES = frozenset(
+    {
+        CampaignRole.ORGANIZER_STAFF,
+        CampaignRole.DEPARTMENT_LEADER,
+        CampaignRole.GUIDANCE_STAFF,
+        CampaignRole.VIEWER,
+    }
+)
+
+
 def can_read_campaign(user, campaign) -> bool:
     """The campaign-wide rectification board and circulars: staff, leaders, guidance staff, viewers."""
-    return _signed_in(user) and bool(campaign_selectors.campaign_roles(user, campaign))
+    return _signed_in(user) and bool(campaign_selectors.campaign_roles(user, campaign) & READER_ROLES)
+
+
+def can_use_rectification(user) -> bool:
+    """The 整改 menu (FLOW-3): the assessee or liaison with a list to draft or report on (`is_own`), or a
+    reader of some campaign's board (`can_read_campaign`)."""
+    summary = campaign_selectors.role_summary(user)
+    return summary.has_own_assessment or bool(summary.roles & READER_ROLES)
 
 
 def can_draft_list(user, assessment) -> bool:

@@ -11,15 +11,14 @@ class ReportsConfig(AppConfig):
 
         from shuping.core.navigation import NavItem, register
 
-        from . import blockers, matrix, todos  # noqa: F401  (the 报告 stage blocker, matrix providers, 待办)
+        from . import blockers, matrix, stages, todos  # noqa: F401  (报告 blocker, matrix, stage pages, 待办)
+        from .permissions import can_use_reports
 
         register(
             NavItem(
                 label=_("述职报告"),
                 url_name="reports:list",
-                visible=lambda user: (
-                    getattr(user, "is_authenticated", False) and not getattr(user, "admin_role", "")
-                ),
+                visible=can_use_reports,
                 order=210,
             )
         )

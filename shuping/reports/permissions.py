@@ -14,6 +14,13 @@ from .choices import ReportStatus
 _ORGANIZER = {CampaignRole.ORGANIZER_STAFF, CampaignRole.DEPARTMENT_LEADER}
 
 
+def can_use_reports(user) -> bool:
+    """The 述职报告 menu (FLOW-3): a drafter of some report (`is_drafter`: the assessee or a liaison), or
+    organizer staff / a department leader somewhere (`can_review_reports`, `can_see_quality`)."""
+    summary = campaign_selectors.role_summary(user)
+    return summary.has_own_assessment or bool(summary.roles & _ORGANIZER)
+
+
 def _roles(user, campaign) -> set[str]:
     return campaign_selectors.campaign_roles(user, campaign)
 
