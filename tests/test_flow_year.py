@@ -59,6 +59,30 @@ REQUIRED: dict[str, set[str]] = {
         "rectification:campaign",
         "oversight:dashboard",
     },
+    # 市委组织部 staff (青川): its own round — scope, reports' 审核, its meeting, the counties' calendar.
+    "shi_zuzhi": {
+        "campaigns:detail",
+        "campaigns:assessment",
+        "campaigns:wizard_scope",
+        "campaigns:calendar",
+        "reports:quality",
+        "reports:edit",
+        "meetings:detail",
+        "evaluations:calibration",
+    },
+    # 县委组织部 staff: the county assessing its townships — meeting held, calibration and 研究 ahead.
+    "xian_zuzhi": {
+        "campaigns:detail",
+        "campaigns:assessment",
+        "campaigns:wizard_scope",
+        "reports:quality",
+        "meetings:detail",
+        "evaluations:calibration",
+        "evaluations:decisions",
+        "evaluations:assessment",
+    },
+    # The guidance officer sent by the province: the lower campaigns and the meeting to attend.
+    "zhidao": {"campaigns:detail", "campaigns:assessment", "meetings:detail"},
     # The assessed secretary: the own assessment, report, meeting, feedback (after 研究) and 整改清单.
     "shuji": {
         "campaigns:assessment",
@@ -112,6 +136,9 @@ def test_each_persona_reaches_every_page_of_its_year_by_clicking_from_home(demo_
 HOME_STEPS: dict[str, list[str]] = {
     "sheng_zuzhi": ["审核述职报告：", "等次校准：", "党委（党组）研究：", "筹备述职评议会："],
     "sheng_buzhang": ["党委（党组）研究："],
+    "shi_zuzhi": ["审核述职报告：", "筹备述职评议会："],
+    "xian_zuzhi": ["等次校准："],
+    "zhidao": ["指导青川市委", "列席指导述职评议会："],
     "shuji": ["年度整改进展"],
     "lianluoyuan": ["年度整改进展"],
     "shenji": ["审计日志："],
@@ -182,28 +209,44 @@ def test_the_leader_sees_who_awaits_research_and_a_broken_quota_first(demo_year)
 @pytest.mark.req("FLOW-2")
 @pytest.mark.django_db
 def test_after_signing_for_feedback_the_liaison_is_pointed_to_the_rectification_list(demo_year):
+    from django.db.models import Q
+
     from shuping.campaigns.services import add_liaison
     from shuping.feedback.models import Feedback
-    from shuping.feedback.services import acknowledge_feedback
+    from shuping.rectification.models import RectificationList
     from shuping.rectification.services import start_list
 
-    feedback = Feedback.objects.select_related("assessment").get(
-        assessment__organization__code="SF-JG", released_at__isnull=False
+    feedback = (  # signed for (签收), its 整改清单 not yet filed with the organizer
+        Feedback.objects.select_related("assessment")
+        .filter(acknowledged_at__isnull=False)
+        .filter(
+            Q(assessment__rectification_list__isnull=True)
+            | Q(assessment__rectification_list__status__in=["draft", "returned"])
+        )
+        .order_by("assessment__organization_path")
+        .first()
     )
+    assert feedback is not None, "the demo has a signed feedback whose list is still to be filed"
     liaison = User.objects.get(username="lianluoyuan")
+    url = f"/rectification/assessments/{feedback.assessment_id}/"
+    drafting = ("制定并报备", "完成并报备", "修改并重新报备")
+    assert not [t for p in drafting for t in _todos("lianluoyuan", p) if t.url == url]  # not theirs yet
     add_liaison(actor=User.objects.get(username="sheng_zuzhi"), assessment=feedback.assessment, user=liaison)
     name = feedback.assessment.organization_name
-    assert [t.text for t in _todos("lianluoyuan", "签收")] == [
-        f"签收 {feedback.campaign.year} 年度考核反馈意见（{name}）"
-    ]
-    acknowledge_feedback(actor=liaison, feedback=feedback)
-    [todo] = _todos("lianluoyuan", "制定并报备")
-    assert todo.text == f"制定并报备 {feedback.campaign.year} 年度整改清单（{name}）"
-    assert todo.url == f"/rectification/assessments/{feedback.assessment_id}/" and "截止" in todo.note
-    assert _todos("lianluoyuan", "签收") == []
-    start_list(actor=liaison, assessment=feedback.assessment)
-    [todo] = _todos("lianluoyuan", "完成并报备")
-    assert name in todo.text and _todos("lianluoyuan", "制定并报备") == []
+    year = feedback.campaign.year
+    lst = RectificationList.objects.filter(assessment=feedback.assessment).first()
+    if lst is None:
+        [todo] = _todos("lianluoyuan", "制定并报备")
+        assert (
+            todo.text == f"制定并报备 {year} 年度整改清单（{name}）"
+            and todo.url == url
+            and "截止" in todo.note
+        )
+        lst = start_list(actor=liaison, assessment=feedback.assessment)
+    expected = {"draft": "完成并报备", "returned": "修改并重新报备"}[lst.status]
+    steps = [t for p in drafting for t in _todos("lianluoyuan", p) if t.url == url]
+    assert [t.text for t in steps] == [f"{expected} {year} 年度整改清单（{name}）"]
+    assert "截止" in steps[0].note
 
 
 @pytest.mark.req("FLOW-2")

@@ -18,8 +18,9 @@ from .choices import EvaluationStatus
 from .models import Evaluation, EvaluationConfig
 
 
-def quota_breaches(campaigns) -> dict[int, int]:
-    """campaign pk → how many assessees must move for the Art. 6 quota to hold (0 = it holds). Evaluations
+def quota_breaches(campaigns) -> dict[int, int | None]:
+    """campaign pk → how many assessees must move for the Art. 6 quota to hold (0 = it holds; None = no
+    grade proposed or suggested yet, so there is nothing to hold against the quota). Evaluations
     and stored rules of all the campaigns in two queries; a campaign without stored rules reads last year's
     or the defaults (`config_for`)."""
     ids = [c.pk for c in campaigns]
@@ -35,6 +36,9 @@ def quota_breaches(campaigns) -> dict[int, int]:
         by_campaign[e.campaign_id].append(e)
     out = {}
     for campaign in campaigns:
+        if not any(e.grade for e in by_campaign[campaign.pk]):
+            out[campaign.pk] = None
+            continue
         config = configs.get(campaign.pk) or selectors.config_for(campaign)
         groups = quota.check_quota(
             selectors.quota_entries(by_campaign[campaign.pk], config), selectors.quota_rule(campaign, config)
@@ -43,7 +47,9 @@ def quota_breaches(campaigns) -> dict[int, int]:
     return out
 
 
-def _quota_note(must_move: int) -> str:
+def _quota_note(must_move: int | None) -> str:
+    if must_move is None:
+        return "尚未拟定等次；拟定时“较好”及以下等次须符合《办法》第六条的比例"
     if must_move:
         return f"等次比例不符合《办法》第六条，须调整 {must_move} 人"
     return "等次比例符合要求"

@@ -20,7 +20,9 @@ def meeting_pages(user, campaign) -> list[StagePage]:
             f"述职评议会 {m.held_on:%Y-%m-%d}",
             reverse("meetings:detail", args=[m.pk]),
             f"{m.title} · {m.get_status_display()}",
-            is_attention=m.status != MeetingStatus.HELD and permissions.can_manage_meeting(user, m),
+            # Ahead and the viewer's to run (staff) or to attend (the guidance staff sent to it).
+            is_attention=m.status != MeetingStatus.HELD
+            and (permissions.can_manage_meeting(user, m) or permissions.can_see_meeting_internals(user, m)),
         )
         for m in selectors.meetings_visible_to(user)
         .filter(campaign=campaign)
