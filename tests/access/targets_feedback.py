@@ -1,8 +1,8 @@
 """Placeholders for the feedback rows of docs/permissions.md (EVA-5 … EVA-7, SEC-2, REL-3).
 
 - fb_campaign: 示范省委's 2021 campaign, decided (科室拟定 → 部务会 → 常委会), feedback released to 甲市委's
-  secretary (the assessee persona), a circular to 示范省委 and 甲市委 (份号 1, 2), and a sealed transfer to the
-  organizer (no other file holder set).
+  secretary (the assessee persona), a circular to 示范省委 and 甲市委 (份号 1, 2), and a sealed transfer to 甲市委,
+  recorded as keeping that secretary's file (干部管理权限, EVA-7: never a transfer to the organizer itself).
 - fb_released_assessment / fb_feedback: that assessee and their released feedback.
 - fb_unreleased_feedback: the feedback drafted, not yet released, for 甲市委's secretary in the 2022 campaign
   (decided, at 反馈; evaluations' targets).
@@ -40,6 +40,8 @@ def _built(world):
         classification="秘密",
         classification_period="1年",
     )
+    # EVA-7: files the organizer keeps itself stay in its archive; record another holder so there is a transfer.
+    services.set_file_authority(actor=staff, person=mine.person, holder=world.prefecture)
     [transfer] = services.seal_transfers(actor=staff, campaign=campaign)
     cache.update(
         fb_campaign=campaign.pk,
