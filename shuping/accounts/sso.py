@@ -24,10 +24,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from typing import Any
-from xml.etree import ElementTree
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from defusedxml import DefusedXmlException, ElementTree
 from django.conf import settings
 from django.contrib.auth import login as auth_login
 from django.http import HttpRequest
@@ -180,9 +180,9 @@ class CASProvider:
             body = self.transport(
                 "GET", f"{self.config['server_url'].rstrip('/')}/p3/serviceValidate?{query}", None
             )
-            # The CAS server is configured and trusted; its reply is small XML without DTDs.
-            root = ElementTree.fromstring(body)  # noqa: S314
-        except (OSError, ElementTree.ParseError):
+            # The CAS server is configured and trusted, but its reply is still parsed with entities off (INT-1).
+            root = ElementTree.fromstring(body)
+        except (OSError, ElementTree.ParseError, DefusedXmlException):
             return None
         user = root.find("cas:authenticationSuccess/cas:user", self._NS)
         if user is None or not (user.text or "").strip():

@@ -14,12 +14,15 @@ show it. Until then it returns nothing.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from django.db import transaction
+
+from shuping.core import uploads
 
 from .choices import FindingSource
 from .models import Assessment, Campaign, InspectionFinding
@@ -115,8 +118,11 @@ def import_findings(
     from openpyxl import load_workbook
 
     _check_editable(campaign)
+    data = file.read(uploads.FINDINGS_XLSX.max_bytes + 1)
+    # The upload gate (INT-1): size and the zip directory before openpyxl inflates anything.
+    uploads.check_bytes(data, uploads.FINDINGS_XLSX)
     try:
-        sheet = load_workbook(file, read_only=True, data_only=True).worksheets[0]
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception:  # openpyxl raises many kinds for a non-xlsx upload
         raise CampaignError("无法读取文件，请上传 .xlsx 格式的表格。", field="file") from None
     rows = list(sheet.iter_rows(values_only=True))

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from shuping.core import uploads
 from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
 from shuping.orgs.models import Organization
@@ -488,10 +489,10 @@ def _detail_action(request: HttpRequest, campaign) -> None:
                 raise DomainError("请填写会议日期和地点。")
             cascade.submit_meeting_plan(actor=request.user, campaign=campaign, **form.cleaned_data)
             messages.success(request, "会议方案已报送上级。")
-        elif action == "finding_import" and request.FILES.get("file"):
-            created = findings.import_findings(
-                actor=request.user, campaign=campaign, file=request.FILES["file"]
-            )
+        elif action == "finding_import" and (
+            upload := uploads.receive(request, "file", uploads.FINDINGS_XLSX)
+        ):
+            created = findings.import_findings(actor=request.user, campaign=campaign, file=upload.open())
             messages.success(request, f"已导入巡视巡察等反馈问题 {len(created)} 条。")
         else:
             raise DomainError("未知操作。")

@@ -22,6 +22,7 @@ from shuping.audit.services import record as audit_record
 from shuping.campaigns import services as campaign_services
 from shuping.campaigns.choices import CampaignRole, CampaignStatus
 from shuping.campaigns.models import Assessment, Campaign, Indicator
+from shuping.core import uploads
 from shuping.core.errors import ConflictError, DomainError
 from shuping.orgs.models import Organization
 
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from shuping.accounts.models import User
 
 MAX_SAMPLE = 30
-MAX_PHOTO_BYTES = 8 * 1024 * 1024
+MAX_PHOTO_BYTES = uploads.PHOTO.max_bytes
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF", b"GIF8")
 
 

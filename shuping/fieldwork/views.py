@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shuping.accounts.models import User
 from shuping.campaigns import selectors as campaign_selectors
+from shuping.core import uploads
 from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
 
@@ -243,7 +244,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
                 categories=tuple(p.getlist("categories")),
             ),
             scores=_score_inputs(request, fa),
-            photos=request.FILES.getlist("photos"),
+            photos=[upload.file for upload in uploads.receive_all(request, "photos", uploads.PHOTO)],
             drafted_at=parse_datetime(p.get("drafted_at", "") or "") if p.get("drafted_at") else None,
         )
     except DomainError as exc:

@@ -43,7 +43,7 @@ from django.utils import timezone
 from shuping.ballots import services as ballot_services
 from shuping.ballots.choices import BoxStatus
 from shuping.ballots.models import Ballot, Credential
-from shuping.core import crypto
+from shuping.core import crypto, uploads
 
 from .models import Meeting, MeetingBox, OfflineExport, OfflineVenue
 from .services import MeetingConflict, MeetingError, _audit
@@ -268,11 +268,12 @@ class BadPack(MeetingError):
 
 def read_pack(data: bytes, secret: str) -> dict[str, Any]:
     """The pack document, verified: its SM3 digest and its HMAC-SM3 signature under `secret`."""
+    uploads.check_bytes(data, uploads.OFFLINE_PACK)  # the upload gate (INT-1)
     try:
         document = json.loads(data.decode("utf-8"))
         payload, digest, signature = document["payload"], str(document["sm3"]), str(document["signature"])
         fmt = payload["format"]
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
         raise BadPack("文件不是 Shuping 离线会场包。", field="file") from None
     if fmt != FORMAT_PACK:
         raise BadPack("文件不是本版本 Shuping 的离线会场包（格式不符），请在总部重新导出。", field="file")
@@ -468,12 +469,13 @@ class ReplayedFile(MeetingConflict):
 @transaction.atomic
 def import_results(*, actor: User | None, meeting, data: bytes, source: str = "web") -> OfflineExport:
     """Check and import a sealed results file (MTG-6); refuse a tampered or replayed one, changing nothing."""
+    uploads.check_bytes(data, uploads.OFFLINE_RESULTS)  # the upload gate (INT-1), also for the CLI
     try:
         document = json.loads(data.decode("utf-8"))
         payload, manifest, signature = document["payload"], document["manifest"], document["signature"]
         serial, nonce = str(payload["serial"]), str(payload["nonce"])
         inputs = payload["tally_inputs"]
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
         raise MeetingError("文件不是 Shuping 离线会场结果文件。", field="file") from None
     if payload.get("format") != FORMAT_RESULTS:
         raise MeetingError("文件不是 Shuping 离线会场结果文件。", field="file")

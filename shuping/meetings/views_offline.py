@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from shuping.ballots import permissions as ballot_permissions
 from shuping.ballots import selectors as ballot_selectors
 from shuping.ballots.slips import qr_svg
-from shuping.core import crypto
+from shuping.core import crypto, uploads
 from shuping.core.access import scoped
 from shuping.core.errors import DomainError
 from shuping.documents.render import DocumentRenderError
@@ -23,7 +23,7 @@ from . import offline
 from .models import MeetingBox, OfflineVenue
 from .views import _managed
 
-MAX_RESULTS_BYTES = 5 * 1024 * 1024
+MAX_RESULTS_BYTES = uploads.OFFLINE_RESULTS.max_bytes
 
 
 def _slips_pdf_href(
@@ -90,12 +90,12 @@ def offline_export(request: HttpRequest, pk: int, box_pk: int) -> HttpResponse:
 @require_POST
 def offline_import(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _managed(request, pk)
-    upload = request.FILES.get("file")
-    if upload is None or upload.size > MAX_RESULTS_BYTES:
-        messages.error(request, "请选择离线会场结果文件（不超过 5 MB）。")
-        return redirect("meetings:detail", pk=pk)
     try:
-        export = offline.import_results(actor=request.user, meeting=meeting, data=upload.read())
+        upload = uploads.receive(request, "file", uploads.OFFLINE_RESULTS)
+        if upload is None:
+            messages.error(request, "请选择离线会场结果文件（不超过 5 MB）。")
+            return redirect("meetings:detail", pk=pk)
+        export = offline.import_results(actor=request.user, meeting=meeting, data=upload.data)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -593,9 +593,14 @@ def _read(
 ) -> tuple[list[_OrgRow], list[RowError]]:
     try:
         table = rows_or_path if isinstance(rows_or_path, Table) else read_table(rows_or_path)
-    except UnreadableFile:
+    except UnreadableFile as unreadable:
         return [], [
-            RowError(1, _("文件"), _("无法读取文件：请上传 .xlsx 或 .csv（UTF-8 或 GBK 编码）格式的模板文件"))
+            RowError(
+                1,
+                _("文件"),
+                unreadable.refusal
+                or _("无法读取文件：请上传 .xlsx 或 .csv（UTF-8 或 GBK 编码）格式的模板文件"),
+            )
         ]
     if not table.header:
         return [], [RowError(1, _("文件"), _("文件为空：第一行应为模板中的列名"))]

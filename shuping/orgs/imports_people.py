@@ -51,13 +51,16 @@ def _read_table(
 ) -> tuple[Table | None, dict[str, int], list[RowError]]:
     try:
         table = rows_or_path if isinstance(rows_or_path, Table) else read_table(rows_or_path)
-    except UnreadableFile:
+    except UnreadableFile as unreadable:
         return (
             None,
             {},
             [
                 RowError(
-                    1, _("文件"), _("无法读取文件：请上传 .xlsx 或 .csv（UTF-8 或 GBK 编码）格式的模板文件")
+                    1,
+                    _("文件"),
+                    unreadable.refusal
+                    or _("无法读取文件：请上传 .xlsx 或 .csv（UTF-8 或 GBK 编码）格式的模板文件"),
                 )
             ],
         )

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from shuping.core import uploads
+
 #: A leading character that makes Excel / LibreOffice evaluate a cell as a formula (OWASP CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -91,7 +93,11 @@ def _rows_from_xlsx(data: bytes) -> Iterator[list[str]]:
 
 
 class UnreadableFile(ValueError):
-    """The file is neither a readable .xlsx nor a .csv."""
+    """The file is neither a readable .xlsx nor a .csv, or the upload gate refused it (`refusal` says why)."""
+
+    def __init__(self, text: str, *, refusal: str = "") -> None:
+        super().__init__(text)
+        self.refusal = refusal
 
 
 def read_table(source: str | Path | bytes | IO[bytes], *, filename: str = "") -> Table:
@@ -107,6 +113,13 @@ def read_table(source: str | Path | bytes | IO[bytes], *, filename: str = "") ->
         data = source
     else:
         data = source.read()
+    try:
+        # The upload gate (INT-1): size and the zip directory before openpyxl inflates anything.
+        uploads.check_bytes(data, uploads.ORG_IMPORT)
+    except uploads.UploadRefused as refused:
+        # A damaged file keeps the import's own wording; a refused one says which limit it passed.
+        refusal = "" if refused.code == "unreadable" else refused.message
+        raise UnreadableFile(refused.message, refusal=refusal) from refused
     try:
         if data[:2] == b"PK":
             raw = _rows_from_xlsx(data)

@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from shuping.core import uploads
 from shuping.core.access import scoped
 from shuping.jobs.selectors import get_job_for, jobs_for_list
 from shuping.jobs.services import start_job
@@ -29,7 +30,6 @@ from . import exports, imports, selectors, tasks
 from .models import subtree_q
 
 #: Largest upload accepted (a national organization file is ~600 MB; the web path is for provinces).
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 KIND_CHOICES = (
     ("orgs", _("党组织")),
@@ -45,18 +45,8 @@ JOB_KIND = {
 
 class ImportForm(forms.Form):
     what = forms.ChoiceField(label=_("导入内容"), choices=KIND_CHOICES, initial="orgs")
-    file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        suffix = PurePath(upload.name).suffix.lower()
-        if suffix not in {".xlsx", ".csv"}:
-            raise forms.ValidationError(_("只接受 .xlsx 或 .csv 文件，请使用下载的模板。"))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件过大（上限 200 MB）；更大的文件请由系统管理员用命令行导入。"))
-        if upload.size == 0:
-            raise forms.ValidationError(_("文件是空的。"))
-        return upload
+    # Shown by the form; the file itself is read by the upload gate in the view (INT-1).
+    file = forms.FileField(label=_("文件（.xlsx 或 .csv）"), required=False)
 
 
 def _require_importer(request: HttpRequest) -> None:
@@ -77,13 +67,21 @@ def _import_root(user):
 def import_page(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
     if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
+        form = ImportForm(request.POST)
+        upload = None
         if form.is_valid():
-            upload = form.cleaned_data["file"]
+            try:
+                upload = uploads.receive(request, "file", uploads.ORG_IMPORT)
+            except uploads.UploadRefused as exc:
+                form.add_error("file", exc.message)
+            else:
+                if upload is None:
+                    form.add_error("file", _("请选择要导入的文件。"))
+        if upload is not None:
             what = form.cleaned_data["what"]
-            name = PurePath(upload.name).name[-100:]
+            name = upload.name[-100:]
             stored = default_storage.save(
-                f"imports/{uuid.uuid4().hex}/{uuid.uuid4().hex}{PurePath(name).suffix.lower()}", upload
+                f"imports/{uuid.uuid4().hex}/{uuid.uuid4().hex}{PurePath(name).suffix.lower()}", upload.file
             )
             title = _("导入%(what)s：%(file)s") % {"what": dict(KIND_CHOICES)[what], "file": name}
             job = start_job(

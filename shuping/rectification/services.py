@@ -20,6 +20,7 @@ from django.utils import timezone
 from shuping.audit.services import record
 from shuping.campaigns.choices import Stage, stage_index
 from shuping.campaigns.models import Assessment, Campaign
+from shuping.core import uploads
 from shuping.core.crypto import sm3_hex
 from shuping.core.errors import ConflictError, DomainError
 
@@ -30,7 +31,7 @@ from .models import ClosureBatch, ItemSource, Milestone, ProgressUpdate, Rectifi
 if TYPE_CHECKING:
     from shuping.accounts.models import User
 
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+MAX_EVIDENCE_BYTES = uploads.EVIDENCE.max_bytes
 
 
 class RectificationError(DomainError):
@@ -475,9 +476,12 @@ def add_progress(
         item=item, text=text.strip(), marks_done=marks_done, author=actor, on_behalf_of=on_behalf_of
     )
     if evidence is not None:
-        content = evidence.read()
+        content = evidence.read(MAX_EVIDENCE_BYTES + 1)
         if len(content) > MAX_EVIDENCE_BYTES:
-            raise RectificationError("佐证材料不能超过 20 MB。", field="evidence")
+            raise RectificationError(
+                f"佐证材料不能超过 {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB，已拒绝，未保存任何内容。",
+                field="evidence",
+            )
         name = (getattr(evidence, "name", "") or "evidence").rsplit("/", 1)[-1][:200]
         update.evidence_name = name
         update.evidence_sm3 = sm3_hex(content)

@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET
 
 from shuping.campaigns import selectors as campaign_selectors
+from shuping.core import uploads
 from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
 
@@ -172,6 +173,12 @@ def assessment_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "rectification/list.html", context)
 
 
+def _evidence(request: HttpRequest):
+    """The optional evidence file, through the upload gate (INT-1)."""
+    upload = uploads.receive(request, "evidence", uploads.EVIDENCE)
+    return upload.open() if upload is not None else None
+
+
 def _item_action(request: HttpRequest, obj: RectificationItem) -> None:
     action = request.POST.get("action", "")
     user = request.user
@@ -180,7 +187,7 @@ def _item_action(request: HttpRequest, obj: RectificationItem) -> None:
             actor=user,
             item=obj,
             text=request.POST.get("text", ""),
-            evidence=request.FILES.get("evidence"),
+            evidence=_evidence(request),
             marks_done=action == "done",
             on_behalf_of=request.POST.get("on_behalf_of", ""),
         )

@@ -9,7 +9,6 @@ heading stays with the section before it, so nothing is lost.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -113,29 +112,129 @@ def from_text(text: str) -> Sections:
 
 
 class UnreadableDocx(ValueError):
-    """The file is not a .docx python-docx can open."""
+    """The file is not a .docx we can read."""
 
 
-def docx_lines(data: bytes) -> list[tuple[str, bool]]:
-    """Paragraphs (and table cells) of a .docx, with whether each uses a heading style."""
-    import docx  # python-docx
-    from docx.opc.exceptions import PackageNotFoundError
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+#: What a run's children stand for in its text (as python-docx reads them).
+_RUN_TEXT = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+#: A .docx's text may be at most this long — every section obeys the typed limit, so a file with more
+#: text than all sections together could hold is refused as soon as the count is passed, mid-read.
+MAX_DOCX_CHARS = 5 * 50_000
 
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as error:
-        raise UnreadableDocx(str(error)) from error
-    except Exception as error:  # zipfile.BadZipFile, lxml errors: a damaged upload, never a 500
-        raise UnreadableDocx(str(error)) from error
-    lines: list[tuple[str, bool]] = []
-    for paragraph in document.paragraphs:
-        style = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
-        lines.append((paragraph.text, style.startswith("heading") or style.startswith("标题")))
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                lines.extend((p.text, False) for p in cell.paragraphs)
-    return lines
+
+def _main_part(archive, names: set[str]) -> str:
+    from shuping.core import uploads
+
+    if "_rels/.rels" in names:
+        with archive.open("_rels/.rels") as stream:
+            for event, elem in uploads.iterparse_xml(stream, limit=1024 * 1024, label="述职报告"):
+                if event == "end" and elem.tag == f"{_REL}Relationship":
+                    if (elem.get("Type") or "").endswith("/officeDocument"):
+                        return (elem.get("Target") or "").lstrip("/")
+    return "word/document.xml"
+
+
+def _heading_style_ids(archive, names: set[str]) -> set[str]:
+    """Ids of the paragraph styles whose name reads as a heading (Heading 1 …, 标题 1 …)."""
+    from shuping.core import uploads
+
+    headings: set[str] = set()
+    if "word/styles.xml" not in names:
+        return headings
+    with archive.open("word/styles.xml") as stream:
+        for event, elem in uploads.iterparse_xml(
+            stream, limit=uploads.REPORT_DOCX.max_xml_part, label="述职报告"
+        ):
+            if event == "end" and elem.tag == f"{_W}style":
+                name_elem = elem.find(f"{_W}name")
+                name = (name_elem.get(f"{_W}val") or "") if name_elem is not None else ""
+                if name.lower().startswith(("heading", "标题")):
+                    headings.add(elem.get(f"{_W}styleId") or "")
+                elem.clear()
+    return headings
+
+
+def docx_lines(data: bytes, *, max_chars: int = MAX_DOCX_CHARS) -> list[tuple[str, bool]]:
+    """Paragraphs of a .docx body, then those of its tables' cells, with whether each uses a heading style.
+
+    Read through the upload gate (INT-1): the zip's directory is checked before anything is inflated, the
+    XML is streamed through defusedxml with every finished element dropped (memory stays at one
+    paragraph), and more than `max_chars` characters of text is refused (UploadRefused) mid-read.
+    """
+    import zipfile
+
+    from shuping.core import uploads
+
+    archive = uploads.open_zip(data, uploads.REPORT_DOCX)
+    with archive:
+        names = set(archive.namelist())
+        try:
+            part = _main_part(archive, names)
+            if part not in names:
+                raise UnreadableDocx("no main document part")
+            headings = _heading_style_ids(archive, names)
+            with archive.open(part) as stream:
+                return _paragraphs(stream, headings, max_chars)
+        except (KeyError, zipfile.BadZipFile, EOFError, OSError) as error:
+            raise UnreadableDocx(str(error)) from error
+
+
+def _paragraphs(stream, headings: set[str], max_chars: int) -> list[tuple[str, bool]]:
+    from shuping.core import uploads
+
+    body: list[tuple[str, bool]] = []
+    cells: list[tuple[str, bool]] = []
+    stack: list = []
+    paragraphs: list[tuple[list[str], list[str]]] = []  # (text pieces, style id) of the open paragraphs
+    tables = 0
+    total = 0
+    for event, elem in uploads.iterparse_xml(
+        stream, limit=uploads.REPORT_DOCX.max_xml_part, label="述职报告"
+    ):
+        tag = elem.tag
+        if event == "start":
+            stack.append(elem)
+            if tag == f"{_W}p":
+                paragraphs.append(([], []))
+            elif tag == f"{_W}tbl":
+                tables += 1
+            continue
+        stack.pop()
+        parent = stack[-1] if stack else None
+        piece = ""
+        if tag == f"{_W}t":
+            piece = elem.text or ""
+        elif tag in _RUN_TEXT:
+            piece = _RUN_TEXT[tag]
+        elif tag == f"{_W}br" and elem.get(f"{_W}type") in (None, "textWrapping"):
+            piece = "\n"
+        elif tag == f"{_W}pStyle" and paragraphs:
+            paragraphs[-1][1].append(elem.get(f"{_W}val") or "")
+        elif tag == f"{_W}tbl":
+            tables -= 1
+        elif tag == f"{_W}p" and paragraphs:
+            pieces, style = paragraphs.pop()
+            line = ("".join(pieces), bool(style) and style[0] in headings)
+            if parent is not None and parent.tag == f"{_W}body":
+                body.append(line)
+            elif parent is not None and parent.tag == f"{_W}tc" and tables == 1:
+                cells.append(line)
+        if piece and paragraphs:
+            total += len(piece)
+            if total > max_chars:
+                raise uploads.UploadRefused(
+                    f"上传的述职报告文字超过 {max_chars:,} 字的上限（每一部分不超过 50,000 字），"
+                    "已拒绝，未保存任何内容。",
+                    code="too_much_text",
+                )
+            paragraphs[-1][0].append(piece)
+        # Drop what has been read: memory stays at the open elements, never the whole document.
+        elem.clear()
+        if parent is not None:
+            parent.remove(elem)
+    return body + cells
 
 
 def from_docx(data: bytes) -> Sections:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from shuping.audit.services import record
 from shuping.campaigns.choices import CampaignStatus
 from shuping.campaigns.models import Assessment, Campaign
+from shuping.core import uploads
 from shuping.core.errors import ConflictError, DomainError
 
 from . import sections
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from shuping.accounts.models import User
 
 #: Largest .docx accepted (a signed report with a scanned signature page stays well below).
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = uploads.REPORT_DOCX.max_bytes
 MAX_PROBLEMS = 30
 MAX_SECTION_CHARS = 50_000
 
@@ -99,6 +100,17 @@ def _check_length(**texts: str) -> None:
             raise ReportError("内容过长，请精简后再保存。", field=name)
 
 
+def _check_uploaded_length(*texts: tuple[str, str]) -> None:
+    for label, text in texts:
+        if len(text or "") > MAX_SECTION_CHARS:
+            raise ReportError(
+                f"上传的报告中“{label}”部分有 {len(text):,} 字，超过 {MAX_SECTION_CHARS:,} 字的上限"
+                "（与在线填写相同），请精简后再上传。",
+                field="file",
+                code="too_much_text",
+            )
+
+
 def carry_over_items(assessment: Assessment) -> list[dict[str, str]]:
     """The items the report must answer (CMP-5): inspection findings and last year's unfinished
     rectification items, each with a stable key and its text."""
@@ -160,12 +172,24 @@ def upload_report_docx(
     the original file in the default storage. Unrecognised text stays under 工作成效 so nothing is lost."""
     if not filename.lower().endswith(".docx"):
         raise ReportError("请上传 Word 文档（.docx）。旧版 .doc 请先另存为 .docx。", field="file")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ReportError("文件超过 10 MB，请压缩图片后再上传。", field="file")
     try:
+        # The upload gate (INT-1): size and the zip directory first, then a bounded streaming read.
+        uploads.check_bytes(data, uploads.REPORT_DOCX, name=filename)
         found = sections.from_docx(data)
+    except uploads.UploadRefused as error:
+        if error.code == "unreadable":
+            raise ReportError("无法读取该 Word 文档，请确认文件未损坏。", field="file") from error
+        raise ReportError(error.message, field="file", code=error.code) from error
     except sections.UnreadableDocx as error:
         raise ReportError("无法读取该 Word 文档，请确认文件未损坏。", field="file") from error
+    # Text taken from the file obeys the limits of typed text (INT-1, REP-1).
+    _check_uploaded_length(
+        ("工作成效", found.achievements),
+        ("突出问题", "\n".join(found.problems)),
+        ("原因分析", found.causes),
+        ("下一步措施", found.measures),
+        ("整改落实情况", found.carry_over),
+    )
     report = _locked_report(assessment)
     _check_editable(report)
     report.achievements = found.achievements

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from shuping.campaigns import selectors as campaign_selectors
+from shuping.core import uploads
 from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
 
@@ -142,17 +143,13 @@ def report_upload(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     if not permissions.can_draft_report(request.user, assessment):
         raise PermissionDenied
-    form = UploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "请选择要上传的 .docx 文件。")
-        return redirect("reports:edit", pk=assessment.pk)
-    upload = form.cleaned_data["file"]
-    if upload.size > services.MAX_UPLOAD_BYTES:
-        messages.error(request, "文件超过 10 MB，请压缩图片后再上传。")
-        return redirect("reports:edit", pk=assessment.pk)
     try:
+        upload = uploads.receive(request, "file", uploads.REPORT_DOCX)
+        if upload is None:
+            messages.error(request, "请选择要上传的 .docx 文件。")
+            return redirect("reports:edit", pk=assessment.pk)
         report = services.upload_report_docx(
-            actor=request.user, assessment=assessment, data=upload.read(), filename=upload.name
+            actor=request.user, assessment=assessment, data=upload.data, filename=upload.name
         )
     except DomainError as exc:
         messages.error(request, exc.message)
