@@ -46,9 +46,13 @@ def test_environment_keys_win_over_generated_ones(tmp_path):
     assert result.stdout.split()[2] == key
 
 
-@pytest.mark.parametrize("missing", ["SHUPING_SECRET_KEY", "SHUPING_DATA_KEY"])
+@pytest.mark.parametrize("missing", ["SHUPING_SECRET_KEY", "SHUPING_DATA_KEY", "SHUPING_AUDIT_KEY"])
 def test_production_settings_refuse_to_start_without_keys(tmp_path, missing):
-    env = {"SHUPING_SECRET_KEY": "x" * 60, "SHUPING_DATA_KEY": "ZW52aXJvbm1lbnQta2V5LTMyLWJ5dGVzLWV4YWN0bHk="}
+    env = {
+        "SHUPING_SECRET_KEY": "x" * 60,
+        "SHUPING_DATA_KEY": "ZW52aXJvbm1lbnQta2V5LTMyLWJ5dGVzLWV4YWN0bHk=",
+        "SHUPING_AUDIT_KEY": "dGVzdC1hdWRpdC1rZXktMzItYnl0ZXMtZXhhY3RseSE=",
+    }
     env.pop(missing)
     result = _run_settings("config.settings.prod", tmp_path, env)
     assert result.returncode != 0

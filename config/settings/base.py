@@ -182,6 +182,11 @@ SHUPING_VOTE_FAILED_STARTS_PER_ADDRESS = int(os.environ.get("SHUPING_VOTE_FAILED
 SHUPING_VOTE_STARTS_PER_BOX = int(os.environ.get("SHUPING_VOTE_STARTS_PER_BOX", "3000"))
 SHUPING_ADMIN_PASSWORD_MAX_AGE_DAYS = 90
 SHUPING_DORMANT_ACCOUNT_DAYS = 90
+# Audit anchoring (INT-2): the checkpoint signing key (separate from the data key; generated beside the
+# database in development, required in production) and the sink outside the database the signed
+# checkpoints are also appended to — a file, a directory, or "syslog:[host[:port]|/dev/log]".
+SHUPING_AUDIT_KEY = os.environ.get("SHUPING_AUDIT_KEY", "")
+SHUPING_AUDIT_SINK = os.environ.get("SHUPING_AUDIT_SINK", "")
 SHUPING_REQUIRE_SECOND_FACTOR = True
 SHUPING_SECOND_FACTOR_PROVIDERS = ["shuping.accounts.second_factor.TOTPProvider"]
 SHUPING_CLIENT_CERT_HEADER = os.environ.get("SHUPING_CLIENT_CERT_HEADER", "")

@@ -15,6 +15,10 @@ _beside = Path(_default["NAME"]).parent if _default["ENGINE"].endswith("sqlite3"
 _keys = generated_keys(_beside)
 SECRET_KEY = _keys["SHUPING_SECRET_KEY"]
 SHUPING_DATA_KEY = _keys["SHUPING_DATA_KEY"]
+SHUPING_AUDIT_KEY = _keys["SHUPING_AUDIT_KEY"]
+# Signed audit checkpoints are also appended outside the database (INT-2): beside the database file here,
+# on another host in production (docs/deployment.md).
+SHUPING_AUDIT_SINK = os.environ.get("SHUPING_AUDIT_SINK") or str(_beside / "shuping-audit-checkpoints.jsonl")
 
 # The demo and local development sign in with a password only, so the printed demo accounts work at once;
 # production (config.settings.prod, from base) requires the second factor for administrators and

@@ -34,6 +34,8 @@ def generated_keys(beside: Path) -> dict[str, str]:
     for name, make in (
         ("SHUPING_SECRET_KEY", lambda: secrets.token_urlsafe(50)),
         ("SHUPING_DATA_KEY", lambda: base64.b64encode(secrets.token_bytes(32)).decode()),
+        # Signs the audit checkpoints (INT-2); separate from the data key so one leak is not both.
+        ("SHUPING_AUDIT_KEY", lambda: base64.b64encode(secrets.token_bytes(32)).decode()),
     ):
         if not stored.get(name):
             stored[name] = make()

@@ -8,6 +8,7 @@ from .keys import require
 DEBUG = False
 SECRET_KEY = require("SHUPING_SECRET_KEY")
 SHUPING_DATA_KEY = require("SHUPING_DATA_KEY")
+SHUPING_AUDIT_KEY = require("SHUPING_AUDIT_KEY")
 ALLOWED_HOSTS = [h for h in os.environ.get("SHUPING_ALLOWED_HOSTS", "").split(",") if h]
 
 SECURE_SSL_REDIRECT = os.environ.get("SHUPING_SSL_REDIRECT", "1") == "1"

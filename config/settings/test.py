@@ -8,6 +8,9 @@ from .base import BASE_DIR
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 # 32 bytes, base64: fixed so tests are reproducible; never used outside tests.
 SHUPING_DATA_KEY = "dGVzdC1kYXRhLWtleS0zMi1ieXRlcy1leGFjdGx5ISE="
+SHUPING_AUDIT_KEY = "dGVzdC1hdWRpdC1rZXktMzItYnl0ZXMtZXhhY3RseSE="
+# No external checkpoint sink unless a test names one (shuping/audit/tests use a temporary file).
+SHUPING_AUDIT_SINK = ""
 DEBUG = False
 # Argon2 is the production hasher (tested in test_settings); tests hash with a cheap one for speed.
 PASSWORD_HASHERS = [

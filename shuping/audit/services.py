@@ -13,6 +13,7 @@ secrets and personal contact data out.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import uuid
 from collections.abc import Mapping
@@ -29,11 +30,14 @@ from django.utils.translation import gettext as _
 
 from shuping.core.errors import ConflictError, DomainError
 
+from . import guard, sink
 from .chain import GENESIS_HASH, MIN_RETENTION_DAYS, compute_row_hash, sign_checkpoint
 from .choices import Outcome, Source
 from .models import AuditEvent, ChainHead, Checkpoint
 from .signing import checkpoint_mac, hashers
 from .verify import verify_chain
+
+logger = logging.getLogger(__name__)
 
 MAX_DETAIL_BYTES = 4096
 ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
@@ -239,7 +243,7 @@ def create_checkpoint() -> Checkpoint:
         signed_at=signed_at,
     )
     with transaction.atomic():
-        checkpoint, _created = Checkpoint.objects.get_or_create(
+        checkpoint, created = Checkpoint.objects.get_or_create(
             sequence=result.last_sequence,
             defaults={
                 "row_hash": result.last_hash,
@@ -248,7 +252,29 @@ def create_checkpoint() -> Checkpoint:
                 "signature": signature,
             },
         )
+        if created:
+            # Shipped outside the database once committed (INT-2): a rolled-back checkpoint must not
+            # reach the sink, or its sequence, reused by the next append, would look rewritten.
+            data = checkpoint.as_data()
+            transaction.on_commit(lambda: sink.export(data))
     return checkpoint
+
+
+def checkpoint_after_commit(*, reason: str) -> None:
+    """Sign a checkpoint once the caller's transaction commits (INT-2: after every committee decision).
+
+    Runs after commit so the decision's own audit row is covered and the decision's transaction is not
+    lengthened; a failure to sign or to reach the sink is logged loudly and never undoes the decision
+    (the hourly `shuping tick` signs again, and `shuping audit verify` reports a broken chain).
+    """
+
+    def sign() -> None:
+        try:
+            create_checkpoint()
+        except Exception:  # a decision already committed must not fail for the checkpoint
+            logger.exception("audit checkpoint after %s failed", reason)
+
+    transaction.on_commit(sign)
 
 
 def retention_days() -> int:
@@ -300,8 +326,9 @@ def prune_audit(
     checkpoint = candidates.order_by("-sequence").first()
     if checkpoint is None:
         return PruneResult(deleted=0, through_sequence=None, before=before)
-    with transaction.atomic():
-        # The append-only queryset refuses delete(); pruning is the one sanctioned deletion.
+    with transaction.atomic(), guard.maintenance():
+        # The append-only queryset and the database triggers refuse deletion; pruning is the one
+        # sanctioned path past both (INT-2).
         deleted, _counts = models.QuerySet.delete(
             AuditEvent.objects.filter(sequence__lte=checkpoint.sequence)
         )
@@ -311,4 +338,7 @@ def prune_audit(
             source=source,
             detail={"through_sequence": checkpoint.sequence, "deleted": deleted, "before": before},
         )
+    # The prune leaves a checkpoint of its own, exported to the sink: the "audit.prune" row is pinned at
+    # once, so removing it to hide the prune is a detectable rewrite.
+    create_checkpoint()
     return PruneResult(deleted=deleted, through_sequence=checkpoint.sequence, before=before)

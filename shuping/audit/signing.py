@@ -1,13 +1,15 @@
 """The audit chain's cryptography, through the one provider (SEC-7).
 
-Row hashes use the provider's SM3; checkpoint signatures are HMAC-SM3 under the provider's
-"audit-checkpoint" subkey, derived from `SHUPING_DATA_KEY` by HKDF-SM3 with that label as domain
-separation — so the audit key is useless for anything else and other keys are useless here.
+Row hashes use the provider's SM3; checkpoint signatures are HMAC-SM3 under `SHUPING_AUDIT_KEY`, a key of
+its own (INT-2): not derived from `SHUPING_DATA_KEY`, so whoever holds the data key to read personal
+fields still cannot sign a checkpoint, and the audit key can be kept by fewer people (or in the device).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+from django.conf import settings
 
 from shuping.core import crypto
 
@@ -19,6 +21,13 @@ def hashers() -> Mapping[str, Hasher]:
     return {"sm3": crypto.sm3_hex}
 
 
+def audit_key() -> bytes:
+    """The checkpoint signing key (ImproperlyConfigured when missing, malformed or equal to the data key)."""
+    return crypto.load_audit_key(
+        getattr(settings, "SHUPING_AUDIT_KEY", ""), data_key=getattr(settings, "SHUPING_DATA_KEY", "")
+    )
+
+
 def checkpoint_mac(data: bytes) -> bytes:
-    """HMAC-SM3 of `data` under the audit-checkpoint subkey."""
-    return crypto.hmac_sm3(crypto.LABEL_AUDIT_CHECKPOINT, data)
+    """HMAC-SM3 of `data` under the audit checkpoint key."""
+    return crypto.hmac_sm3_keyed(audit_key(), data)

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import sink
 from .chain import HASHED_FIELDS, ChainVerifier, Finding, HeadData
 from .models import AuditEvent, ChainHead, Checkpoint
 from .signing import checkpoint_mac, hashers
@@ -25,7 +26,11 @@ def _messages() -> dict[str, str]:
     return {
         "ok": _("审计日志完整：%(count)d 条记录"),
         "checkpoint_signature_invalid": _("第 %(sequence)d 条的签名检查点签名无效（检查点被伪造或篡改）"),
-        "checkpoint_mismatch": _("第 %(sequence)d 条记录与签名检查点不符（篡改后哈希链被重新计算）"),
+        "checkpoint_mismatch": _(
+            "第 %(sequence)d 条记录与签名检查点不符：第 %(first)d 至 %(sequence)d 条之间的记录被改写或重排，"
+            "哈希链被重新计算"
+        ),
+        "sink_unreadable": _("无法读取审计检查点外部存储：%(error)s"),
         "rows_missing_at_start": _(
             "第 %(first)d 至 %(last)d 条记录缺失，且没有对应的签名检查点（记录被删除）"
         ),
@@ -63,6 +68,7 @@ class VerifyResult:
     code: str
     message: str
     count: int
+    external_checkpoints: int = 0
     first_bad_sequence: int | None = None
     first_sequence: int | None = None
     last_sequence: int = 0
@@ -93,7 +99,22 @@ def describe(finding: Finding | None, count: int) -> str:
     return messages.get(key, messages.get(finding.code, finding.code)) % params
 
 
-def verify_chain(*, since_latest_checkpoint: bool = False, chunk_size: int = 2000) -> VerifyResult:
+def _checkpoints(sink_target: str | None) -> tuple[list, int]:
+    """The stored checkpoints merged with those of the external sink (INT-2), the sink's winning.
+
+    Returns (checkpoints in sequence order, how many came from the sink). SinkError when it is unreadable.
+    """
+    merged = {c.sequence: c for c in (c.as_data() for c in Checkpoint.objects.order_by("sequence"))}
+    external = sink.read(sink_target) or []
+    # The database's copy of a checkpoint may have been deleted or altered; the sink's copy is what was
+    # signed and shipped away, so it is the one the rows must match.
+    merged.update({c.sequence: c for c in external})
+    return [merged[s] for s in sorted(merged)], len(external)
+
+
+def verify_chain(
+    *, since_latest_checkpoint: bool = False, chunk_size: int = 2000, sink_target: str | None = None
+) -> VerifyResult:
     """Check every row, link, checkpoint signature and the chain head; the first problem wins.
 
     Detects an edited row (its hash no longer matches), a deleted row (a gap in `sequence`, a broken
@@ -102,7 +123,11 @@ def verify_chain(*, since_latest_checkpoint: bool = False, chunk_size: int = 200
     disagrees with a signed checkpoint). `since_latest_checkpoint` checks only the rows after the latest
     signed checkpoint (used before signing the next one).
     """
-    checkpoints = [c.as_data() for c in Checkpoint.objects.order_by("sequence")]
+    try:
+        checkpoints, external = _checkpoints(sink_target)
+    except sink.SinkError as error:
+        message = _messages()["sink_unreadable"] % {"error": str(error)}
+        return VerifyResult(ok=False, code="sink_unreadable", message=message, count=0)
     anchor = checkpoints[-1] if since_latest_checkpoint and checkpoints else None
     verifier = ChainVerifier(
         checkpoints=checkpoints, mac=checkpoint_mac, now=timezone.now(), anchor=anchor, hashers=hashers()
@@ -117,6 +142,10 @@ def verify_chain(*, since_latest_checkpoint: bool = False, chunk_size: int = 200
             if not verifier.feed(dict(zip(COLUMNS, values, strict=True))):
                 break
     finding = verifier.finish([head_before, _read_head()])
+    if finding is not None and finding.code == "checkpoint_mismatch":
+        # The rows since the previous checkpoint are where the rewrite can be: name that range.
+        earlier = [c.sequence for c in checkpoints if c.sequence < (finding.sequence or 0)]
+        finding.params.setdefault("first", (max(earlier) + 1) if earlier else 1)
     start = verifier.start_anchor
     return VerifyResult(
         ok=finding is None,
@@ -129,4 +158,5 @@ def verify_chain(*, since_latest_checkpoint: bool = False, chunk_size: int = 200
         last_hash=verifier.last_hash,
         last_occurred_at=verifier.last_occurred_at,
         anchor_sequence=start.sequence if start is not None else None,
+        external_checkpoints=external,
     )

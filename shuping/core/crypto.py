@@ -154,6 +154,15 @@ class CryptoProvider(abc.ABC):
     def hmac_sm3(self, key_label: str, data: bytes) -> bytes:
         """HMAC-SM3 of `data` under the subkey derived for `key_label` (32 bytes)."""
 
+    def hmac_sm3_keyed(self, key: bytes, data: bytes) -> bytes:
+        """HMAC-SM3 of `data` under an explicit key kept outside the master key (the audit key, INT-2).
+
+        In software by default; a hardware provider may override it to keep that key in the device too.
+        """
+        mac = crypto_hmac.HMAC(key, hashes.SM3())
+        mac.update(data)
+        return mac.finalize()
+
     @abc.abstractmethod
     def encrypt(self, plaintext: bytes, *, associated_data: bytes) -> bytes:
         """SM4-GCM encryption with a fresh random nonce: version | nonce | ciphertext | tag.
@@ -406,6 +415,36 @@ def sm3_hex(data: bytes) -> str:
 def hmac_sm3(key_label: str, data: bytes) -> bytes:
     """HMAC-SM3 under the subkey for `key_label`, through the configured provider."""
     return get_provider().hmac_sm3(key_label, data)
+
+
+def hmac_sm3_keyed(key: bytes, data: bytes) -> bytes:
+    """HMAC-SM3 under an explicit key (not derived from the data key), through the configured provider."""
+    return get_provider().hmac_sm3_keyed(key, data)
+
+
+def load_audit_key(value: Any, *, data_key: Any = None) -> bytes:
+    """Decode `SHUPING_AUDIT_KEY` (base64 of exactly 32 bytes, not the data key) or raise ImproperlyConfigured.
+
+    The audit checkpoint key is separate from the data key (INT-2): whoever holds the data key on the
+    application server to decrypt fields cannot sign a checkpoint unless they also hold this one.
+    """
+    how = 'python -c "import base64,secrets;print(base64.b64encode(secrets.token_bytes(32)).decode())"'
+    try:
+        raw = base64.b64decode(value or "", validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        raw = b""
+    if len(raw) != MASTER_KEY_BYTES:
+        raise ImproperlyConfigured(
+            "审计检查点密钥 SHUPING_AUDIT_KEY 未设置或无效：必须是恰好 32 字节的 base64 编码，且不同于数据密钥。"
+            f"可用以下命令生成：{how} / SHUPING_AUDIT_KEY is missing or invalid (base64 of 32 random bytes, "
+            f"distinct from SHUPING_DATA_KEY). Generate one with: {how}"
+        )
+    if data_key and value == data_key:
+        raise ImproperlyConfigured(
+            "审计检查点密钥 SHUPING_AUDIT_KEY 不得与数据密钥 SHUPING_DATA_KEY 相同。 / "
+            "SHUPING_AUDIT_KEY must differ from SHUPING_DATA_KEY."
+        )
+    return raw
 
 
 def encrypt(plaintext: bytes, *, associated_data: bytes) -> bytes:

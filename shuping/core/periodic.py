@@ -115,6 +115,6 @@ def _register_builtin() -> None:
     register(
         "audit.checkpoint",
         _audit_checkpoint,
-        schedule="daily",
-        description="校验审计哈希链并签名检查点（SEC-4）",
+        schedule="hourly",
+        description="校验审计哈希链并签名检查点，同时写入外部存储 SHUPING_AUDIT_SINK（SEC-4、INT-2）",
     )

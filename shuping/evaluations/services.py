@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from shuping.audit.services import record
+from shuping.audit.services import checkpoint_after_commit, record
 from shuping.campaigns import services as campaign_services
 from shuping.campaigns.choices import Stage
 from shuping.campaigns.models import Assessment, Campaign
@@ -630,6 +630,9 @@ def record_step(
         recusals=len(recusal_rows),
         quota_broken=[g.name for g in touched if g.is_broken],
     )
+    if kind == StepKind.COMMITTEE:
+        # A committee decision is pinned by a signed checkpoint shipped outside the database (INT-2).
+        checkpoint_after_commit(reason=f"evaluations.step.{kind}")
     return step
 
 
@@ -718,6 +721,7 @@ def redecide(
         previous=previous,
         grade=grade,
     )
+    checkpoint_after_commit(reason="evaluations.redecide")  # INT-2, as for the committee's decision
     return step
 
 

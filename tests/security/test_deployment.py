@@ -45,6 +45,7 @@ def _env(settings) -> dict[str, str]:
         DATABASE_URL=url,
         SHUPING_SECRET_KEY="deployment-drill-" + "k" * 50,
         SHUPING_DATA_KEY=settings.SHUPING_DATA_KEY,
+        SHUPING_AUDIT_KEY=settings.SHUPING_AUDIT_KEY,
         SHUPING_ALLOWED_HOSTS="127.0.0.1",
         SHUPING_SSL_REDIRECT="0",
         SHUPING_GUNICORN_WORKERS="1",

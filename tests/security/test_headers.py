@@ -34,6 +34,7 @@ def _prod_env(**extra: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="config.settings.prod",
         SHUPING_SECRET_KEY=secrets.token_urlsafe(50),
         SHUPING_DATA_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
+        SHUPING_AUDIT_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
         SHUPING_ALLOWED_HOSTS="shuping.example.gov.cn",
         PYTHONPATH=str(ROOT),
         **extra,
@@ -166,7 +167,9 @@ def test_an_inline_script_page_gets_its_nonce_matching_the_header(client):
 _SECRET_PATTERNS = [
     re.compile(r"-----BEGIN (?:RSA |EC |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"),
     re.compile(r"AKIA[0-9A-Z]{16}"),
-    re.compile(r"""(?:SECRET_KEY|SHUPING_DATA_KEY|AWS_SECRET_ACCESS_KEY)\s*=\s*["'][^"']{16,}["']"""),
+    re.compile(
+        r"""(?:SECRET_KEY|SHUPING_DATA_KEY|SHUPING_AUDIT_KEY|AWS_SECRET_ACCESS_KEY)\s*=\s*["'][^"']{16,}["']"""
+    ),
     re.compile(r"""postgres(?:ql)?://[^:@/\s]+:[^@\s]{4,}@"""),  # a URL with an embedded password
 ]
 #: Fixed keys used only by the test settings and tests themselves.

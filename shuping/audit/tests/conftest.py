@@ -16,6 +16,7 @@ import pytest
 from django.db import connection
 
 from shuping.accounts.models import User
+from shuping.audit import guard
 from shuping.audit.models import AuditEvent
 from shuping.audit.services import record
 from tests.conftest import login, world  # noqa: F401
@@ -26,7 +27,14 @@ def on_postgres() -> bool:
 
 
 def sql(statement: str, params: list[Any] | None = None) -> None:
-    """Run raw SQL the way an attacker with database access would — no ORM, no services."""
+    """Run raw SQL the way an attacker with database superuser rights would — no ORM, no services, and past
+    the append-only triggers (a superuser can drop them; INT-2 assumes so and relies on the external sink)."""
+    with guard.maintenance(), connection.cursor() as cursor:
+        cursor.execute(statement, params or [])
+
+
+def plain_sql(statement: str, params: list[Any] | None = None) -> None:
+    """Raw SQL as any other database client would send it, with the triggers in place."""
     with connection.cursor() as cursor:
         cursor.execute(statement, params or [])
 

@@ -19,7 +19,7 @@ from shuping.audit.verify import verify_chain
 
 from .conftest import frozen_at, sql, sql_datetime, sql_json_placeholder
 
-OTHER_DATA_KEY = "b3RoZXIta2V5LW9mLTMyLWJ5dGVzLWZvci10ZXN0cyE="
+OTHER_AUDIT_KEY = "b3RoZXIta2V5LW9mLTMyLWJ5dGVzLWZvci10ZXN0cyE="
 
 
 def assert_broken(*, at: int | None, code: str) -> None:
@@ -198,7 +198,7 @@ def test_an_altered_checkpoint_is_detected(chain):
 
 @pytest.mark.req("SEC-4", "REL-5")
 def test_a_checkpoint_signed_with_another_key_is_rejected(chain):
-    with override_settings(SHUPING_DATA_KEY=OTHER_DATA_KEY):
+    with override_settings(SHUPING_AUDIT_KEY=OTHER_AUDIT_KEY):
         create_checkpoint()
     assert_broken(at=5, code="checkpoint_signature_invalid")
 

@@ -50,7 +50,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.duration import duration_microseconds
 from django.utils.translation import gettext as _
 
-from shuping.core import crypto
+from shuping.audit.guard import maintenance
+from shuping.core import crypto, uploads
 from shuping.core.errors import DomainError
 
 FORMAT = "shuping-backup"
@@ -396,10 +397,20 @@ def _safe_member_name(name: str) -> bool:
 
 def read_manifest(archive: tarfile.TarFile) -> dict[str, Any]:
     """The archive's manifest after checking its signature and format; BackupError otherwise."""
+    # The upload gate for backups (INT-1): the manifest and its signature are the first two members; they are
+    # read from the tar headers' sizes, capped, before anything else in the archive is inflated or trusted.
     try:
-        manifest_bytes = archive.extractfile("manifest.json").read()  # type: ignore[union-attr]
-        signature = archive.extractfile("manifest.sig").read().decode("ascii").strip()  # type: ignore[union-attr]
-    except (KeyError, AttributeError, UnicodeDecodeError) as exc:
+        first, second = archive.next(), archive.next()
+        if first is None or second is None or (first.name, second.name) != ("manifest.json", "manifest.sig"):
+            raise KeyError("manifest")
+        if first.size > uploads.BACKUP_MAX_MANIFEST or second.size > 1024:
+            raise BackupError(
+                _("备份清单超过 %(size)d MB 的上限，拒绝恢复")
+                % {"size": uploads.BACKUP_MAX_MANIFEST // uploads.MB}
+            )
+        manifest_bytes = archive.extractfile(first).read()  # type: ignore[union-attr]
+        signature = archive.extractfile(second).read().decode("ascii").strip()  # type: ignore[union-attr]
+    except (KeyError, AttributeError, UnicodeDecodeError, tarfile.TarError) as exc:
         raise BackupError(_("不是述评备份文件：缺少清单或签名")) from exc
     if not crypto.constant_time_equal(signature, _sign(manifest_bytes)):
         raise BackupError(_("备份清单签名不符：备份文件已被改动，或数据密钥与备份时不同，拒绝恢复"))
@@ -416,7 +427,8 @@ def verify_archive(archive: tarfile.TarFile, manifest: dict[str, Any]) -> None:
     expected = {entry["file"]: entry["sha256"] for entry in manifest["tables"]}
     expected.update({"media/" + entry["name"]: entry["sha256"] for entry in manifest["media"]})
     seen: set[str] = set()
-    for member in archive.getmembers():
+    # Lazily, so an archive padded with unlisted members is refused at the first one, not after all headers.
+    for member in archive:
         if member.name in {"manifest.json", "manifest.sig"}:
             continue
         if not member.isfile() or not _safe_member_name(member.name) or member.name not in expected:
@@ -517,7 +529,9 @@ def restore_backup(
                     % {"what": ", ".join(occupied[:3]) or _("文件")}
                 )
         ordered = [specs[entry["table"]] for entry in manifest["tables"]]
-        with transaction.atomic(using=using):
+        # Replacing the whole database replaces the audit log too: the one place besides pruning that
+        # passes the append-only triggers (INT-2).
+        with transaction.atomic(using=using), maintenance(using):
             _wipe_tables(ordered, using)
             for spec in ordered:
                 entry = archived[spec.table]

@@ -62,6 +62,8 @@ def _laptop(tmp_path: Path, *args: str, extra_env: dict | None = None) -> subpro
         not in {
             "DATABASE_URL",
             "SHUPING_DATA_KEY",
+            "SHUPING_AUDIT_KEY",
+            "SHUPING_AUDIT_SINK",
             "SHUPING_SECRET_KEY",
             "REDIS_URL",
             "DJANGO_SETTINGS_MODULE",

@@ -1,8 +1,12 @@
-"""`shuping audit verify | checkpoint | prune` (SEC-4, SPEC §11).
+"""`shuping audit verify | checkpoint | prune` (SEC-4, INT-2, SPEC §11).
 
-verify      checks the whole chain; exit 0 and "审计日志完整：N 条记录", else exit 1 naming the first bad row.
-checkpoint  verifies the rows since the last checkpoint and signs the last one (schedule it daily).
-prune       deletes rows past retention up to the latest checkpoint older than the cut-off.
+verify      checks the whole chain against the stored checkpoints and those of the external sink
+            (SHUPING_AUDIT_SINK, or --sink FILE); exit 0 and "审计日志完整：N 条记录", else exit 1 naming the
+            first bad row — a truncated tail, a rewritten and recomputed chain, reordered rows.
+checkpoint  verifies the rows since the last checkpoint, signs the last one and appends it to the sink
+            (`shuping tick` does it hourly, and every committee decision does it on commit).
+prune       deletes rows past retention up to the latest checkpoint older than the cut-off — the only
+            deletion the database triggers let through — and signs a checkpoint after its own row.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from shuping.core.errors import DomainError
 
+from ... import sink
 from ...choices import Source
 from ...services import create_checkpoint, prune_audit
 from ...verify import verify_chain
@@ -35,7 +40,14 @@ class Command(BaseCommand):
         commands = parser.add_subparsers(
             dest="subcommand", required=True, metavar="{verify,checkpoint,prune}"
         )
-        commands.add_parser("verify", help="校验整条审计哈希链，发现问题时以非零状态退出")
+        verify = commands.add_parser(
+            "verify", help="校验整条审计哈希链（含外部存储中的签名检查点），发现问题时以非零状态退出"
+        )
+        verify.add_argument(
+            "--sink",
+            default=None,
+            help="外部检查点文件或目录（默认为 SHUPING_AUDIT_SINK；syslog 时传入日志主机上收集的文件）",
+        )
         commands.add_parser("checkpoint", help="校验自上一个检查点以来的记录并签名最后一条")
         prune = commands.add_parser("prune", help="清理超过保留期、且已被签名检查点覆盖的记录")
         prune.add_argument(
@@ -47,16 +59,23 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, subcommand: str, **options: Any) -> None:
         if subcommand == "verify":
-            self._verify()
+            self._verify(options.get("sink"))
         elif subcommand == "checkpoint":
             self._checkpoint()
         elif subcommand == "prune":
             self._prune(options.get("before"))
 
-    def _verify(self) -> None:
-        result = verify_chain()
+    def _verify(self, sink_target: str | None) -> None:
+        result = verify_chain(sink_target=sink_target)
         if result.ok:
             self.stdout.write(str(result))
+            self.stdout.write(
+                _("外部检查点：%(count)d 个（%(sink)s）")
+                % {
+                    "count": result.external_checkpoints,
+                    "sink": sink_target or sink.configured() or _("未配置"),
+                }
+            )
             return
         self.stderr.write(str(result))
         # A plain exit status, not a CommandError traceback line: scripts and cron read `$?`.
