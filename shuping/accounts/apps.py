@@ -11,9 +11,12 @@ class AccountsConfig(AppConfig):
 
         from shuping.core.navigation import NavItem, register
 
-        from . import signals, todos  # noqa: F401  (todos: the system and security administrators' 待办)
+        from . import admin, signals, todos  # noqa: F401  (todos: the system and security administrators' 待办)
 
         signals.connect()
+        # After the admin's autodiscovery (django.contrib.admin is first in INSTALLED_APPS): every
+        # registered ModelAdmin audits its writes (INT-3).
+        admin.audit_every_admin()
         from .admin import is_system_admin
 
         register(NavItem(label=_("系统管理"), url_name="admin:index", visible=is_system_admin, order=940))

@@ -233,6 +233,23 @@ def change_password(*, user: User, new_password: str, keep_session_key: str = ""
     record(actor=user, action="accounts.password_change", target=user, detail={"sessions_ended": count})
 
 
+@transaction.atomic
+def password_set_by_admin(*, user: User, actor: User, keep_session_key: str = "") -> int:
+    """The system administrator set `user`'s password in the admin (INT-3): stamp it, require a change at
+    next sign-in, end the account's sessions, and record who did it. Returns the sessions ended."""
+    user.password_changed_at = timezone.now()
+    user.must_change_password = True
+    user.save(update_fields=["password_changed_at", "must_change_password"])
+    count = _end_sessions(user, keep_session_key=keep_session_key)
+    record(
+        actor=actor,
+        action="accounts.password_set_by_admin",
+        target=user,
+        detail={"sessions_ended": count, "usable": user.has_usable_password()},
+    )
+    return count
+
+
 #: Initial passwords avoid characters that are easily misread when copied from a screen (0/O, 1/l/I).
 _INITIAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
 
