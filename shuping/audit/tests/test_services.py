@@ -21,7 +21,7 @@ from shuping.audit.signing import checkpoint_mac
 from shuping.audit.verify import verify_chain
 from shuping.core.errors import ConflictError, DomainError
 
-from .conftest import frozen_at, on_postgres, sql
+from .conftest import frozen_at, sql
 
 
 @pytest.mark.req("SEC-4")
@@ -276,8 +276,7 @@ def test_retention_is_never_below_180_days():
 
 
 @pytest.mark.slow
-@pytest.mark.postgres_only
-@pytest.mark.skipif(not on_postgres(), reason="需要 PostgreSQL（DATABASE_URL）：SQLite 只有一个写入者")
+@pytest.mark.postgres_only  # SQLite has one writer: deselected there, never skipped
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_make_a_gap_free_valid_chain():
     # Only meaningful on PostgreSQL, where writers really run in parallel and the head lock serialises them.

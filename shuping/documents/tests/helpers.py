@@ -8,6 +8,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from shuping.documents.content import EvaluationForm, Heading, OfficialDocument, Paragraph, Table
 
 # Text that would break the layout if it were ever spliced into Typst markup (or HTML, or XML).
@@ -61,15 +63,18 @@ def sample_form(**changes: object) -> EvaluationForm:
     return EvaluationForm(**values)  # type: ignore[arg-type]
 
 
-def _tool(name: str) -> str | None:
-    return shutil.which(name)
+def _tool(name: str) -> str:
+    """The path of a poppler tool. A test that needs it FAILS without it (INT-4): a check that silently
+    does nothing where the tool is missing would pass without proving anything."""
+    found = shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} (poppler-utils) is needed by this test: apt-get install poppler-utils")
+    return found
 
 
-def pdf_text(pdf: bytes, tmp_path: Path) -> str | None:
-    """The PDF's text by `pdftotext` (None where poppler-utils is not installed)."""
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    """The PDF's text by `pdftotext` (the test fails where poppler-utils is not installed)."""
     tool = _tool("pdftotext")
-    if tool is None:
-        return None
     path = tmp_path / "text.pdf"
     path.write_bytes(pdf)
     return subprocess.run(
@@ -77,11 +82,9 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str | None:
     ).stdout
 
 
-def pdf_fonts(pdf: bytes, tmp_path: Path) -> list[tuple[str, bool]] | None:
-    """(font name, embedded?) for every font `pdffonts` lists (None where it is not installed)."""
+def pdf_fonts(pdf: bytes, tmp_path: Path) -> list[tuple[str, bool]]:
+    """(font name, embedded?) for every font `pdffonts` lists (the test fails where it is not installed)."""
     tool = _tool("pdffonts")
-    if tool is None:
-        return None
     path = tmp_path / "fonts.pdf"
     path.write_bytes(pdf)
     output = subprocess.run([tool, str(path)], capture_output=True, check=True, text=True).stdout
