@@ -186,3 +186,47 @@ def resolve_path(path: str, world: Any, registry: dict[str, Callable[[Any], Any]
         return str(cache[key])
 
     return PLACEHOLDER.sub(substitute, path)
+
+
+# --- INT-3: every write through a route leaves an audit row naming the actor ------------------------------
+
+_WRITE_SQL = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+#: Tables written by the framework around a request, not by a domain action: sessions and their records,
+#: the audit chain itself, the admin's own log, job progress, rate-limit and cache rows.
+NOT_DOMAIN_WRITES = frozenset(
+    {
+        "django_session",
+        "accounts_usersession",
+        "audit_auditevent",
+        "audit_chainhead",
+        "audit_checkpoint",
+        "django_admin_log",
+        "django_cache",
+    }
+)
+
+
+def request_and_check_audit(client, method: str, path: str, user) -> tuple[object, list[str]]:
+    """Send the request; return (response, domain tables written without an audit row by `user`)."""
+    from django.db import connection
+    from django.db.models import Max
+    from django.test.utils import CaptureQueriesContext
+
+    from shuping.audit.models import AuditEvent
+
+    before = AuditEvent.objects.aggregate(last=Max("sequence"))["last"] or 0
+    with CaptureQueriesContext(connection) as captured:
+        response = client.generic(method, path)
+    written = sorted(
+        {
+            match.group(1)
+            for query in captured.captured_queries
+            if (match := _WRITE_SQL.match(query["sql"])) and match.group(1) not in NOT_DOMAIN_WRITES
+        }
+    )
+    if not written:
+        return response, []
+    events = AuditEvent.objects.filter(sequence__gt=before)
+    if user is not None:
+        events = events.filter(actor_id=user.pk)
+    return response, [] if events.exists() else written

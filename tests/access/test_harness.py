@@ -28,17 +28,26 @@ def test_every_route_is_declared_and_in_the_matrix():
     )
 
 
-@pytest.mark.req("SEC-2", "REL-3")
+@pytest.mark.req("SEC-2", "REL-3", "INT-3")
 @pytest.mark.parametrize("row", ROWS, ids=[f"{r.case}:{r.method}" for r in ROWS])
 def test_matrix_row(row: harness.MatrixRow, world):
+    """Each persona gets the status the matrix states; and on a write route (INT-3), a request that wrote
+    anything to a domain table left an audit row naming that persona as actor."""
     registry = harness.target_registry()
     path = harness.resolve_path(row.path, world, registry)
     failures = []
     for persona, expected in row.expected.items():
         client = Client()
+        user = None
         if persona != "anonymous":
-            client.force_login(world.users[persona])
-        response = client.generic(row.method, path)
+            user = world.users[persona]
+            client.force_login(user)
+        if row.method == "GET":
+            response = client.generic(row.method, path)
+        else:
+            response, unaudited = harness.request_and_check_audit(client, row.method, path, user)
+            if unaudited:
+                failures.append(f"{persona}: wrote {', '.join(unaudited)} without an audit row naming them")
         if response.status_code != expected:
             failures.append(f"{persona}: expected {expected}, got {response.status_code}")
     assert not failures, f"{row.case} {row.method} {path}: " + "; ".join(failures)
@@ -95,3 +104,59 @@ def test_matrix_parser_reads_rows_and_rejects_ragged_ones():
     assert rows[0].route_name == "core:home" and rows[0].expected["anonymous"] == 302
     with pytest.raises(ValueError):
         harness.parse_matrix(text + "\n| core:home | GET | / | 302 |")
+
+
+# --- the write check itself must fail on an unaudited write (INT-3) ---------------------------------------
+
+
+def _unaudited_write(request):
+    from django.contrib.auth.models import Group
+    from django.http import HttpResponse
+
+    Group.objects.create(name="未审计的写入")
+    return HttpResponse("ok")
+
+
+def _audited_write(request):
+    from django.contrib.auth.models import Group
+    from django.http import HttpResponse
+
+    from shuping.audit.services import record
+
+    group = Group.objects.create(name=f"已审计的写入 {Group.objects.count()}")
+    record(actor=request.user, action="probe.create", target=group)
+    return HttpResponse("ok")
+
+
+@pytest.mark.req("INT-3")
+def test_the_write_check_catches_a_write_without_an_audit_row(world, settings):
+    from django.urls import clear_url_caches, include, path
+
+    import config.urls
+
+    module = type(pytest)("tests.access._write_probe_urls")
+    module.urlpatterns = [
+        path("w/bad/", _unaudited_write),
+        path("w/good/", _audited_write),
+        path("", include(config.urls.urlpatterns)),
+    ]
+    import sys
+
+    sys.modules[module.__name__] = module
+    settings.ROOT_URLCONF = module.__name__
+    try:
+        clear_url_caches()
+        client = Client()
+        user = world.users["organizer_staff"]
+        client.force_login(user)
+        _response, unaudited = harness.request_and_check_audit(client, "POST", "/w/bad/", user)
+        assert unaudited == ["auth_group"]
+        _response, unaudited = harness.request_and_check_audit(client, "POST", "/w/good/", user)
+        assert unaudited == []
+        # An audit row by someone else does not count for this persona.
+        other = world.users["outsider"]
+        _response, unaudited = harness.request_and_check_audit(client, "POST", "/w/good/", other)
+        assert unaudited == ["auth_group"]
+    finally:
+        del sys.modules[module.__name__]
+        clear_url_caches()
