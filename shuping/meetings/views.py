@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from shuping.ballots.selectors import visible_boxes
 from shuping.ballots.slips import qr_svg
 from shuping.campaigns import selectors as campaign_selectors
 from shuping.campaigns.models import Assessment
@@ -123,6 +124,13 @@ def _detail_context(request: HttpRequest, meeting) -> dict:
         "commenters": list(meeting.commenters.all()),
         "commentaries": commentaries,
         "boxes": boxes,
+        # FLOW-1: a box name links to the box page only for those who may open it (guidance staff see the
+        # meeting and the boxes' state, but the box page is the organizer's: a link there would be a 404).
+        "openable_boxes": set(
+            visible_boxes(user).filter(pk__in=[mb.box.pk for mb in boxes]).values_list("pk", flat=True)
+        )
+        if boxes
+        else set(),
         "reporter_persons": {i.assessment.person_id for i in agenda if i.assessment.person_id},
         "plan": voting.plan_summary(meeting) if internals else None,
         "can_manage": permissions.can_manage_meeting(user, meeting),

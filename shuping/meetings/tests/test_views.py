@@ -198,3 +198,19 @@ def test_a_meeting_box_with_fewer_than_k_ballots_shows_no_tally_of_its_own(scene
     assert api.status_code == 409 and "只计入合并结果" in api.json()["detail"]
     combined = voting.consolidated_tally(meeting)
     assert combined.result(str(scene.county.pk)).grade_counts["good"] == 2  # counted in the meeting's result
+
+
+@pytest.mark.req("FLOW-1", "SEC-2")
+def test_box_names_link_only_for_those_who_may_open_the_box(scene, world, client):
+    """Every link a persona is shown opens: guidance staff see the boxes' state, not a link to a 404."""
+    import re
+
+    meeting, _target, _slips = _drafted(scene, world)
+    box_links = re.compile(r'href="/ballots/(\d+)/"')
+    client.force_login(world.guidance_staff)
+    page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "主票箱" in page and not box_links.search(page)
+    client.force_login(world.organizer_staff)
+    page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    links = box_links.findall(page)
+    assert links and all(client.get(f"/ballots/{pk}/").status_code == 200 for pk in links)
