@@ -44,9 +44,9 @@ FIRST = "东西南北上下金银石云青白安长永兴丰和平清河沙龙�
 SECOND = "山川河湖岭阳江溪口坪坝桥林原峰泉塘湾洲台田岗湖沟堡集营店寨庄铺源浦川亭州"
 
 PROVINCIAL_ORGANS = (
-    ("发展和改革委员会", ("办公室", "规划处", "投资处")),
-    ("教育厅", ("办公室", "基础教育处")),
-    ("财政厅", ("办公室", "预算处", "国库处")),
+    ("发展和改革委员会", ("办公室", "规划处", "投资处", "经济研究所")),
+    ("教育厅", ("办公室", "基础教育处", "教育考试院")),
+    ("财政厅", ("办公室", "预算处", "国库处", "财政信息中心")),
     ("人力资源和社会保障厅", ("办公室", "就业促进处")),
     ("自然资源厅", ("办公室", "国土空间规划局")),
     ("生态环境厅", ("办公室",)),
@@ -65,6 +65,10 @@ SOES = (
     ("示范文化旅游投资集团有限公司", ()),
     ("示范国有资本运营有限公司", ("示范产业投资基金管理有限公司",)),
 )
+#: ORG-1: the units that are affiliated (直属单位), not internal bodies (内设机构), of a provincial organ.
+AFFILIATED_SUFFIXES = ("研究所", "考试院", "中心")
+#: ORG-1: the colleges of a university, each with its own Party committee (院系党委, Art. 3 ¶4).
+COLLEGES = ("马克思主义学院", "文学院", "计算机科学与技术学院")
 UNIVERSITIES = (
     "示范大学",
     "示范师范大学",
@@ -183,7 +187,9 @@ K_SASAC = "国资委党委"
 K_EDU = "教育（高校）工委"
 K_NONPUBLIC = "非公工委（两新工委）"
 K_DEPT = "机关党委 / 党组"
-K_INTERNAL = "内设机构或直属单位党组织"
+K_INTERNAL = "内设机构党组织"
+K_AFFILIATED = "直属单位党组织"
+K_COLLEGE = "院系党委"
 K_SOE = "国有企业党委"
 K_UNIV = "高校党委"
 K_HOSPITAL = "公立医院党委"
@@ -268,16 +274,17 @@ def _orgs(scale: Scale, rng: random.Random) -> list[OrgRow]:
             )
         )
         for m, unit in enumerate(units, start=1):
+            affiliated = unit.endswith(AFFILIATED_SUFFIXES)
             add(
                 OrgRow(
                     f"{code}-{m:02d}",
-                    f"示范省{organ}{unit}党支部",
-                    f"{unit}党支部",
-                    K_INTERNAL,
+                    f"示范省{organ}{unit}党{'总支' if affiliated else '支部'}",
+                    f"{unit}党{'总支' if affiliated else '支部'}",
+                    K_AFFILIATED if affiliated else K_INTERNAL,
                     L_NONE,
                     code,
-                    title="党支部书记",
-                    position=f"示范省{organ}{unit}负责人",
+                    title="党总支书记" if affiliated else "党支部书记",
+                    position=f"示范省{organ}{unit}{'党总支书记' if affiliated else '负责人'}",
                 )
             )
         if organ == "卫生健康委员会":
@@ -342,6 +349,18 @@ def _orgs(scale: Scale, rng: random.Random) -> list[OrgRow]:
                 position=f"{university}党委书记",
             )
         )
+        for c, college in enumerate(COLLEGES, start=1):
+            add(
+                OrgRow(
+                    f"SF-JY-{n:02d}-{c:02d}",
+                    f"中共{university}{college}委员会",
+                    f"{college}党委",
+                    K_COLLEGE,
+                    L_NONE,
+                    f"SF-JY-{n:02d}",
+                    position=f"{university}{college}党委书记",
+                )
+            )
     taken: set[str] = set(PREFECTURES)
     village_budget = scale.village_townships
     for p, place in enumerate(PREFECTURES[: scale.prefectures], start=1):

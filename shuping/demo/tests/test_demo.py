@@ -53,6 +53,25 @@ def test_the_full_province_has_the_expected_shape():
     assert len({o.code for o in demo.orgs}) == len(demo.orgs)
 
 
+@pytest.mark.req("ORG-1")
+def test_universities_have_college_committees_and_organs_affiliated_units():
+    """ORG-1: a university's colleges (院系党委) and a department's affiliated units (直属单位党组织) are
+    kinds of their own in the demo, not folded into 内设机构."""
+    from shuping.demo.generator import K_AFFILIATED, K_COLLEGE, K_DEPT, K_INTERNAL, K_UNIV
+    from shuping.orgs.imports import _kind_lookup
+
+    demo = generate(scale="small", year=2025)
+    by_code = {o.code: o for o in demo.orgs}
+    colleges = [o for o in demo.orgs if o.kind == K_COLLEGE]
+    affiliated = [o for o in demo.orgs if o.kind == K_AFFILIATED]
+    assert colleges and all(by_code[o.parent].kind == K_UNIV for o in colleges)
+    assert affiliated and all(by_code[o.parent].kind == K_DEPT for o in affiliated)
+    assert any(o.kind == K_INTERNAL for o in demo.orgs)
+    kinds = _kind_lookup()  # the labels the importer (and so the demo's load) reads
+    assert kinds[K_COLLEGE] == OrgKind.COLLEGE_COMMITTEE and kinds[K_AFFILIATED] == OrgKind.AFFILIATED_UNIT
+    assert kinds[K_INTERNAL] == OrgKind.INTERNAL_UNIT
+
+
 @pytest.mark.req("ORG-1", "ORG-3")
 @pytest.mark.django_db(transaction=True)  # --reset flushes the database, outside any transaction
 def test_demo_no_serve_builds_a_small_province_and_is_idempotent():
