@@ -82,6 +82,8 @@ class ShupingAPI(NinjaAPI):
                 if "requestBody" in operation:
                     statuses.append(409)
                 for status in statuses:
+                    if status in responses:  # an operation's own documented error keeps its text
+                        continue
                     responses.setdefault(
                         str(status),
                         {
@@ -91,6 +93,7 @@ class ShupingAPI(NinjaAPI):
                             },
                         },
                     )
+        _add_examples(schema)
         schema["tags"] = [{"name": name} for name in TAG_NAMES.values()]
         return schema
 
@@ -104,6 +107,58 @@ class ShupingAPI(NinjaAPI):
                     if rule is not None:
                         notes[self.get_openapi_operation_id(operation)] = rule.note
         return notes
+
+
+#: Sample values by JSON Schema format or type, for examples built from the schemas themselves.
+_SAMPLES: dict[str, Any] = {
+    "date": "2026-12-08",
+    "date-time": "2026-12-08T09:30:00+08:00",
+    "string": "示例",
+    "integer": 1,
+    "number": 1.0,
+    "boolean": True,
+}
+
+
+def _example(node: Any, components: dict[str, Any], depth: int = 0) -> Any:
+    """An example value for a JSON Schema node: its own example, else one built from its parts."""
+    if not isinstance(node, dict) or depth > 8:
+        return None
+    if "$ref" in node:
+        return _example(components.get(node["$ref"].rsplit("/", 1)[-1], {}), components, depth + 1)
+    for key in ("example", "default"):
+        if node.get(key) is not None:
+            return node[key]
+    if node.get("examples"):
+        return node["examples"][0]
+    if node.get("enum"):
+        return node["enum"][0]
+    for key in ("anyOf", "oneOf", "allOf"):
+        options = [o for o in node.get(key, []) if o.get("type") != "null"]
+        if options:
+            return _example(options[0], components, depth + 1)
+    kind = node.get("type")
+    if kind == "object" or "properties" in node:
+        return {
+            name: _example(sub, components, depth + 1) for name, sub in node.get("properties", {}).items()
+        }
+    if kind == "array":
+        item = _example(node.get("items", {}), components, depth + 1)
+        return [] if item is None else [item]
+    return _SAMPLES.get(node.get("format", ""), _SAMPLES.get(kind or "", None))
+
+
+def _add_examples(schema: dict[str, Any]) -> None:
+    """API-2: every request body and JSON response carries an example, built from its schema and the
+    fields' own `examples` — so it cannot drift from what the operation accepts and returns."""
+    components = schema.get("components", {}).get("schemas", {})
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            bodies = [operation.get("requestBody", {}), *operation.get("responses", {}).values()]
+            for body in bodies:
+                media = body.get("content", {}).get("application/json")
+                if media is not None and "example" not in media and "schema" in media:
+                    media["example"] = _example(media["schema"], components)
 
 
 def _describe(operation: dict[str, Any], note: str | None) -> str:

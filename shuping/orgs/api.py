@@ -262,8 +262,8 @@ class OrganizationIn(Schema):
     name: str = Field(..., min_length=1, max_length=200, examples=["中共丙镇委员会"])
     short_name: str = Field("", max_length=64, examples=["丙镇党委"])
     code: str = Field(..., min_length=1, max_length=64, examples=["T-TOWN-2"])
-    kind: OrgKind
-    admin_level: AdminLevel
+    kind: OrgKind = Field(..., examples=["township_committee"])
+    admin_level: AdminLevel = Field(..., examples=["township"])
     is_central_soe: bool = False
     is_central_financial: bool = False
     valid_from_on: date | None = None
@@ -298,7 +298,7 @@ class PersonIn(Schema):
     position: str = Field("", max_length=200, examples=["丙镇党委书记"])
     phone: str = Field("", max_length=32)
     organization_id: int = Field(..., description="任书记的党组织（须在您的范围内且您可维护）")
-    started_on: date
+    started_on: date = Field(..., examples=["2024-03-01"])
     title: SecretaryTitle = SecretaryTitle.SECRETARY
 
 

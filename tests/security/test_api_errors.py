@@ -157,6 +157,13 @@ def test_every_operation_is_documented_in_chinese_with_its_errors(db):
             response = op["responses"].get(str(status))
             assert response and CJK.search(response["description"]), (where, status)
             assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+        body = op.get("requestBody", {}).get("content", {}).get("application/json")
+        if body is not None:
+            assert body.get("example") is not None, (where, "request example")
+        for status, response in op["responses"].items():
+            media = response.get("content", {}).get("application/json")
+            if media is not None:
+                assert "example" in media, (where, status, "response example")
     assert schema["components"]["schemas"]["Error"]["required"] == ["detail", "errors"]
 
 
