@@ -231,7 +231,14 @@ def test_after_signing_for_feedback_the_liaison_is_pointed_to_the_rectification_
     url = f"/rectification/assessments/{feedback.assessment_id}/"
     drafting = ("制定并报备", "完成并报备", "修改并重新报备")
     assert not [t for p in drafting for t in _todos("lianluoyuan", p) if t.url == url]  # not theirs yet
-    add_liaison(actor=User.objects.get(username="sheng_zuzhi"), assessment=feedback.assessment, user=liaison)
+    if feedback.campaign.status == "closed":
+        # Last year's round is closed while its 整改 goes on; a closed campaign takes no new liaison through
+        # the service, so the test names the liaison directly — what it checks is the liaison's 待办.
+        feedback.assessment.liaisons.add(liaison)
+    else:
+        add_liaison(
+            actor=User.objects.get(username="sheng_zuzhi"), assessment=feedback.assessment, user=liaison
+        )
     name = feedback.assessment.organization_name
     year = feedback.campaign.year
     lst = RectificationList.objects.filter(assessment=feedback.assessment).first()

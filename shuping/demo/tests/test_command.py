@@ -43,6 +43,7 @@ def test_demo_refuses_production_settings(tmp_path):
         DJANGO_SETTINGS_MODULE="config.settings.prod",
         SHUPING_SECRET_KEY="x" * 60,
         SHUPING_DATA_KEY=base64.b64encode(b"k" * 32).decode(),
+        SHUPING_AUDIT_KEY=base64.b64encode(b"a" * 32).decode(),  # production requires it (INT-2)
         SHUPING_ALLOWED_HOSTS="demo.example",
     )
     done = subprocess.run(
