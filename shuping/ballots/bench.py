@@ -302,6 +302,8 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
         DJANGO_SETTINGS_MODULE="config.settings.prod",
         SHUPING_SECRET_KEY=secrets.token_urlsafe(50),
         SHUPING_DATA_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
+        # Production settings require the audit checkpoint key too (INT-2).
+        SHUPING_AUDIT_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
         SHUPING_ALLOWED_HOSTS="127.0.0.1,localhost",
         SHUPING_SSL_REDIRECT="0",
         PYTHONPATH=str(ROOT),
