@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.core.access import admin_only, public, signed_in
 
 from . import services, sso
@@ -33,7 +34,7 @@ PENDING = "shuping_second_factor_pending"
 PENDING_SECONDS = 5 * 60
 
 
-def _safe_next(request: HttpRequest, url: str | None) -> str:
+def _safe_next(request: AuthenticatedHttpRequest, url: str | None) -> str:
     if url and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -102,7 +103,7 @@ def sso_callback(request: HttpRequest, provider: str) -> HttpResponse:
 # --- second factor -------------------------------------------------------------------------------------
 
 
-def _candidate(request: HttpRequest) -> User | None:
+def _candidate(request: AuthenticatedHttpRequest) -> User | None:
     """Who is giving a second factor: the user whose password was just verified, or a signed-in user
     who needs one and has not given it this session."""
     user = request.user
@@ -117,7 +118,7 @@ def _candidate(request: HttpRequest) -> User | None:
     return candidate
 
 
-def _leave(request: HttpRequest) -> HttpResponse:
+def _leave(request: AuthenticatedHttpRequest) -> HttpResponse:
     """No second factor to give here: go on if signed in, else back to the password."""
     request.session.pop(PENDING, None)
     if request.user.is_authenticated:
@@ -125,7 +126,7 @@ def _leave(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-def _complete(request: HttpRequest, user: User, device, provider_name: str) -> HttpResponse:
+def _complete(request: AuthenticatedHttpRequest, user: User, device, provider_name: str) -> HttpResponse:
     pending = request.session.pop(PENDING, None) or {}
     if request.user.is_authenticated:
         otp_login(request, device)
@@ -136,7 +137,7 @@ def _complete(request: HttpRequest, user: User, device, provider_name: str) -> H
     return redirect(_safe_next(request, pending.get("next") or request.GET.get("next")))
 
 
-def _refuse(request: HttpRequest, user: User, form: SecondFactorForm) -> HttpResponse | None:
+def _refuse(request: AuthenticatedHttpRequest, user: User, form: SecondFactorForm) -> HttpResponse | None:
     """A wrong code counts like a wrong password; on lockout the whole sign-in starts over."""
     user = services.register_login_failure(
         username=user.username, ip=client_ip(request), reason=services.BAD_SECOND_FACTOR
@@ -152,7 +153,7 @@ def _refuse(request: HttpRequest, user: User, form: SecondFactorForm) -> HttpRes
     return None
 
 
-def _second_factor_page(request: HttpRequest, *, enrol: bool) -> HttpResponse:
+def _second_factor_page(request: AuthenticatedHttpRequest, *, enrol: bool) -> HttpResponse:
     user = _candidate(request)
     if user is None:
         return _leave(request)
@@ -190,7 +191,7 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
 
 
 @signed_in("修改本人密码")
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ShupingPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -222,7 +223,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @signed_in("本人的 API 令牌：签发（只显示一次）与吊销；管理员不签发令牌")
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     issued = ""
     if request.method == "POST" and form.is_valid():
@@ -244,7 +245,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @signed_in("吊销本人的 API 令牌（他人的令牌 404）")
 @require_POST
-def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:
+def revoke_api_token(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     api_token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     services.revoke_api_token(actor=request.user, api_token=api_token)
     messages.success(request, f"令牌“{api_token.name}”（{api_token.prefix}…）已吊销。")
@@ -255,7 +256,7 @@ def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 @admin_only("security", "安全管理员：查看被锁定或登录失败的账号，解除锁定、重置动态口令")
-def security_accounts(request: HttpRequest) -> HttpResponse:
+def security_accounts(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/security_accounts.html",
@@ -270,7 +271,7 @@ def security_accounts(request: HttpRequest) -> HttpResponse:
 
 @admin_only("security", "安全管理员：解除账号锁定")
 @require_POST
-def unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+def unlock(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     user = get_object_or_404(User, pk=user_id)
     services.unlock_user(user=user, actor=request.user)
     messages.success(request, f"已解除 {user.display_name} 的账号锁定。")
@@ -279,7 +280,7 @@ def unlock(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @admin_only("security", "安全管理员：重置用户的动态口令（手机丢失时）")
 @require_POST
-def reset_second_factor(request: HttpRequest) -> HttpResponse:
+def reset_second_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ResetSecondFactorForm(request.POST)
     if form.is_valid():
         services.reset_second_factor(user=form.user, actor=request.user)

@@ -11,11 +11,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
 
@@ -45,7 +46,7 @@ ACTIONS = {
 }
 
 
-def _manageable(request: HttpRequest, pk: int):
+def _manageable(request: AuthenticatedHttpRequest, pk: int):
     box = selectors.get_box_for(request.user, pk)
     if not permissions.can_manage_box(request.user, box):
         raise PermissionDenied
@@ -53,7 +54,7 @@ def _manageable(request: HttpRequest, pk: int):
 
 
 @signed_in("列出用户权限范围内（组织部门工作人员、部门领导授权覆盖的组织）的票箱")
-def box_list(request: HttpRequest) -> HttpResponse:
+def box_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     boxes = list(selectors.box_list_for(request.user))
     return render(
         request,
@@ -64,7 +65,7 @@ def box_list(request: HttpRequest) -> HttpResponse:
 
 @signed_in("仅组织部门工作人员可新建票箱，组织单位限于其授权组织")
 @require_http_methods(["GET", "POST"])
-def box_create(request: HttpRequest) -> HttpResponse:
+def box_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_create_box(request.user):
         raise PermissionDenied
     form = BoxForm(request.POST or None, user=request.user)
@@ -80,7 +81,7 @@ def box_create(request: HttpRequest) -> HttpResponse:
 
 
 @scoped("票箱经 get_box_for 取得（范围外 404）；只显示投票进度，封箱前不显示结果")
-def box_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def box_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     box = selectors.get_box_for(request.user, pk)
     return render(
         request,
@@ -102,7 +103,7 @@ def box_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @scoped("票箱经 get_box_for 取得（范围外 404），仅组织部门工作人员可设置（否则 403）")
 @require_http_methods(["GET", "POST"])
-def box_setup(request: HttpRequest, pk: int) -> HttpResponse:
+def box_setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     box = _manageable(request, pk)
     initial = {
         "subjects": "\n".join(
@@ -126,7 +127,7 @@ def box_setup(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ballots/box_setup.html", {"box": box, "form": form})
 
 
-def _slip_sheet(request: HttpRequest, box, slips, *, as_html: bool) -> HttpResponse:
+def _slip_sheet(request: AuthenticatedHttpRequest, box, slips, *, as_html: bool) -> HttpResponse:
     vote_url = request.build_absolute_uri(reverse("vote:page"))
     receipts_url = request.build_absolute_uri(reverse("vote:receipts", args=[box.public_id]))
     if as_html:
@@ -144,7 +145,7 @@ def _slip_sheet(request: HttpRequest, box, slips, *, as_html: bool) -> HttpRespo
 
 @scoped("票箱经 get_box_for 取得（范围外 404），仅组织部门工作人员可生成凭条（否则 403）")
 @require_http_methods(["GET", "POST"])
-def box_slips(request: HttpRequest, pk: int) -> HttpResponse:
+def box_slips(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET: how many slips per category. POST: generate them and show the sheet — the only time codes exist."""
     box = _manageable(request, pk)
     form = SlipsForm(request.POST or None, categories=box.categories.all())
@@ -171,7 +172,7 @@ def box_slips(request: HttpRequest, pk: int) -> HttpResponse:
 
 @scoped("票箱经 get_box_for 取得（范围外 404），仅组织部门工作人员可演练、开始、封箱（否则 403）")
 @require_POST
-def box_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def box_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     box = _manageable(request, pk)
     action = ACTIONS.get(request.POST.get("action", ""))
     if action is None:
@@ -192,7 +193,7 @@ def box_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped("票箱经 get_box_for 取得（范围外 404）；只返回投票进度（凭证使用数），不含任何选票内容")
-def box_turnout(request: HttpRequest, pk: int) -> HttpResponse:
+def box_turnout(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     box = selectors.get_box_for(request.user, pk)
     return render(
         request,
@@ -204,7 +205,7 @@ def box_turnout(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "票箱经 get_box_for 取得（范围外 404）；计票结果仅对组织部门工作人员和部门领导（EVA-9），且仅在封箱后"
 )
-def box_tally(request: HttpRequest, pk: int) -> HttpResponse:
+def box_tally(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     box = selectors.get_box_for(request.user, pk)
     if not permissions.can_view_tally(request.user, box):
         raise PermissionDenied

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.core.access import public, scoped
 from shuping.core.errors import DomainError
 
@@ -32,7 +33,7 @@ PAPER_MODES = ("enter", "spoiled", "void", "verify", "correct")
 
 @scoped("票箱经 get_box_for 取得（范围外 404），仅组织部门工作人员可录入纸质票（否则 403）")
 @require_GET
-def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def paper_entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The keyboard-only entry screen: code → one key per rating → check count → Enter."""
     box = _manageable(request, pk)
     subjects = list(box.subjects.all())
@@ -70,7 +71,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _paper_body(request: HttpRequest) -> dict:
+def _paper_body(request: AuthenticatedHttpRequest) -> dict:
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
@@ -92,7 +93,7 @@ def _declared(data: dict) -> int | None:
 
 @scoped("票箱经 get_box_for 取得（范围外 404），仅组织部门工作人员可录入（否则 403）；不记录任何单张票日志")
 @require_POST
-def paper_submit(request: HttpRequest, pk: int) -> JsonResponse:
+def paper_submit(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """One keyed slip: first entry, spoiled ballot, voided slip, second entry or correction (JSON)."""
     box = _manageable(request, pk)
     try:
@@ -149,7 +150,7 @@ def paper_submit(request: HttpRequest, pk: int) -> JsonResponse:
     "票箱经 get_box_for 取得（范围外 404），仅组织部门工作人员可核对凭条码（否则 403）；只读，不记录单张票日志"
 )
 @require_POST
-def paper_check(request: HttpRequest, pk: int) -> JsonResponse:
+def paper_check(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """FLOW-4: the keyed code checked before its marks are keyed (JSON: 200 usable, 4xx refused with why)."""
     box = _manageable(request, pk)
     try:
@@ -162,7 +163,7 @@ def paper_check(request: HttpRequest, pk: int) -> JsonResponse:
 
 @scoped("票箱经 get_box_for 取得（范围外 404）；填写签到人数、确认报告单仅限组织部门工作人员（否则 403）")
 @require_http_methods(["GET", "POST"])
-def reconcile(request: HttpRequest, pk: int) -> HttpResponse:
+def reconcile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """清点核对: the counts, what does not balance and why, sampled second entries, and certification."""
     box = selectors.get_box_for(request.user, pk)
     can_manage = permissions.can_manage_box(request.user, box)
@@ -208,7 +209,7 @@ def reconcile(request: HttpRequest, pk: int) -> HttpResponse:
     "票箱经 get_box_for 取得（范围外 404）；报告单含计票结果，仅组织部门工作人员和部门领导（EVA-9），确认后才有"
 )
 @require_GET
-def certificate_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def certificate_file(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The certified 计票结果报告单 as PDF or .docx (404 until certified)."""
     box = selectors.get_box_for(request.user, pk)
     if not permissions.can_view_tally(request.user, box):
@@ -231,7 +232,7 @@ def certificate_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
-def _screen_context(request: HttpRequest, box) -> dict:
+def _screen_context(request: AuthenticatedHttpRequest, box) -> dict:
     shows_result = (
         box.announces_on_spot
         and box.status == BoxStatus.CLOSED
@@ -247,7 +248,7 @@ def _screen_context(request: HttpRequest, box) -> dict:
 
 @scoped("票箱经 get_box_for 取得（范围外 404）；会场大屏只显示投票进度，仅在事先选择当场公布且封箱后显示结果")
 @require_GET
-def screen(request: HttpRequest, pk: int) -> HttpResponse:
+def screen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """MTG-4: the full-screen projector page of one box (large type), polling the live part."""
     box = selectors.get_box_for(request.user, pk)
     return render(request, "ballots/screen.html", _screen_context(request, box))
@@ -255,7 +256,7 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @scoped("票箱经 get_box_for 取得（范围外 404）；只返回缓存的投票进度，结果规则同会场大屏")
 @require_GET
-def screen_live(request: HttpRequest, pk: int) -> HttpResponse:
+def screen_live(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The polled part of the projector page: cached turnout counter (MTG-4)."""
     box = selectors.get_box_for(request.user, pk)
     return render(request, "ballots/_screen_live.html", _screen_context(request, box))

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.core import uploads
 from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
@@ -48,21 +49,21 @@ from .views_manage import liaison_context, people_context
 WIZARD_STEPS = (("year", "年度"), ("scope", "考核对象"), ("indicators", "考核指标"), ("schedule", "时间安排"))
 
 
-def _managed_campaign(request: HttpRequest, pk: int):
+def _managed_campaign(request: AuthenticatedHttpRequest, pk: int):
     campaign = selectors.get_campaign_for(request.user, pk)
     if not permissions.can_manage_campaign(request.user, campaign):
         raise PermissionDenied
     return campaign
 
 
-def _fail(request: HttpRequest, exc: DomainError) -> None:
+def _fail(request: AuthenticatedHttpRequest, exc: DomainError) -> None:
     messages.error(request, exc.message)
 
 
 @signed_in(
     "列出本人担任角色的述职评议考核，以及本人作为考核对象或联络员所在的考核（selectors.campaigns_visible_to）"
 )
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     campaigns = selectors.campaigns_for_list(request.user)
     can_start = selectors.organizers_for(request.user).exists()
     return render(request, "campaigns/list.html", {"campaigns": campaigns, "can_start": can_start})
@@ -71,7 +72,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 @signed_in(
     "第一步：选择年度；只能为本人担任组织部门工作人员的党组织创建（permissions.can_create_campaign，否则 403）"
 )
-def wizard_start(request: HttpRequest) -> HttpResponse:
+def wizard_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     organizers = selectors.organizers_for(request.user)
     first = organizers.first()
     notices = selectors.notices_for_organizers(organizers)
@@ -104,7 +105,7 @@ def wizard_start(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _scope_context(request: HttpRequest, campaign) -> dict:
+def _scope_context(request: AuthenticatedHttpRequest, campaign) -> dict:
     assessments = list(
         campaign.assessments.select_related("person").order_by("is_excluded", "organization_path")
     )
@@ -136,7 +137,7 @@ def _scope_context(request: HttpRequest, campaign) -> dict:
 @scoped(
     "经 selectors.get_campaign_for 取考核（范围外 404）；须为本次考核的组织部门工作人员（permissions.can_manage_campaign，否则 403）"
 )
-def wizard_scope(request: HttpRequest, pk: int) -> HttpResponse:
+def wizard_scope(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -158,7 +159,7 @@ def _assessment_of(campaign, raw: str) -> Assessment:
         raise DomainError("未找到该考核对象。") from None
 
 
-def _scope_action(request: HttpRequest, campaign, action: str) -> None:
+def _scope_action(request: AuthenticatedHttpRequest, campaign, action: str) -> None:
     post, user = request.POST, request.user
     if action == "propose":
         optional = [int(v) for v in post.getlist("optional") if v.isdigit()]
@@ -225,7 +226,7 @@ def _scope_action(request: HttpRequest, campaign, action: str) -> None:
 @scoped(
     "经 selectors.get_campaign_for 取考核（范围外 404）；须为组织部门工作人员（permissions.can_manage_campaign，否则 403）"
 )
-def wizard_indicators(request: HttpRequest, pk: int) -> HttpResponse:
+def wizard_indicators(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -265,14 +266,14 @@ def wizard_indicators(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _flag_points(request: HttpRequest, indicator_set) -> None:
+def _flag_points(request: AuthenticatedHttpRequest, indicator_set) -> None:
     """FLOW-5: after an indicator is saved, say at once if the set's points no longer total 100."""
     problem = indicators.points_of(indicator_set)[1]
     if problem:
         messages.warning(request, f"{indicator_set.name}：{problem}")
 
 
-def _indicator_action(request: HttpRequest, campaign, action: str) -> None:
+def _indicator_action(request: AuthenticatedHttpRequest, campaign, action: str) -> None:
     post, user = request.POST, request.user
     if action == "template":
         form = TemplateForm(post)
@@ -361,7 +362,7 @@ def _indicator_action(request: HttpRequest, campaign, action: str) -> None:
 @scoped(
     "经 selectors.get_campaign_for 取考核（范围外 404）；须为组织部门工作人员（permissions.can_manage_campaign，否则 403）"
 )
-def wizard_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def wizard_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     initial = {name: getattr(campaign, name) for name in rules.Schedule.__dataclass_fields__}
     # FLOW-5: prefilled — this year's or last year's rules (copied at creation), else the documented defaults.
@@ -424,7 +425,7 @@ def wizard_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "经 selectors.get_campaign_for 取考核（范围外 404）；看板只列本人可见的考核对象（selectors.assessments_for_board）；发布通知、报送会议方案须 can_manage_campaign（403）"
 )
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.get_campaign_for(request.user, pk)
     can_manage = permissions.can_manage_campaign(request.user, campaign)
     if request.method == "POST":
@@ -466,7 +467,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _detail_action(request: HttpRequest, campaign) -> None:
+def _detail_action(request: AuthenticatedHttpRequest, campaign) -> None:
     action = request.POST.get("action", "")
     try:
         if action == "notice":
@@ -503,7 +504,7 @@ def _detail_action(request: HttpRequest, campaign) -> None:
 @scoped(
     "经 selectors.get_campaign_for 取本级考核（404）；须为组织部门工作人员或部门领导（permissions.can_see_meeting_calendar，否则 403）；派出指导人员须 can_manage_campaign"
 )
-def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_calendar(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.get_campaign_for(request.user, pk)
     if not permissions.can_see_meeting_calendar(request.user, campaign):
         raise PermissionDenied
@@ -599,7 +600,7 @@ def assessment_context(request: HttpRequest, assessment) -> dict:
 @scoped(
     "经 selectors.get_assessment_for 取考核对象：考核的组织单位及本次考核的角色、本人（考核对象）或其联络员，否则 404；研究前的结果只对组织部门工作人员和部门领导显示（EVA-9）"
 )
-def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.get_assessment_for(request.user, pk)
     return render(request, "campaigns/assessment.html", assessment_context(request, assessment))
 
@@ -608,7 +609,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "经 selectors.get_assessment_for 取考核对象（404）；推进阶段须为组织部门工作人员（permissions.can_transition_assessment，否则 403）"
 )
-def assessment_stage(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_stage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.get_assessment_for(request.user, pk)
     if not permissions.can_transition_assessment(request.user, assessment):
         raise PermissionDenied

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.core.access import scoped
 from shuping.core.errors import DomainError
 
@@ -23,14 +24,14 @@ from .forms import FindingForm, LiaisonAccountForm
 GRANTABLE_ROLES = [(v, label) for v, label in CampaignRole.choices if v != CampaignRole.LIAISON]
 
 
-def _managed_campaign(request: HttpRequest, pk: int):
+def _managed_campaign(request: AuthenticatedHttpRequest, pk: int):
     campaign = selectors.get_campaign_for(request.user, pk)
     if not permissions.can_manage_campaign(request.user, campaign):
         raise PermissionDenied
     return campaign
 
 
-def _managed_assessment(request: HttpRequest, pk: int):
+def _managed_assessment(request: AuthenticatedHttpRequest, pk: int):
     assessment = selectors.get_assessment_for(request.user, pk)
     if not permissions.can_manage_campaign(request.user, assessment.campaign):
         raise PermissionDenied
@@ -55,7 +56,7 @@ def people_context(request: HttpRequest, campaign, *, query: str = "") -> dict:
 @scoped(
     "经 selectors.get_campaign_for 取考核（范围外 404）；人员与权限只对本次考核的组织部门工作人员开放（permissions.can_manage_campaign，否则 403）；可授权的用户限于组织单位及其下级党组织的已授权用户（selectors.grantable_users）"
 )
-def campaign_people(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_people(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     if request.method == "POST":
         try:
@@ -72,7 +73,7 @@ def campaign_people(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/people.html", context)
 
 
-def _people_action(request: HttpRequest, campaign) -> None:
+def _people_action(request: AuthenticatedHttpRequest, campaign) -> None:
     action = request.POST.get("action", "")
     if action == "grant":
         user = selectors.grantable_user(campaign, request.POST.get("user"))
@@ -112,7 +113,7 @@ def liaison_context(assessment, *, can_manage: bool, form=None, created=None, pa
 @scoped(
     "经 selectors.get_assessment_for 取考核对象（范围外 404）；指定、移除联络员或当场创建联络员账号须为本次考核的组织部门工作人员（permissions.can_manage_campaign，否则 403）；初始密码只在本次响应中显示一次"
 )
-def assessment_liaisons(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_liaisons(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _managed_assessment(request, pk)
     action = request.POST.get("action", "")
     form, created, password = None, None, ""
@@ -165,7 +166,7 @@ def assessment_liaisons(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "经 selectors.get_assessment_for 取考核对象（404）；退回上一阶段须为组织部门工作人员（permissions.can_transition_assessment，否则 403），并填写理由"
 )
-def assessment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.get_assessment_for(request.user, pk)
     if not permissions.can_transition_assessment(request.user, assessment):
         raise PermissionDenied
@@ -188,7 +189,7 @@ def assessment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "经 selectors.get_assessment_for 取考核对象（404）；逐条录入巡视、巡察、审计、督查反馈问题须为组织部门工作人员（permissions.can_manage_campaign，否则 403）"
 )
-def assessment_findings(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_findings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _managed_assessment(request, pk)
     form = FindingForm(request.POST)
     try:
@@ -216,7 +217,7 @@ def assessment_findings(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "经 selectors.get_campaign_for 取考核（范围外 404）；结束本次考核须为组织部门工作人员（permissions.can_manage_campaign，否则 403），且全部考核对象已进入整改阶段"
 )
-def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     try:
         services.close_campaign(actor=request.user, campaign=campaign)
@@ -230,7 +231,7 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
     "经 selectors.get_campaign_for 取考核（范围外 404）；工作通知须属于该考核（404）；"
     "红头文件 PDF/.docx，文号取自发文登记"
 )
-def notice_file(request: HttpRequest, pk: int, notice_pk: int, fmt: str) -> HttpResponse:
+def notice_file(request: AuthenticatedHttpRequest, pk: int, notice_pk: int, fmt: str) -> HttpResponse:
     from urllib.parse import quote
 
     from shuping.documents.selectors import registered

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
 
@@ -16,7 +17,7 @@ from . import permissions, selectors, services
 @signed_in(
     "只列出本人为组织部门工作人员或部门领导的组织的发文登记（selectors.register_organs_for）；无则 403"
 )
-def register_index(request: HttpRequest) -> HttpResponse:
+def register_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     organs = list(selectors.register_organs_for(request.user))
     if not organs:
         raise PermissionDenied
@@ -29,7 +30,7 @@ def register_index(request: HttpRequest) -> HttpResponse:
     "发文登记只对该组织的组织部门工作人员和部门领导可见（selectors.register_organ_ids，否则 404）；"
     "POST 设置机关代字须为组织部门工作人员（403）"
 )
-def register(request: HttpRequest, pk: int) -> HttpResponse:
+def register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organ = selectors.register_organs_for(request.user).filter(pk=pk).first()
     if organ is None:
         raise Http404

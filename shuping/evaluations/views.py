@@ -8,11 +8,12 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.campaigns import selectors as campaign_selectors
 from shuping.core.access import scoped
 from shuping.core.errors import DomainError
@@ -22,7 +23,7 @@ from .choices import EvaluationStatus, Grade, RecusalReason, StepKind
 from .models import AdjustmentEntry, Evaluation
 
 
-def _campaign(request: HttpRequest, pk: int):
+def _campaign(request: AuthenticatedHttpRequest, pk: int):
     campaign = campaign_selectors.get_campaign_for(request.user, pk)
     if not permissions.can_view_calibration(request.user, campaign):
         raise PermissionDenied
@@ -36,7 +37,7 @@ def _evaluation_in(campaign, raw) -> Evaluation:
         raise Http404 from exc
 
 
-def _calibration_action(request: HttpRequest, campaign) -> None:
+def _calibration_action(request: AuthenticatedHttpRequest, campaign) -> None:
     action = request.POST.get("action", "")
     user = request.user
     if action == "compute":
@@ -68,7 +69,7 @@ def _calibration_action(request: HttpRequest, campaign) -> None:
 @scoped(
     "经 campaigns.selectors.get_campaign_for 取考核（404）；研究前的综合得分和拟定等次只对组织部门工作人员和部门领导显示（permissions.can_view_calibration，否则 403，EVA-9）；POST 须为组织部门工作人员（403）"
 )
-def calibration(request: HttpRequest, pk: int) -> HttpResponse:
+def calibration(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     can_manage = permissions.can_manage_evaluations(request.user, campaign)
     if request.method == "POST":
@@ -94,7 +95,7 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "经 campaigns.selectors.get_campaign_for 取考核（404）；同等次校准页面：组织部门工作人员和部门领导可查看（否则 403，EVA-9）；保存须为组织部门工作人员（403）；党委（党组）研究确定后锁定（EVA-4）"
 )
-def config(request: HttpRequest, pk: int) -> HttpResponse:
+def config(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The campaign's rules (EVA-1, EVA-2): weights, score bands, vetoes, ballot thresholds, quota, rounding,
     groups and pooling — prefilled from last year's, saved through services.save_config."""
     campaign = _campaign(request, pk)
@@ -157,7 +158,7 @@ def _recusals(text: str) -> list[dict]:
 @scoped(
     "经 campaigns.selectors.get_campaign_for 取考核（404）；研究环节只对组织部门工作人员和部门领导显示（403，EVA-9）；录入须为组织部门工作人员（403），本人等次在内的不能录入（EVA-4）"
 )
-def decisions(request: HttpRequest, pk: int) -> HttpResponse:
+def decisions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     can_manage = permissions.can_manage_evaluations(request.user, campaign)
     if request.method == "POST":
@@ -201,14 +202,14 @@ def decisions(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evaluations/decisions.html", context)
 
 
-def _assessment_evaluation(request: HttpRequest, pk: int):
+def _assessment_evaluation(request: AuthenticatedHttpRequest, pk: int):
     assessment = campaign_selectors.get_assessment_for(request.user, pk)
     if not permissions.can_see_evaluation(request.user, assessment):
         raise PermissionDenied
     return assessment, selectors.evaluation_of(assessment)
 
 
-def _adjustment_action(request: HttpRequest, evaluation: Evaluation, action: str) -> None:
+def _adjustment_action(request: AuthenticatedHttpRequest, evaluation: Evaluation, action: str) -> None:
     if action == "adjustment_add":
         entry = services.add_adjustment(
             actor=request.user,
@@ -234,7 +235,7 @@ def _adjustment_action(request: HttpRequest, evaluation: Evaluation, action: str
 @scoped(
     "经 campaigns.selectors.get_assessment_for 取考核对象（404）；研究前只对组织部门工作人员和部门领导显示，考核对象、联络员 403；研究后本人可见（EVA-9）；修改意见、加减分、重新研究须为组织部门工作人员（403）"
 )
-def assessment(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment, evaluation = _assessment_evaluation(request, pk)
     campaign = assessment.campaign
     is_reader = selectors.is_result_reader(request.user, campaign)
@@ -330,20 +331,20 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped("同综合评价页面：经 get_assessment_for（404）与 EVA-9 保密规则（403）；导出综合评价意见表")
-def form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def form_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment, evaluation = _assessment_evaluation(request, pk)
     return documents.pdf_response(assessment, evaluation)
 
 
 @scoped("同综合评价页面：经 get_assessment_for（404）与 EVA-9 保密规则（403）；导出可编辑的 .docx")
-def form_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def form_docx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment, evaluation = _assessment_evaluation(request, pk)
     return documents.docx_response(assessment, evaluation)
 
 
 @require_POST
 @scoped("经 get_campaign_for（404）；批量生成综合评价意见表须为组织部门工作人员（403），后台任务带进度")
-def batch_forms(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_forms(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     if not permissions.can_manage_evaluations(request.user, campaign):
         raise PermissionDenied

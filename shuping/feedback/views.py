@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.campaigns import selectors as campaign_selectors
 from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
@@ -20,26 +21,26 @@ from .choices import CLASSIFICATIONS, CircularStyle, MaterialKind
 from .models import Feedback
 
 
-def _board_campaign(request: HttpRequest, pk: int):
+def _board_campaign(request: AuthenticatedHttpRequest, pk: int):
     campaign = campaign_selectors.get_campaign_for(request.user, pk)
     if not permissions.can_view_board(request.user, campaign):
         raise PermissionDenied
     return campaign
 
 
-def _managed(request: HttpRequest, campaign) -> None:
+def _managed(request: AuthenticatedHttpRequest, campaign) -> None:
     if not permissions.can_manage_feedback(request.user, campaign):
         raise PermissionDenied
 
 
 @signed_in("只列出本人（考核对象或联络员）已送达的反馈（selectors.feedback_visible_to）")
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = selectors.feedback_for_list(request.user).filter(released_at__isnull=False)
     return render(request, "feedback/mine.html", {"rows": rows})
 
 
 @signed_in("只列出发给本人所在组织部门的通报份和移交清单（selectors.inbox_copies / transfer_inbox）")
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "feedback/inbox.html",
@@ -50,7 +51,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @scoped(
     "经 campaigns.selectors.get_campaign_for 取考核（404）；反馈情况只对组织部门工作人员和部门领导显示（403）；POST 须为组织部门工作人员（403）"
 )
-def board(request: HttpRequest, pk: int) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _board_campaign(request, pk)
     can_manage = permissions.can_manage_feedback(request.user, campaign)
     if request.method == "POST":
@@ -91,7 +92,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @scoped("经 get_campaign_for（404）；批量生成反馈意见须为组织部门工作人员（403），后台任务带进度")
-def letters(request: HttpRequest, pk: int) -> HttpResponse:
+def letters(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _board_campaign(request, pk)
     _managed(request, campaign)
     job = tasks.start_letters(actor=request.user, campaign=campaign)
@@ -99,7 +100,7 @@ def letters(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("jobs:detail", job_id=job.pk)
 
 
-def _feedback_page(request: HttpRequest, pk: int):
+def _feedback_page(request: AuthenticatedHttpRequest, pk: int):
     assessment = campaign_selectors.get_assessment_for(request.user, pk)
     feedback = selectors.feedback_of(assessment)
     if not permissions.can_view_feedback(request.user, assessment, feedback):
@@ -110,7 +111,7 @@ def _feedback_page(request: HttpRequest, pk: int):
 @scoped(
     "经 campaigns.selectors.get_assessment_for 取考核对象（404）；送达前只对组织部门工作人员和部门领导显示，考核对象、联络员 403（EVA-9）；送达后本人和联络员可见并签收；撰写、送达、代录签收须为组织部门工作人员（403）"
 )
-def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment, fb = _feedback_page(request, pk)
     campaign = assessment.campaign
     can_manage = permissions.can_manage_feedback(request.user, campaign)
@@ -175,7 +176,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def _letter(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     assessment, fb = _feedback_page(request, pk)
     if fb is None or not fb.is_released:
         # Before release the letter would carry no decided grade; staff preview it on the page instead.
@@ -194,12 +195,12 @@ def _letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @scoped("同反馈页面：经 get_assessment_for（404）与送达规则（403）；反馈意见 PDF")
-def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _letter(request, pk, "pdf")
 
 
 @scoped("同反馈页面：经 get_assessment_for（404）与送达规则（403）；反馈意见 .docx")
-def letter_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_docx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _letter(request, pk, "docx")
 
 
@@ -209,7 +210,7 @@ def letter_docx(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "经 get_campaign_for（404）；通报只对组织部门工作人员和部门领导显示（403）；印发须为组织部门工作人员（403）"
 )
-def circulars(request: HttpRequest, pk: int) -> HttpResponse:
+def circulars(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _board_campaign(request, pk)
     can_manage = permissions.can_manage_feedback(request.user, campaign)
     candidates = selectors.audience_candidates(campaign)
@@ -254,7 +255,7 @@ def circulars(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "经 selectors.get_circular_for：考核的组织部门工作人员和部门领导，或收文单位组织部门（本份）；其他人 404"
 )
-def circular(request: HttpRequest, pk: int) -> HttpResponse:
+def circular(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item, copy = selectors.get_circular_for(request.user, pk)
     if copy is not None:
         services.mark_circular_read(actor=request.user, copy=copy)
@@ -270,7 +271,7 @@ def circular(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _circular_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def _circular_document(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     item, copy = selectors.get_circular_for(request.user, pk)
     number = copy.copy_number if copy else None
     if copy is None and (request.GET.get("copy") or "").isdigit():
@@ -282,12 +283,12 @@ def _circular_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @scoped("同通报页面（selectors.get_circular_for，404）；收文单位得到本单位份号的文本")
-def circular_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def circular_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _circular_document(request, pk, "pdf")
 
 
 @scoped("同通报页面（selectors.get_circular_for，404）；可编辑的 .docx")
-def circular_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def circular_docx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _circular_document(request, pk, "docx")
 
 
@@ -297,7 +298,7 @@ def circular_docx(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "经 get_campaign_for（404）；干部管理权限与归档移交只对组织部门工作人员和部门领导显示（403）；设置、封存、打包须为组织部门工作人员（403）"
 )
-def transfers(request: HttpRequest, pk: int) -> HttpResponse:
+def transfers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _board_campaign(request, pk)
     can_manage = permissions.can_manage_feedback(request.user, campaign)
     if request.method == "POST":
@@ -374,7 +375,7 @@ def _assessed_levels(campaign) -> list[tuple[str, str]]:
 @scoped(
     "经 selectors.get_transfer_for：考核的组织部门工作人员和部门领导，或干部管理单位组织部门（404）；签收须为干部管理单位（403），组织部门工作人员可代录"
 )
-def transfer(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_transfer_for(request.user, pk)
     can_sign = permissions.can_acknowledge_transfer(request.user, item)
     can_manage = permissions.can_manage_feedback(request.user, item.campaign)
@@ -413,13 +414,13 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped("同移交清单页面（selectors.get_transfer_for，404）；移交清单 PDF")
-def transfer_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_transfer_for(request.user, pk)
     return documents.respond(documents.transfer_list(item), f"移交清单-{item.number}", "pdf")
 
 
 @scoped("同移交清单页面（selectors.get_transfer_for，404）；移交清单 .docx")
-def transfer_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_docx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_transfer_for(request.user, pk)
     return documents.respond(documents.transfer_list(item), f"移交清单-{item.number}", "docx")
 
@@ -430,6 +431,6 @@ def transfer_docx(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "经 selectors.person_history_for：只含研究后的年度，考核的组织部门工作人员和部门领导见本考核的年度，干部管理单位组织部门见全部；其他人 404"
 )
-def person(request: HttpRequest, pk: int) -> HttpResponse:
+def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     who, rows = selectors.person_history_for(request.user, pk)
     return render(request, "feedback/person.html", {"person": who, "rows": rows})

@@ -11,12 +11,13 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.accounts.models import User
 from shuping.campaigns import selectors as campaign_selectors
 from shuping.core import uploads
@@ -42,7 +43,7 @@ def _date(value) -> date | None:
 @signed_in(
     "本人所在考核组的实地考核，以及本人担任组织部门工作人员、部门领导的考核的实地考核（selectors.field_assessments_visible_to）"
 )
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = list(selectors.field_assessments_for_list(request.user))
     campaigns = [
         c
@@ -52,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "fieldwork/home.html", {"items": items, "campaigns": campaigns})
 
 
-def _plan_campaign(request: HttpRequest, pk: int):
+def _plan_campaign(request: AuthenticatedHttpRequest, pk: int):
     campaign = campaign_selectors.get_campaign_for(request.user, pk)
     if not permissions.can_view_plan(request.user, campaign):
         raise PermissionDenied
@@ -76,7 +77,7 @@ def _team_candidates(campaign) -> list[User]:
 @scoped(
     "经 campaigns.selectors.get_campaign_for 取考核（范围外 404）；查看须为组织部门工作人员或部门领导，安排须为组织部门工作人员（permissions，否则 403）"
 )
-def plan(request: HttpRequest, pk: int) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _plan_campaign(request, pk)
     can_plan = permissions.can_plan_fieldwork(request.user, campaign)
     if request.method == "POST":
@@ -101,7 +102,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _plan_action(request: HttpRequest, campaign) -> None:
+def _plan_action(request: AuthenticatedHttpRequest, campaign) -> None:
     action = request.POST.get("action")
     if action == "team":
         candidates = {u.pk: u for u in _team_candidates(campaign)}
@@ -147,7 +148,7 @@ def _plan_action(request: HttpRequest, campaign) -> None:
         raise services.FieldworkError("未知操作。")
 
 
-def _detail_context(request: HttpRequest, fa) -> dict:
+def _detail_context(request: AuthenticatedHttpRequest, fa) -> dict:
     indicators = selectors.form_indicators(fa)
     data = selectors.records_of(fa)
     scores = data["scores"]
@@ -183,12 +184,12 @@ def _detail_context(request: HttpRequest, fa) -> dict:
 @scoped(
     "经 selectors.get_field_assessment_for 取实地考核（范围外 404：仅组织部门工作人员、部门领导和本考核组）"
 )
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fa = selectors.get_field_assessment_for(request.user, pk)
     return render(request, "fieldwork/detail.html", _detail_context(request, fa))
 
 
-def _score_inputs(request: HttpRequest, fa) -> list[services.ScoreInput]:
+def _score_inputs(request: AuthenticatedHttpRequest, fa) -> list[services.ScoreInput]:
     out = []
     for ind in selectors.form_indicators(fa):
         raw = request.POST.get(f"score_{ind.pk}", "").strip()
@@ -215,7 +216,7 @@ def _score_inputs(request: HttpRequest, fa) -> list[services.ScoreInput]:
     return out
 
 
-def _wants_json(request: HttpRequest) -> bool:
+def _wants_json(request: AuthenticatedHttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
@@ -223,7 +224,7 @@ def _wants_json(request: HttpRequest) -> bool:
 @scoped(
     "经 selectors.get_field_assessment_for 取实地考核（范围外 404）；须为本考核组成员且未完成（permissions.can_record，否则 403）；同一草稿编号只存一次"
 )
-def record(request: HttpRequest, pk: int) -> HttpResponse:
+def record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fa = selectors.get_field_assessment_for(request.user, pk)
     if not permissions.can_record(request.user, fa):
         raise PermissionDenied
@@ -273,7 +274,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "评分经 selectors.field_assessments_visible_to 限定（范围外 404）；须为本考核组成员或组织部门工作人员（否则 403）"
 )
-def override(request: HttpRequest, pk: int) -> HttpResponse:
+def override(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     score = (
         IndicatorScore.objects.filter(
             pk=pk, field_assessment__in=selectors.field_assessments_visible_to(request.user)
@@ -297,7 +298,7 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "经 selectors.get_field_assessment_for 取实地考核（范围外 404）；须为考核组组长或组织部门工作人员（否则 403）"
 )
-def complete(request: HttpRequest, pk: int) -> HttpResponse:
+def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fa = selectors.get_field_assessment_for(request.user, pk)
     if not permissions.can_complete(request.user, fa):
         raise PermissionDenied
@@ -313,7 +314,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "经 selectors.get_field_assessment_for 取实地考核（范围外 404）；须为组织部门工作人员（permissions.can_plan_fieldwork，否则 403）"
 )
-def survey(request: HttpRequest, pk: int) -> HttpResponse:
+def survey(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fa = selectors.get_field_assessment_for(request.user, pk)
     if not permissions.can_plan_fieldwork(request.user, fa.team.campaign):
         raise PermissionDenied
@@ -331,7 +332,7 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "经 selectors.get_field_assessment_for 取实地考核（范围外 404）；考核组报告含得分，仅组织部门工作人员、部门领导和本考核组（EVA-9）"
 )
-def team_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def team_report(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     fa = selectors.get_field_assessment_for(request.user, pk)
     if not permissions.can_see_scores(request.user, fa):
         raise PermissionDenied
@@ -343,7 +344,7 @@ def team_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @require_GET
 @scoped("照片经 selectors.field_assessments_visible_to 限定（范围外 404）；不经公开的媒体地址提供（SEC-8）")
-def photo(request: HttpRequest, pk: int) -> HttpResponse:
+def photo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = VisitPhoto.objects.filter(
         pk=pk, visit__field_assessment__in=selectors.field_assessments_visible_to(request.user)
     ).first()
@@ -360,7 +361,7 @@ def _photo_type(name: str) -> str:
 @signed_in(
     "列出本人担任组织部门工作人员或部门领导的组织单位的平时了解（selectors.observations_visible_to）；记录须为组织部门工作人员（否则 403）"
 )
-def observations(request: HttpRequest) -> HttpResponse:
+def observations(request: AuthenticatedHttpRequest) -> HttpResponse:
     subjects = list(selectors.observation_subjects_for(request.user)[:500])
     if request.method == "POST":
         by_pk = {a.pk: a for a in subjects}

@@ -7,12 +7,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.ballots.selectors import visible_boxes
 from shuping.ballots.slips import qr_svg
 from shuping.campaigns import selectors as campaign_selectors
@@ -27,7 +28,7 @@ from .forms import AttendanceForm, CommenterForm, FinaliseForm, MeetingFormField
 from .models import Commentary, Venue
 
 
-def _managed(request: HttpRequest, pk: int):
+def _managed(request: AuthenticatedHttpRequest, pk: int):
     meeting = selectors.get_meeting_for(request.user, pk)
     if not permissions.can_manage_meeting(request.user, meeting):
         raise PermissionDenied
@@ -37,7 +38,7 @@ def _managed(request: HttpRequest, pk: int):
 @signed_in(
     "列出本人可见的述职评议会：本人担任角色的考核的全部会议，或本人作为述职人、联络员参加的会议（selectors.meetings_visible_to）"
 )
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     meetings = list(selectors.meetings_for_list(request.user))
     phases = voting.phases_of(meetings)  # FLOW-5: the same phase as the meeting's own pages
     for m in meetings:
@@ -53,7 +54,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @scoped(
     "经 campaigns.selectors.get_campaign_for 取考核（范围外 404）；须为本次考核的组织部门工作人员（否则 403）"
 )
-def meeting_create(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest, campaign_pk: int) -> HttpResponse:
     campaign = campaign_selectors.get_campaign_for(request.user, campaign_pk)
     if not permissions.can_create_meeting(request.user, campaign):
         raise PermissionDenied
@@ -69,7 +70,7 @@ def meeting_create(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     return render(request, "meetings/create.html", {"campaign": campaign, "form": form})
 
 
-def _detail_context(request: HttpRequest, meeting) -> dict:
+def _detail_context(request: AuthenticatedHttpRequest, meeting) -> dict:
     user = request.user
     agenda = selectors.agenda_of(meeting)
     internals = permissions.can_see_meeting_internals(user, meeting)
@@ -155,7 +156,7 @@ ACTIONS = {
 @scoped(
     "经 selectors.get_meeting_for 取会议（范围外 404）；点评稿仅组织部门工作人员和部门领导可见（EVA-9），修改须为组织部门工作人员（否则 403）"
 )
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, pk)
     if request.method == "POST":
         meeting = _managed(request, pk)
@@ -167,7 +168,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
 
 
-def _detail_action(request: HttpRequest, meeting) -> None:
+def _detail_action(request: AuthenticatedHttpRequest, meeting) -> None:
     action = request.POST.get("action", "")
     if action in ACTIONS:
         run, done = ACTIONS[action]
@@ -224,7 +225,7 @@ def _detail_action(request: HttpRequest, meeting) -> None:
 @scoped(
     "经 selectors.get_meeting_for 取会议（范围外 404）；点评稿仅组织部门工作人员和部门领导可见（EVA-9，否则 403），录入须为组织部门工作人员"
 )
-def commentary_edit(request: HttpRequest, pk: int, commentary_pk: int) -> HttpResponse:
+def commentary_edit(request: AuthenticatedHttpRequest, pk: int, commentary_pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, pk)
     if not permissions.can_see_drafts(request.user, meeting):
         raise PermissionDenied
@@ -289,7 +290,7 @@ DAY_ACTIONS = {
 }
 
 
-def _day_context(request: HttpRequest, meeting) -> dict:
+def _day_context(request: AuthenticatedHttpRequest, meeting) -> dict:
     agenda = selectors.agenda_of(meeting)
     current = next((i for i in agenda if i.is_on_site and i.position == meeting.current_position), None)
     state = voting.voting_state(meeting)
@@ -314,7 +315,7 @@ def _day_context(request: HttpRequest, meeting) -> dict:
 @scoped(
     "经 selectors.get_meeting_for 取会议（范围外 404）；会议当天的操作屏仅组织部门工作人员（否则 403）；测评结果只在选择当场公布且封箱后显示"
 )
-def meeting_day(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_day(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _managed(request, pk)
     if request.method == "POST":
         action = DAY_ACTIONS.get(request.POST.get("action", ""))
@@ -340,7 +341,7 @@ def meeting_day(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "同会议当天操作屏（selectors.get_meeting_for + can_manage_meeting）；只返回当前述职人和投票进度片段供轮询，不含选票内容"
 )
-def meeting_day_live(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_day_live(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _managed(request, pk)
     return render(request, "meetings/_day_live.html", _day_context(request, meeting))
 
@@ -353,7 +354,7 @@ def _reporter_name(assessment) -> str:
     "经 selectors.get_meeting_for 取会议（范围外 404）；仅组织部门工作人员可生成凭条（否则 403）；凭证码只出现在本次响应中"
 )
 @require_POST
-def meeting_slips(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_slips(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _managed(request, pk)
     # The codes exist only in this response (hashes are stored): issue and render in one transaction, so
     # a page that fails to render leaves no slips behind whose codes nobody ever saw.
@@ -369,7 +370,7 @@ def meeting_slips(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _slips_page(request: HttpRequest, meeting, issued) -> HttpResponse:
+def _slips_page(request: AuthenticatedHttpRequest, meeting, issued) -> HttpResponse:
     vote_url = request.build_absolute_uri(reverse("vote:page"))
     recused_names = {
         b.meeting_box.recused_assessment_id: _reporter_name(b.meeting_box.recused_assessment)
@@ -415,7 +416,7 @@ def _slips_page(request: HttpRequest, meeting, issued) -> HttpResponse:
     "经 selectors.get_meeting_for 取会议（范围外 404）；仅组织部门工作人员可生成会议材料（否则 403），以后台任务生成"
 )
 @require_POST
-def meeting_pack(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_pack(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _managed(request, pk)
     from .pack import start_pack_job
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.core.access import scoped
 from shuping.core.errors import DomainError
 
@@ -28,7 +29,7 @@ def _initial(c) -> dict:
 @scoped(
     "经 selectors.get_meeting_for 取会议（范围外 404）；点评稿仅组织部门工作人员和部门领导可见（EVA-9，否则 403），录入须为组织部门工作人员（403）"
 )
-def commentary_batch(request: HttpRequest, pk: int) -> HttpResponse:
+def commentary_batch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, pk)
     if not permissions.can_see_drafts(request.user, meeting):
         raise PermissionDenied

@@ -6,11 +6,12 @@ import base64
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.ballots import permissions as ballot_permissions
 from shuping.ballots import selectors as ballot_selectors
 from shuping.ballots.slips import qr_svg
@@ -48,7 +49,7 @@ def _slips_pdf_href(
     "经 selectors.get_meeting_for 取会议（范围外 404）；仅组织部门工作人员可导出（否则 403）；配对密钥和离线凭条码只在本次响应中出现"
 )
 @require_POST
-def offline_export(request: HttpRequest, pk: int, box_pk: int) -> HttpResponse:
+def offline_export(request: AuthenticatedHttpRequest, pk: int, box_pk: int) -> HttpResponse:
     meeting = _managed(request, pk)
     meeting_box = get_object_or_404(MeetingBox, meeting=meeting, pk=box_pk)
     try:
@@ -88,7 +89,7 @@ def offline_export(request: HttpRequest, pk: int, box_pk: int) -> HttpResponse:
     "经 selectors.get_meeting_for 取会议（范围外 404）；仅组织部门工作人员可导入（否则 403）；校验摘要和签名，拒绝篡改或重放的文件"
 )
 @require_POST
-def offline_import(request: HttpRequest, pk: int) -> HttpResponse:
+def offline_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _managed(request, pk)
     try:
         upload = uploads.receive(request, "file", uploads.OFFLINE_RESULTS)
@@ -112,7 +113,7 @@ def offline_import(request: HttpRequest, pk: int) -> HttpResponse:
     "未载入会场包的票箱 404；封箱前不生成文件"
 )
 @require_POST
-def offline_results(request: HttpRequest, box_pk: int) -> HttpResponse:
+def offline_results(request: AuthenticatedHttpRequest, box_pk: int) -> HttpResponse:
     """On the venue laptop: the sealed results file of the loaded venue's closed box, as a download —
     the same bytes `shuping offline results` writes (MTG-6)."""
     box = ballot_selectors.get_box_for(request.user, box_pk)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.core.access import scoped, signed_in
 
 from . import permissions, selectors
@@ -18,7 +19,7 @@ SEARCH_LIMIT = 50
 YEARS_SHOWN = 3
 
 
-def _nodes(request: HttpRequest, orgs: list) -> list[dict]:
+def _nodes(request: AuthenticatedHttpRequest, orgs: list) -> list[dict]:
     """Tree rows: each organization with its current secretary and whether it can be expanded (2 queries)."""
     expandable = selectors.has_children(orgs)
     secretaries = selectors.current_secretaryships(orgs)
@@ -26,20 +27,20 @@ def _nodes(request: HttpRequest, orgs: list) -> list[dict]:
 
 
 @signed_in("树的根是用户被授权的党组织；三员及无授权用户看到空树")
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: AuthenticatedHttpRequest) -> HttpResponse:
     roots = selectors.root_organizations_for(request.user)
     return render(request, "orgs/tree.html", {"nodes": _nodes(request, roots)})
 
 
 @scoped("展开一个党组织的下级：该组织须在用户范围内（范围外 404），只列出可见的下级")
-def children(request: HttpRequest, pk: int) -> HttpResponse:
+def children(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     org = selectors.get_organization_for(request.user, pk)
     kids = list(selectors.children_for(request.user, org)[:CHILDREN_SHOWN])
     return render(request, "orgs/_nodes.html", {"nodes": _nodes(request, kids), "parent": org})
 
 
 @signed_in("按名称或代码搜索，结果限于用户范围内的党组织")
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     results = list(selectors.search_organizations(request.user, query, limit=SEARCH_LIMIT))
     trails = selectors.ancestor_trails(request.user, results)
@@ -54,7 +55,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @scoped("党组织详情：通过范围内选择器获取，范围外 404")
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     org = selectors.get_organization_for(user, pk)
     ancestors = selectors.ancestors_for(user, org)
@@ -84,7 +85,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped("干部详情：其任一任职所在党组织在用户范围内才可见，否则 404；电话仅对组织部门人员以掩码显示")
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     person = selectors.get_person_for(user, pk)
     posts = list(person.secretaryships.all())

@@ -17,10 +17,11 @@ from pathlib import PurePath
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.core import uploads
 from shuping.core.access import scoped
 from shuping.jobs.selectors import get_job_for, jobs_for_list
@@ -49,7 +50,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("文件（.xlsx 或 .csv）"), required=False)
 
 
-def _require_importer(request: HttpRequest) -> None:
+def _require_importer(request: AuthenticatedHttpRequest) -> None:
     if not imports.can_import_organizations(request.user):
         raise PermissionDenied
 
@@ -64,7 +65,7 @@ def _import_root(user):
 @scoped(
     "仅限持有含下级授权的组织部门工作人员（can_import_organizations，否则 403）；导入的行须落在其授权子树内"
 )
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_importer(request)
     if request.method == "POST":
         form = ImportForm(request.POST)
@@ -104,7 +105,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 @scoped("仅限持有含下级授权的组织部门工作人员（同导入页，否则 403）；模板不含任何业务数据")
-def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest, kind: str, fmt: str) -> HttpResponse:
     _require_importer(request)
     if kind not in exports.TEMPLATES or fmt not in {"xlsx", "csv"}:
         raise Http404
@@ -114,7 +115,7 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     return response
 
 
-def _import_job(request: HttpRequest, job_id: int):
+def _import_job(request: AuthenticatedHttpRequest, job_id: int):
     job = get_job_for(request.user, job_id)
     if job.kind not in tasks.IMPORT_KINDS:
         raise Http404
@@ -122,13 +123,13 @@ def _import_job(request: HttpRequest, job_id: int):
 
 
 @scoped("经 jobs.selectors.get_job_for 取导入任务：本人发起或所辖党组织范围内，否则 404")
-def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_job(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     job = _import_job(request, job_id)
     return render(request, "orgs/import_job.html", {"job": job})
 
 
 @scoped("经 jobs.selectors.get_job_for 取导入任务（同导入结果页），下载其全部错误清单")
-def import_errors(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_errors(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     job = _import_job(request, job_id)
     out = io.StringIO(newline="")
     writer = csv.writer(out)
@@ -143,7 +144,7 @@ def import_errors(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @scoped("经 selectors.get_organization_for 取党组织（范围外 404），导出其子树中用户可见的组织")
-def export_subtree(request: HttpRequest, pk: int) -> HttpResponse:
+def export_subtree(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     org = selectors.get_organization_for(request.user, pk)
     visible = selectors.organizations_visible_to(request.user).filter(subtree_q(org.path))
     content = exports.export_organizations(visible, fmt="xlsx")

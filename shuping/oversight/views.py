@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.campaigns import permissions as campaign_permissions
 from shuping.campaigns import selectors as campaign_selectors
 from shuping.campaigns.choices import STAGE_ORDER, ReportingMode, Stage
@@ -23,7 +24,7 @@ from .forms import UpwardReportForm
 CHILDREN_PER_PAGE = 50
 
 
-def _year(request) -> int | None:
+def _year(request: AuthenticatedHttpRequest) -> int | None:
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
@@ -48,7 +49,7 @@ def _chart_data(board: selectors.Dashboard) -> dict:
 
 @signed_in("监督指导首页：只列出用户可监督的组织、收到和发出的报告")
 @require_GET
-def index(request):
+def index(request: AuthenticatedHttpRequest):
     roots = list(selectors.oversight_roots_for(request.user))
     return render(
         request,
@@ -65,7 +66,7 @@ def index(request):
     "组织须在用户“组织部门工作人员/部门领导（含下级）”授权的子树内（selectors.get_oversight_org_for，否则 404）"
 )
 @require_GET
-def dashboard(request, pk: int):
+def dashboard(request: AuthenticatedHttpRequest, pk: int):
     org = selectors.get_oversight_org_for(request.user, pk)
     board = selectors.dashboard_for(org, year=_year(request))
     ancestors = [a for a in org.__class__.objects.ancestors_of(org) if selectors.can_oversee(request.user, a)]
@@ -89,7 +90,7 @@ def dashboard(request, pk: int):
 
 @scoped("同看板：组织须在用户可监督的子树内，否则 404")
 @require_GET
-def dashboard_export(request, pk: int):
+def dashboard_export(request: AuthenticatedHttpRequest, pk: int):
     org = selectors.get_oversight_org_for(request.user, pk)
     board = selectors.dashboard_for(org, year=_year(request))
     response = HttpResponse(
@@ -102,7 +103,7 @@ def dashboard_export(request, pk: int):
 
 @scoped("考核的组织单位须在用户可监督的子树内（selectors.get_overseeable_campaign_for，否则 404）；只读")
 @require_GET
-def campaign(request, pk: int):
+def campaign(request: AuthenticatedHttpRequest, pk: int):
     campaign = selectors.get_overseeable_campaign_for(request.user, pk)
     today = timezone.localdate()
     schedule = {
@@ -139,7 +140,7 @@ def campaign(request, pk: int):
 
 @scoped("考核经 campaigns.selectors.get_campaign_for 取得（404）；起草须为本次考核的组织部门工作人员（403）")
 @require_POST
-def report_draft(request, pk: int):
+def report_draft(request: AuthenticatedHttpRequest, pk: int):
     campaign = campaign_selectors.get_campaign_for(request.user, pk)
     if not campaign_permissions.can_manage_campaign(request.user, campaign):
         raise PermissionDenied
@@ -157,7 +158,7 @@ def report_draft(request, pk: int):
     "报告单位的组织部门工作人员；报送后上一级组织部门（selectors.get_report_for，否则 404）；修改仅限草稿（403）"
 )
 @require_http_methods(["GET", "POST"])
-def report(request, pk: int):
+def report(request: AuthenticatedHttpRequest, pk: int):
     report = selectors.get_report_for(request.user, pk)
     can_edit = selectors.can_edit_report(request.user, report)
     form = UpwardReportForm(instance=report)
@@ -191,7 +192,7 @@ def report(request, pk: int):
 
 @scoped("同报告页；报送仅限报告单位的组织部门工作人员且为草稿（403）")
 @require_POST
-def report_submit(request, pk: int):
+def report_submit(request: AuthenticatedHttpRequest, pk: int):
     report = selectors.get_report_for(request.user, pk)
     if not selectors.can_edit_report(request.user, report):
         raise PermissionDenied
@@ -210,7 +211,7 @@ def report_submit(request, pk: int):
 
 @scoped("同报告页（selectors.get_report_for，否则 404）")
 @require_GET
-def report_file(request, pk: int, fmt: str):
+def report_file(request: AuthenticatedHttpRequest, pk: int, fmt: str):
     report = selectors.get_report_for(request.user, pk)
     if fmt == "pdf":
         data, content_type = documents.report_pdf(report), "application/pdf"

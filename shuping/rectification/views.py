@@ -8,11 +8,12 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.campaigns import selectors as campaign_selectors
 from shuping.core import uploads
 from shuping.core.access import scoped, signed_in
@@ -26,7 +27,7 @@ from .models import RectificationItem
 @signed_in(
     "只列出本人可见的整改清单（rectification.selectors.lists_visible_to，按考核的组织单位和本人角色限定）"
 )
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "rectification/index.html",
@@ -34,7 +35,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _milestones(request: HttpRequest) -> list[tuple[str, date]]:
+def _milestones(request: AuthenticatedHttpRequest) -> list[tuple[str, date]]:
     """Optional milestones from the add form: pairs of 阶段目标 text and date; incomplete pairs are dropped."""
     pairs = zip(request.POST.getlist("milestone_text"), request.POST.getlist("milestone_on"), strict=False)
     out = []
@@ -45,7 +46,7 @@ def _milestones(request: HttpRequest) -> list[tuple[str, date]]:
     return out
 
 
-def _update_item(request: HttpRequest, obj: RectificationItem) -> None:
+def _update_item(request: AuthenticatedHttpRequest, obj: RectificationItem) -> None:
     """Measures, responsible person, deadline and optional new milestones; the problem stays as it was pointed
     out (RCT-1: items come from the problems, nothing is typed twice), so it is not read from the form."""
     services.update_item(
@@ -60,7 +61,7 @@ def _update_item(request: HttpRequest, obj: RectificationItem) -> None:
     messages.success(request, f"已保存第 {obj.position} 项的整改措施。")
 
 
-def _list_action(request: HttpRequest, assessment, rectification_list) -> None:
+def _list_action(request: AuthenticatedHttpRequest, assessment, rectification_list) -> None:
     action = request.POST.get("action", "")
     user = request.user
     if action == "start":
@@ -129,7 +130,7 @@ def _list_action(request: HttpRequest, assessment, rectification_list) -> None:
 @scoped(
     "经 campaigns.selectors.get_assessment_for 取考核对象（404）；研究确定前不显示；起草、报备限本人和联络员，确认、退回、约谈、问责限组织部门工作人员（403）"
 )
-def assessment_list(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = campaign_selectors.get_assessment_for(request.user, pk)
     can_manage = permissions.can_manage_rectification(request.user, assessment.campaign)
     can_draft = permissions.can_draft_list(request.user, assessment)
@@ -173,13 +174,13 @@ def assessment_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "rectification/list.html", context)
 
 
-def _evidence(request: HttpRequest):
+def _evidence(request: AuthenticatedHttpRequest):
     """The optional evidence file, through the upload gate (INT-1)."""
     upload = uploads.receive(request, "evidence", uploads.EVIDENCE)
     return upload.open() if upload is not None else None
 
 
-def _item_action(request: HttpRequest, obj: RectificationItem) -> None:
+def _item_action(request: AuthenticatedHttpRequest, obj: RectificationItem) -> None:
     action = request.POST.get("action", "")
     user = request.user
     if action in ("progress", "done"):
@@ -214,7 +215,7 @@ def _item_action(request: HttpRequest, obj: RectificationItem) -> None:
 @scoped(
     "经 rectification.selectors.get_item_for 取事项（404）；报告进展、报完成限本人和联络员（无联络员的由组织部门工作人员代录），销号、退回限上级组织部门工作人员且不得为本人（403，RCT-2）"
 )
-def item(request: HttpRequest, pk: int) -> HttpResponse:
+def item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     obj = selectors.get_item_for(request.user, pk)
     assessment = obj.rectification_list.assessment
     can_draft = permissions.can_draft_list(request.user, assessment)
@@ -254,14 +255,14 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @scoped("经 rectification.selectors.get_update_for 取佐证材料（只限可见该事项的用户，否则 404）")
-def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     update = selectors.get_update_for(request.user, pk)
     return FileResponse(
         update.evidence.open("rb"), as_attachment=True, filename=update.evidence_name or "evidence"
     )
 
 
-def _board_action(request: HttpRequest, campaign) -> None:
+def _board_action(request: AuthenticatedHttpRequest, campaign) -> None:
     action = request.POST.get("action", "")
     ids = [int(x) for x in request.POST.getlist("items") if x.isdigit()]
     items = list(RectificationItem.objects.filter(pk__in=ids, rectification_list__campaign=campaign))
@@ -297,7 +298,7 @@ def _board_action(request: HttpRequest, campaign) -> None:
 @scoped(
     "经 campaigns.selectors.get_campaign_for 取考核（404）；整改进度只对在该考核中有角色的人员显示（组织部门、领导、指导人员，否则 403）；销号、设置限组织部门工作人员（403）"
 )
-def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = campaign_selectors.get_campaign_for(request.user, pk)
     if not permissions.can_read_campaign(request.user, campaign):
         raise PermissionDenied
@@ -329,7 +330,7 @@ def campaign_board(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "经 campaigns.selectors.get_campaign_for 取考核（404）；不得评优名单和年度考核等次只对在该考核中有角色的人员显示（否则 403）；录入等次限组织部门工作人员（403，RCT-4）"
 )
-def annual_grades(request: HttpRequest, pk: int) -> HttpResponse:
+def annual_grades(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """RCT-4: the 不得评优名单 for the cadre-assessment section, and the 年度考核 grades entered against it —
     优秀 for a person whose grade is not 好 is refused, citing Art. 7; before the decision it waits as 待定."""
     campaign = campaign_selectors.get_campaign_for(request.user, pk)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.campaigns import selectors as campaign_selectors
 from shuping.core.access import scoped
 
@@ -14,7 +15,7 @@ from . import exports, permissions, selectors, services
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _campaign(request: HttpRequest, pk: int):
+def _campaign(request: AuthenticatedHttpRequest, pk: int):
     campaign = campaign_selectors.get_campaign_for(request.user, pk)
     if not permissions.can_read_campaign(request.user, campaign):
         raise PermissionDenied
@@ -29,7 +30,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 @require_GET
 @scoped("经 campaigns.selectors.get_campaign_for 取考核（404）；限在该考核中有角色的人员（403）")
-def circular_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def circular_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     return _download(
         exports.circular_xlsx(selectors.circular_rows(campaign)), XLSX, f"rectification-{campaign.pk}.xlsx"
@@ -38,7 +39,7 @@ def circular_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @scoped("经 campaigns.selectors.get_campaign_for 取考核（404）；限在该考核中有角色的人员（403）")
-def circular_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def circular_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from shuping.documents.selectors import registered
     from shuping.documents.services import render_document_pdf
 
@@ -58,7 +59,7 @@ def circular_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @scoped("经 campaigns.selectors.get_campaign_for 取考核（404）；限在该考核中有角色的人员（403，RCT-7）")
-def units_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def units_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     return _download(
         exports.units_xlsx(selectors.unit_evaluations(campaign)), XLSX, f"units-{campaign.pk}.xlsx"

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.campaigns import selectors as campaign_selectors
 from shuping.core import uploads
 from shuping.core.access import scoped, signed_in
@@ -22,17 +23,17 @@ from .forms import ReportForm, ReviewForm, UploadForm
 _SCOPED = "经 campaigns.selectors.get_assessment_for 取考核对象（范围外 404）；"
 
 
-def _assessment(request: HttpRequest, pk: int):
+def _assessment(request: AuthenticatedHttpRequest, pk: int):
     return campaign_selectors.get_assessment_for(request.user, pk)
 
 
-def _organizer_only(request: HttpRequest, assessment):
+def _organizer_only(request: AuthenticatedHttpRequest, assessment):
     if not permissions.can_see_quality(request.user, assessment.campaign):
         raise PermissionDenied
 
 
 @signed_in("列出本人可见的考核对象及其述职报告状态（selectors.assessments_for_overview，按考核授权限定范围）")
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = selectors.assessments_for_overview(request.user)
     items = []
     quality_campaigns = {}
@@ -72,7 +73,7 @@ def _carry_over(assessment, report) -> list[dict]:
     _SCOPED
     + "起草、保存仅限考核对象本人或其联络员（permissions.can_draft_report，否则 403）；草稿内容仅起草人可见"
 )
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     report = selectors.report_of(assessment)
     can_draft = permissions.can_draft_report(request.user, assessment)
@@ -139,7 +140,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @scoped(_SCOPED + "上传签字版仅限考核对象本人或其联络员（permissions.can_draft_report，否则 403）")
-def report_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def report_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     if not permissions.can_draft_report(request.user, assessment):
         raise PermissionDenied
@@ -162,7 +163,7 @@ def report_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @scoped(_SCOPED + "提交仅限考核对象本人或其联络员（permissions.can_draft_report，否则 403）")
-def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     if not permissions.can_draft_report(request.user, assessment):
         raise PermissionDenied
@@ -180,7 +181,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     _SCOPED + "审核（通过、退回）仅限本次考核的组织部门工作人员（permissions.can_review_reports，否则 403）"
 )
-def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+def report_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     if not permissions.can_review_reports(request.user, assessment.campaign):
         raise PermissionDenied
@@ -202,7 +203,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:edit", pk=assessment.pk)
 
 
-def _readable_report(request: HttpRequest, pk: int):
+def _readable_report(request: AuthenticatedHttpRequest, pk: int):
     assessment = _assessment(request, pk)
     report = selectors.report_of(assessment)
     if report is None:
@@ -213,13 +214,13 @@ def _readable_report(request: HttpRequest, pk: int):
 
 
 @scoped(_SCOPED + "报告须存在（否则 404）；草稿仅起草人可看（permissions.can_read_report，否则 403）")
-def report_print(request: HttpRequest, pk: int) -> HttpResponse:
+def report_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment, report = _readable_report(request, pk)
     return render(request, "reports/print.html", {"assessment": assessment, "report": report})
 
 
 @scoped(_SCOPED + "报告须存在（否则 404）；草稿仅起草人可看（permissions.can_read_report，否则 403）")
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from .export import report_pdf as render_pdf
 
     _assessment_obj, report = _readable_report(request, pk)
@@ -229,7 +230,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped(_SCOPED + "签字版原件须存在（否则 404）；草稿仅起草人可取（permissions.can_read_report，否则 403）")
-def report_original(request: HttpRequest, pk: int) -> HttpResponse:
+def report_original(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _assessment_obj, report = _readable_report(request, pk)
     if not report.original_file:
         raise Http404
@@ -239,7 +240,7 @@ def report_original(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped(_SCOPED + "雷同比对仅限组织单位（组织部门工作人员、部门领导，permissions.can_see_quality，否则 403）")
-def report_similar(request: HttpRequest, pk: int) -> HttpResponse:
+def report_similar(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     _organizer_only(request, assessment)
     report = selectors.report_of(assessment)
@@ -269,7 +270,7 @@ def report_similar(request: HttpRequest, pk: int) -> HttpResponse:
     _SCOPED
     + "问题对照表和点评稿保密（EVA-9），仅限组织部门工作人员、部门领导（permissions.can_see_quality，否则 403）"
 )
-def report_matrix(request: HttpRequest, pk: int) -> HttpResponse:
+def report_matrix(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     _organizer_only(request, assessment)
     problem_matrix = matrix.build(assessment)
@@ -295,7 +296,7 @@ def report_matrix(request: HttpRequest, pk: int) -> HttpResponse:
     "经 campaigns.selectors.get_campaign_for 取考核（范围外 404）；质量检查仅限组织部门工作人员、部门领导"
     "（permissions.can_see_quality，否则 403）"
 )
-def campaign_quality(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_quality(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = campaign_selectors.get_campaign_for(request.user, pk)
     if not permissions.can_see_quality(request.user, campaign):
         raise PermissionDenied

@@ -7,12 +7,13 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.campaigns import selectors as campaign_selectors
 from shuping.core.access import scoped
 from shuping.core.errors import DomainError
@@ -31,7 +32,7 @@ def _audiences(campaign):
     return Organization.objects.filter(pk__in=ids).order_by("path")
 
 
-def _public_url(request: HttpRequest, pub) -> str:
+def _public_url(request: AuthenticatedHttpRequest, pub) -> str:
     return request.build_absolute_uri(reverse("publication:page", args=[pub.token]))
 
 
@@ -39,7 +40,7 @@ def _public_url(request: HttpRequest, pub) -> str:
     "经 campaigns.selectors.get_campaign_for 取考核（范围外 404）；查看限组织部门工作人员、部门领导，"
     "发布限组织部门工作人员（permissions.can_see_publications / can_publish_reports，否则 403）"
 )
-def publication_list(request: HttpRequest, pk: int) -> HttpResponse:
+def publication_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = campaign_selectors.get_campaign_for(request.user, pk)
     if not permissions.can_see_publications(request.user, campaign):
         raise PermissionDenied
@@ -94,7 +95,7 @@ def publication_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _publication(request: HttpRequest, pk: int):
+def _publication(request: AuthenticatedHttpRequest, pk: int):
     pub = selectors.get_publication_for(request.user, pk)
     if not permissions.can_see_publications(request.user, pub.campaign):
         raise PermissionDenied
@@ -105,7 +106,7 @@ def _publication(request: HttpRequest, pk: int):
     "经 selectors.get_publication_for 取公布（范围外 404）；意见仅组织单位可见（permissions.can_see_publications，"
     "否则 403）；撤回限组织部门工作人员"
 )
-def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def publication_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pub = _publication(request, pk)
     can_publish = permissions.can_publish_reports(request.user, pub.campaign)
     if request.method == "POST":
@@ -139,7 +140,7 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "经 selectors.get_publication_for 取公布（范围外 404）；打印版限组织单位（permissions.can_see_publications，否则 403）"
 )
-def publication_export(request: HttpRequest, pk: int) -> HttpResponse:
+def publication_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pub = _publication(request, pk)
     return render(
         request,
@@ -155,7 +156,7 @@ def publication_export(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "经 selectors.get_publication_for 取公布（范围外 404）；二维码限组织单位（permissions.can_see_publications，否则 403）"
 )
-def publication_qr(request: HttpRequest, pk: int) -> HttpResponse:
+def publication_qr(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     import qrcode
     import qrcode.image.svg
 
@@ -170,7 +171,7 @@ def publication_qr(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped(
     "经 selectors.get_opinion_for 取意见（范围外 404）；处理限组织部门工作人员（permissions.can_publish_reports，否则 403）"
 )
-def opinion_moderate(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_moderate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     opinion = selectors.get_opinion_for(request.user, pk)
     if not permissions.can_publish_reports(request.user, opinion.publication.campaign):
         raise PermissionDenied
