@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from dj_database_url import DBConfig
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 WORK_DIR = Path.cwd()
@@ -108,7 +109,7 @@ TEMPLATES = [
 ]
 
 
-def database_from_env(default_sqlite: Path) -> dict:
+def database_from_env(default_sqlite: Path) -> DBConfig:
     """DATABASE_URL or the embedded SQLite file, tuned for concurrent writers.
 
     SQLite: WAL so readers never block the writer, BEGIN IMMEDIATE so two writers never deadlock on a

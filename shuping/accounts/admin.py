@@ -93,8 +93,8 @@ def audit_every_admin(site: admin.AdminSite = admin.site) -> None:
 
 @admin.register(User)
 class ShupingUserAdmin(AuditedAdmin, UserAdmin):
-    fieldsets = (  # type: ignore[operator]
-        *UserAdmin.fieldsets,
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
         (
             "述评",
             {

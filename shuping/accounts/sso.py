@@ -71,7 +71,7 @@ class OIDCProvider:
     label = "统一身份认证（OIDC）"
 
     def __init__(self, config: dict[str, Any] | None = None, transport: Transport | None = None) -> None:
-        self.config = config or settings.SHUPING_OIDC
+        self.config = config or getattr(settings, "SHUPING_OIDC", {})  # deployment setting, unset by default
         self.transport = transport or urllib_transport
         self.counts_as_second_factor = bool(self.config.get("counts_as_second_factor", False))
 
@@ -162,7 +162,7 @@ class CASProvider:
     _NS = {"cas": "http://www.yale.edu/tp/cas"}
 
     def __init__(self, config: dict[str, Any] | None = None, transport: Transport | None = None) -> None:
-        self.config = config or settings.SHUPING_CAS
+        self.config = config or getattr(settings, "SHUPING_CAS", {})  # deployment setting, unset by default
         self.transport = transport or urllib_transport
         self.counts_as_second_factor = bool(self.config.get("counts_as_second_factor", False))
 

@@ -34,7 +34,7 @@ PENDING = "shuping_second_factor_pending"
 PENDING_SECONDS = 5 * 60
 
 
-def _safe_next(request: AuthenticatedHttpRequest, url: str | None) -> str:
+def _safe_next(request: HttpRequest, url: str | None) -> str:
     if url and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -103,12 +103,13 @@ def sso_callback(request: HttpRequest, provider: str) -> HttpResponse:
 # --- second factor -------------------------------------------------------------------------------------
 
 
-def _candidate(request: AuthenticatedHttpRequest) -> User | None:
+def _candidate(request: HttpRequest) -> User | None:
     """Who is giving a second factor: the user whose password was just verified, or a signed-in user
     who needs one and has not given it this session."""
     user = request.user
     if user.is_authenticated:
-        return None if user.is_verified() or not requires_second_factor(user) else user
+        verified = user.is_verified()  # type: ignore[attr-defined]  # set on request.user by django_otp's OTPMiddleware
+        return None if verified or not requires_second_factor(user) else user
     pending = request.session.get(PENDING)
     if not pending or timezone.now().timestamp() - float(pending["at"]) > PENDING_SECONDS:
         return None
@@ -118,7 +119,7 @@ def _candidate(request: AuthenticatedHttpRequest) -> User | None:
     return candidate
 
 
-def _leave(request: AuthenticatedHttpRequest) -> HttpResponse:
+def _leave(request: HttpRequest) -> HttpResponse:
     """No second factor to give here: go on if signed in, else back to the password."""
     request.session.pop(PENDING, None)
     if request.user.is_authenticated:
@@ -126,34 +127,35 @@ def _leave(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-def _complete(request: AuthenticatedHttpRequest, user: User, device, provider_name: str) -> HttpResponse:
+def _complete(request: HttpRequest, user: User, device, provider_name: str) -> HttpResponse:
     pending = request.session.pop(PENDING, None) or {}
     if request.user.is_authenticated:
         otp_login(request, device)
     else:
-        user.otp_device = device  # django-otp stores the verified device in the session on login
+        # django-otp stores the verified device in the session on login (an attribute it reads, not a field)
+        user.otp_device = device  # type: ignore[attr-defined]
         auth_login(request, user, backend=pending.get("backend") or request.session.get(BACKEND_SESSION_KEY))
     services.register_login_success(user=user, ip=client_ip(request), second_factor=provider_name)
     return redirect(_safe_next(request, pending.get("next") or request.GET.get("next")))
 
 
-def _refuse(request: AuthenticatedHttpRequest, user: User, form: SecondFactorForm) -> HttpResponse | None:
+def _refuse(request: HttpRequest, user: User, form: SecondFactorForm) -> HttpResponse | None:
     """A wrong code counts like a wrong password; on lockout the whole sign-in starts over."""
-    user = services.register_login_failure(
+    failed = services.register_login_failure(
         username=user.username, ip=client_ip(request), reason=services.BAD_SECOND_FACTOR
     )
-    if user is not None and user.is_locked():
+    if failed is not None and failed.is_locked():
         request.session.pop(PENDING, None)
         if request.user.is_authenticated:
             auth_logout(request)
-        until = timezone.localtime(user.locked_until_at).strftime("%H:%M")
+        until = timezone.localtime(failed.locked_until_at).strftime("%H:%M")
         messages.error(request, LoginForm.error_messages["locked"] % {"time": until})
         return redirect("accounts:login")
     form.add_error("code", "动态口令不正确或已使用，请输入验证器上当前显示的 6 位数字。")
     return None
 
 
-def _second_factor_page(request: AuthenticatedHttpRequest, *, enrol: bool) -> HttpResponse:
+def _second_factor_page(request: HttpRequest, *, enrol: bool) -> HttpResponse:
     user = _candidate(request)
     if user is None:
         return _leave(request)
@@ -286,5 +288,5 @@ def reset_second_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
         services.reset_second_factor(user=form.user, actor=request.user)
         messages.success(request, f"已重置 {form.user.display_name} 的动态口令，其下次登录时需重新绑定。")
     else:
-        messages.error(request, "; ".join(form.errors.get("username", ["请填写用户名。"])))
+        messages.error(request, "; ".join(str(e) for e in form.errors.get("username", ["请填写用户名。"])))
     return redirect("accounts:security_accounts")

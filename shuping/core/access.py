@@ -95,7 +95,8 @@ def admin_only(admin_role: str, note: str) -> Callable[[F], F]:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return _declare(wrapped, AccessRule("admin", note, admin_role=admin_role))  # type: ignore[arg-type]
+        # functools.wraps types the wrapper as _Wrapped, not as the view's own type F.
+        return _declare(wrapped, AccessRule("admin", note, admin_role=admin_role))  # type: ignore[arg-type, return-value]
 
     return decorator
 

@@ -231,7 +231,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Throttled)
     def throttled(request, exc: Throttled):
         response = api.create_response(request, error_body(429), status=429)
-        if getattr(exc, "wait", None):
+        if exc.wait:
             response["Retry-After"] = str(int(exc.wait) + 1)
         return response
 

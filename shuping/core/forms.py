@@ -37,6 +37,7 @@ from typing import Any, ClassVar, TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
@@ -60,9 +61,9 @@ def add_domain_error(form: forms.Form, error: DomainError) -> None:
 def error_messages(form: forms.Form) -> list[str]:
     """The form's errors as lines for the page's error banner: non-field errors as they are, field errors
     prefixed by the field's label (a bare "这个字段是必填项。" would not say which)."""
-    lines: list[str] = list(form.non_field_errors())
+    lines: list[str] = [str(message) for message in form.non_field_errors()]
     for name, errors in form.errors.items():
-        if name == forms.forms.NON_FIELD_ERRORS:
+        if name == NON_FIELD_ERRORS:
             continue
         label = form.fields[name].label if name in form.fields else None
         lines.extend(f"{label}：{message}" if label else str(message) for message in errors)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise  # a lazy translation is rendered with str()
     url_name: str
-    visible: Callable[[object], bool]
+    # Called with the signed-in accounts.User (typed Any: core sits below accounts in the layering).
+    visible: Callable[[Any], bool]
     order: int = 100
 
 

@@ -76,7 +76,7 @@ HANDLER_ATTRIBUTE = re.compile(r'\son[a-z]+="([^"]*)"')
 
 def template_directories() -> list[Path]:
     """The project's and the apps' template directories (the sources handlers are read from)."""
-    directories = [Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
+    directories = [Path(str(d)) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
     directories += [Path(d) for d in get_app_template_dirs("templates")]
     return [d for d in directories if d.is_dir()]
 

@@ -112,7 +112,7 @@ def organization_rows(organizations: QuerySet[Organization]) -> Iterator[list[An
             org.short_name,
             str(kinds.get(org.kind, org.kind)),
             str(levels.get(org.admin_level, org.admin_level)),
-            org.parent.code if org.parent_id else "",
+            org.parent.code if org.parent is not None else "",
             format_bool(org.is_central_soe),
             format_bool(org.is_central_financial),
             format_date(org.valid_from_on),

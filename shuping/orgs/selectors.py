@@ -12,7 +12,7 @@ Scope rule (docs/permissions.md, "党组织与干部"):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -244,7 +244,7 @@ def secretaries_for_year(
         by_org.setdefault(row.organization_id, []).append(row)
     out: dict[int, SecretaryYear] = {}
     for org_id, posts in by_org.items():
-        by_key = {s.pk: s for s in posts}
+        by_key: dict[Hashable, Secretaryship] = {s.pk: s for s in posts}  # rules.Tenure keys are Hashable
         review = rules.review_year(
             [rules.Tenure(s.started_on, s.ended_on, person=s.person_id, key=s.pk) for s in posts],
             year,
@@ -265,7 +265,7 @@ def reviews_from(
     """
     today = today or timezone.localdate()
     tenures = [rules.Tenure(s.started_on, s.ended_on, person=s.person_id, key=s.pk) for s in posts]
-    by_key = {s.pk: s for s in posts}
+    by_key: dict[Hashable, Secretaryship] = {s.pk: s for s in posts}  # rules.Tenure keys are Hashable
     org_id = posts[0].organization_id if posts else 0
     out = []
     for year in years:

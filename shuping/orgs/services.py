@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
@@ -40,7 +40,7 @@ def _audit(*, actor: User | None, action: str, target: Any, source: str, **detai
     record(actor=actor, action=action, target=target, source=source, detail=details or None)
 
 
-def _check_choice(value: str, choices: type, field: str, label: str) -> None:
+def _check_choice(value: str, choices: type[models.TextChoices], field: str, label: str) -> None:
     if value not in choices.values:
         raise OrganizationError(f"{label}不是允许的取值：{value}", field=field)
 

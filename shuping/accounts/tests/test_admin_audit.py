@@ -45,7 +45,7 @@ def _instances(world) -> dict:
             priority=0,
             args_kwargs={"args": [], "kwargs": {}},
             enqueued_at=timezone.now(),
-            run_after=None,
+            run_after=timezone.now(),
         ),
     }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import RequestFactory
 
@@ -11,7 +13,7 @@ HEADER = "HTTP_X_SSL_CLIENT_S_DN"
 
 
 def _request(dn: str | None):
-    meta = {} if dn is None else {HEADER: dn}
+    meta: dict[str, Any] = {} if dn is None else {HEADER: dn}
     return RequestFactory().get("/", **meta)
 
 

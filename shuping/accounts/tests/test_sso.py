@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.http import HttpResponse
 from django.test import RequestFactory
 
 from shuping.accounts.sso import CASProvider, OIDCProvider, sign_in
@@ -90,7 +91,7 @@ def idp():
 def _request(path: str = "/accounts/sso/callback", session=None):
     request = RequestFactory().get(path)
     if session is None:
-        SessionMiddleware(lambda r: None).process_request(request)
+        SessionMiddleware(lambda r: HttpResponse()).process_request(request)
     else:
         request.session = session
     return request

@@ -79,7 +79,14 @@ class TableSpec:
 
     @property
     def columns(self) -> list[str]:
-        return [field.column for field in self.fields]
+        return [_column(field) for field in self.fields]
+
+
+def _column(field: models.Field) -> str:
+    """A concrete field's column (Django types it optional: fields without a column are not concrete)."""
+    if field.column is None:
+        raise ValueError(f"{field!r} has no column")
+    return field.column
 
 
 # ---------------------------------------------------------------------------------------------- tables
@@ -87,8 +94,11 @@ class TableSpec:
 
 def _value_field(field: models.Field) -> models.Field:
     """The field whose type decides the stored value: a foreign key stores its target's value."""
-    while field.is_relation and getattr(field, "target_field", None) is not None:
-        field = field.target_field  # type: ignore[assignment]
+    while field.is_relation:
+        target = getattr(field, "target_field", None)
+        if target is None:
+            break
+        field = target
     return field
 
 
@@ -138,7 +148,7 @@ def table_specs(using: str = DEFAULT_DB_ALIAS) -> list[TableSpec]:
         model = by_table[table]
         fields = tuple(f for f in model._meta.concrete_fields if not getattr(f, "generated", False))
         pk = model._meta.pk
-        order_by = (pk.column,) if pk is not None and pk.column else tuple(f.column for f in fields)
+        order_by = (pk.column,) if pk is not None and pk.column else tuple(_column(f) for f in fields)
         specs.append(TableSpec(model=model, table=table, fields=fields, order_by=order_by))
     return specs
 
@@ -354,7 +364,7 @@ def create_backup(path: str | os.PathLike[str], *, using: str = DEFAULT_DB_ALIAS
                     }
                 )
         media = media_checksums()
-        manifest = {
+        manifest: dict[str, Any] = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "created_at": created_at.isoformat(),

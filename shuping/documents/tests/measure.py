@@ -114,13 +114,14 @@ def ink_outside(pdf: bytes, tmp_path, *, dpi: int = 150, margin_mm: float = 0.3)
     for image_path in sorted(tmp_path.glob("ink-*.pgm")):
         with Image.open(image_path) as image:
             pixels = image.load()
+            assert pixels is not None
             width, _height = image.size
             rows = range(int(37 * per_mm), int((297 - 35) * per_mm))
             columns = [
                 *range(0, int((28 - margin_mm) * per_mm)),
                 *range(int((184 + margin_mm) * per_mm), width),
             ]
-            dark = [(x, y) for x in columns for y in rows if pixels[x, y] < 128]
+            dark = [(x, y) for x in columns for y in rows if pixels[x, y] < 128]  # type: ignore[operator]  # -gray: one int per pixel
             if dark:
                 x, y = dark[0]
                 found.append(

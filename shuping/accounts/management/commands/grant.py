@@ -50,12 +50,12 @@ class Command(BaseCommand):
         if organization is None:
             raise CommandError(f"没有代码为“{org_code}”的党组织。")
         if options["revoke"]:
-            grant = RoleGrant.objects.filter(user=user, role=role, organization=organization).first()
-            if grant is None:
+            existing = RoleGrant.objects.filter(user=user, role=role, organization=organization).first()
+            if existing is None:
                 raise CommandError("该账号在此党组织没有这一角色。")
-            services.revoke_role(actor=None, grant=grant, source="cli")
+            services.revoke_role(actor=None, grant=existing, source="cli")
             self.stdout.write(
-                f"已撤销：{user.username} 在 {organization.name} 的{grant.get_role_display()}角色。"
+                f"已撤销：{user.username} 在 {organization.name} 的{existing.get_role_display()}角色。"
             )
             return
         try:
