@@ -5,15 +5,19 @@ from __future__ import annotations
 from django import forms
 
 from shuping.orgs.choices import AdminLevel, OrgKind
+from shuping.orgs.models import Organization
 
 from .choices import AdjustmentKind, AssessmentMethod, CompositeComponent, Dimension, FindingSource
+from .models import CampaignNotice
 from .rules import ART6_QUOTA_REQUIRED
 
 
 class StartForm(forms.Form):
-    organizer = forms.ModelChoiceField(label="组织单位", queryset=None, empty_label=None)
+    organizer: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
+        label="组织单位", queryset=None, empty_label=None
+    )
     year = forms.IntegerField(label="考核年度", min_value=2019, max_value=2100)
-    notice = forms.ModelChoiceField(
+    notice: forms.ModelChoiceField[CampaignNotice] = forms.ModelChoiceField(
         label="依据上级通知（可选）", queryset=None, required=False, empty_label="不依据上级通知"
     )
 

@@ -168,7 +168,7 @@ def add_indicator(
     source: str = "web",
 ) -> Indicator:
     """Add an indicator; the formalism lint (text, guidance, method) runs at once, warnings stored (CMP-6)."""
-    if indicator_set.campaign_id:
+    if indicator_set.campaign is not None:
         _check_editable(indicator_set.campaign)
     if dimension not in Dimension.values:
         raise CampaignError("考核内容不是允许的取值。", field="dimension")
@@ -200,7 +200,7 @@ def remove_indicator(*, actor: User | None, indicator: Indicator, source: str = 
         .select_related("indicator_set__campaign")
         .get(pk=indicator.pk)
     )
-    if indicator.indicator_set.campaign_id:
+    if indicator.indicator_set.campaign is not None:
         _check_editable(indicator.indicator_set.campaign)
     if (
         indicator.dimension in STATUTORY_DIMENSIONS
@@ -224,7 +224,7 @@ def override_lint(*, actor: User | None, indicator: Indicator, reason: str, sour
         .select_related("indicator_set__campaign")
         .get(pk=indicator.pk)
     )
-    if indicator.indicator_set.campaign_id:
+    if indicator.indicator_set.campaign is not None:
         _check_editable(indicator.indicator_set.campaign)
     if not indicator.lint_warnings:
         raise CampaignError("该指标没有形式主义提示，无需说明理由。", field="reason")
@@ -240,7 +240,7 @@ def add_adjustment(
     *, actor: User | None, indicator_set: IndicatorSet, kind: str, text: str, max_points, source: str = "web"
 ) -> Adjustment:
     """Add a 加减分 item (CMP-4)."""
-    if indicator_set.campaign_id:
+    if indicator_set.campaign is not None:
         _check_editable(indicator_set.campaign)
     if kind not in AdjustmentKind.values:
         raise CampaignError("加减分类型不是允许的取值。", field="kind")
@@ -279,7 +279,7 @@ def update_indicator(
         .select_related("indicator_set__campaign")
         .get(pk=indicator.pk)
     )
-    if indicator.indicator_set.campaign_id:
+    if indicator.indicator_set.campaign is not None:
         _check_editable(indicator.indicator_set.campaign)
     before = {f: getattr(indicator, f) for f in ("text", "weight", "scoring_guidance", "method")}
     if text is not None:
@@ -352,7 +352,7 @@ def remove_adjustment(*, actor: User | None, adjustment: Adjustment, source: str
         .select_related("indicator_set__campaign")
         .get(pk=adjustment.pk)
     )
-    if adjustment.indicator_set.campaign_id:
+    if adjustment.indicator_set.campaign is not None:
         _check_editable(adjustment.indicator_set.campaign)
     _audit(actor, "campaigns.adjustment.remove", adjustment, source, text=adjustment.text[:100])
     adjustment.delete()

@@ -6,6 +6,8 @@ so a campaign's history survives later mergers and splits (ORG-1).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from shuping.orgs.choices import AdminLevel, OrgKind
 from shuping.orgs.models import MaterializedPathField
+
+if TYPE_CHECKING:
+    from shuping.accounts.models import User
 
 from .choices import (
     ALLOWED_TRANSITIONS,
@@ -142,7 +147,7 @@ class Assessment(models.Model):
     is_predecessor = models.BooleanField(_("前任书记"), default=False)
     stage = models.CharField(_("阶段"), max_length=16, choices=Stage.choices, default=Stage.REPORT)
     stage_changed_at = models.DateTimeField(_("阶段变更时间"), null=True, blank=True)
-    liaisons = models.ManyToManyField(
+    liaisons: models.ManyToManyField[User, Any] = models.ManyToManyField(
         USER_MODEL, blank=True, related_name="liaison_assessments", verbose_name=_("联络员")
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

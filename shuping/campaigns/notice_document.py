@@ -20,7 +20,9 @@ def subject(notice: CampaignNotice) -> str:
     return f"campaigns.notice:{notice.pk}"
 
 
-def _day(value: str) -> str:
+def _day(value: str | None) -> str:
+    if value is None:
+        return "—"
     try:
         return chinese_date(date.fromisoformat(value))
     except (TypeError, ValueError):

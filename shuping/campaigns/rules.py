@@ -10,6 +10,7 @@ import calendar
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Generic, TypeVar
 
 from shuping.orgs.rules import UNDER_SIX_MONTHS
 
@@ -71,28 +72,33 @@ REFERENCE_PARAGRAPH = "参照执行"
 RULE_ADDED = "organizer_added"
 
 
+#: An organization's key (its id in the app, any hashable in tests); a person's key likewise.
+K = TypeVar("K", bound=Hashable)
+P = TypeVar("P", bound=Hashable)
+
+
 @dataclass(frozen=True)
-class Org:
+class Org(Generic[K]):
     """The facts about one organization the scope rules need."""
 
-    key: Hashable
+    key: K
     name: str
     kind: str
     level: str
-    parent: Hashable = None
+    parent: K | None = None
     is_central_soe: bool = False
     is_central_financial: bool = False
 
 
 @dataclass(frozen=True)
-class Proposal:
+class Proposal(Generic[K]):
     """One proposed assessment: whose secretary, why (rule text + paragraph of Art. 3), graded or not.
 
     `is_optional` marks the representative selection of Art. 3 ¶2 (可选择): proposed, not included until
     the organizer picks it.
     """
 
-    org: Org
+    org: Org[K]
     rule: str
     rule_text: str
     paragraph: str
@@ -110,11 +116,13 @@ def default_reporting_mode(kind: str, level: str) -> str:
     return WRITTEN
 
 
-def _proposal(org: Org, rule: str, text: str, paragraph: str, *, graded: bool = True, optional: bool = False):
+def _proposal(
+    org: Org[K], rule: str, text: str, paragraph: str, *, graded: bool = True, optional: bool = False
+) -> Proposal[K]:
     return Proposal(org, rule, text, paragraph, graded, default_reporting_mode(org.kind, org.level), optional)
 
 
-def _village_proposal(org: Org, text: str, *, optional: bool = False) -> Proposal:
+def _village_proposal(org: Org[K], text: str, *, optional: bool = False) -> Proposal[K]:
     """A village or community secretary under 参照执行: graded, reporting on site (一述一评)."""
     return Proposal(
         org,
@@ -127,14 +135,14 @@ def _village_proposal(org: Org, text: str, *, optional: bool = False) -> Proposa
     )
 
 
-def _is_assessed_committee(organizer: Org, child: Org) -> bool:
+def _is_assessed_committee(organizer: Org[K], child: Org[K]) -> bool:
     wanted = NEXT_LEVEL.get(organizer.level)
     if wanted == TOWNSHIP:
         return child.kind == TOWNSHIP_COMMITTEE
     return child.kind == LOCAL_COMMITTEE and child.level == wanted
 
 
-def propose_scope(organizer: Org, candidates: Iterable[Org]) -> list[Proposal]:
+def propose_scope(organizer: Org[K], candidates: Iterable[Org[K]]) -> list[Proposal[K]]:
     """Who the organizer assesses this year (CMP-2, Art. 3), each with the rule and paragraph.
 
     `candidates` are organizations below the organizer (its children and grandchildren suffice); each
@@ -142,7 +150,7 @@ def propose_scope(organizer: Org, candidates: Iterable[Org]) -> list[Proposal]:
     """
     orgs = list(candidates)
     children = [o for o in orgs if o.parent == organizer.key]
-    out: list[Proposal] = []
+    out: list[Proposal[K]] = []
 
     if organizer.kind == TOWNSHIP_COMMITTEE:
         # 一述一评: village and community secretaries report on site at the township's meeting.
@@ -274,9 +282,9 @@ def tenure_suggestion(flags: Iterable[str]) -> tuple[bool, bool]:
     return (not short, short)
 
 
-def graded_twice(assessments: Iterable[tuple[Hashable, Hashable, int, bool]]) -> set[Hashable]:
+def graded_twice(assessments: Iterable[tuple[P | None, Hashable, int, bool]]) -> set[P]:
     """Persons graded in two campaigns of the same year (CMP-2): input (person, campaign, year, is_graded)."""
-    seen: dict[tuple[Hashable, int], set[Hashable]] = {}
+    seen: dict[tuple[P, int], set[Hashable]] = {}
     for person, campaign, year, is_graded in assessments:
         if person is None or not is_graded:
             continue

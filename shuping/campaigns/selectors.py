@@ -15,10 +15,11 @@ the assessed organization itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Aggregate, Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from shuping.accounts.choices import Role
@@ -29,6 +30,11 @@ from shuping.orgs.models import Organization, Secretaryship, subtree_q
 from . import rules
 from .choices import CampaignRole
 from .models import Assessment, Campaign, CampaignGrant, CampaignNotice, IndicatorSet, MeetingPlan
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from shuping.accounts.models import User
 
 #: RoleGrant roles that, held on the organizer itself, give the same role on its campaigns.
 ORGANIZER_ROLES = (Role.ORGANIZER_STAFF, Role.DEPARTMENT_LEADER, Role.FIELD_ASSESSOR, Role.VIEWER)
@@ -77,7 +83,13 @@ def own_assessment_q(user, prefix: str = "", liaison_orgs: list[int] | None = No
     return q & Q(**{f"{prefix}is_excluded": False})
 
 
-def campaigns_with_waiting(user, waiting, may, **filters) -> list[Campaign]:
+class Waiting(TypedDict):
+    waiting: int
+
+
+def campaigns_with_waiting(
+    user: User, waiting: Aggregate, may: Callable[[User, Campaign], bool], **filters: Any
+) -> list[WithAnnotations[Campaign, Waiting]]:
     """Campaigns where the user holds a campaign-wide role, `may(user, campaign)` holds and the aggregate
     `waiting` (e.g. a filtered Count of submitted reports) is above zero, each with `.waiting` set — the
     organizer's 待办 (core.todos); a constant number of queries, none beyond `role_summary` for a user
@@ -267,7 +279,7 @@ def organizers_for(user) -> QuerySet[Organization]:
 # --- scope proposal (CMP-2) ---------------------------------------------------------------------------
 
 
-def org_facts(org: Organization) -> rules.Org:
+def org_facts(org: Organization) -> rules.Org[int]:
     return rules.Org(
         key=org.pk,
         name=org.name,
@@ -487,5 +499,10 @@ def predecessor_offers(campaign: Campaign, assessments) -> dict[int, list[Secret
         ]
         # One offer per person (consecutive rows of one person are one run).
         seen: set[int] = set()
-        out[a.pk] = [s for s in offers if not (s.person_id in seen or seen.add(s.person_id))]
+        unique = []
+        for s in offers:
+            if s.person_id not in seen:
+                seen.add(s.person_id)
+                unique.append(s)
+        out[a.pk] = unique
     return out

@@ -170,9 +170,9 @@ def list_field_assessments(request, campaign_id: int | None = None):
     "selectors.get_field_assessment_for（范围外 404）；得分仅组织部门工作人员、部门领导和本考核组（EVA-9）",
 )
 def get_field_assessment(request, pk: int):
-    fa = selectors.field_assessments_for_list(request.user).filter(pk=pk).first()
-    if fa is None:
-        fa = selectors.get_field_assessment_for(request.user, pk)  # raises 404
+    listed = selectors.field_assessments_for_list(request.user).filter(pk=pk).first()
+    # Out of the list's scope: get_field_assessment_for raises the 404.
+    fa = listed if listed is not None else selectors.get_field_assessment_for(request.user, pk)
     if not permissions.can_see_scores(request.user, fa):
         raise PermissionDenied
     indicators = selectors.form_indicators(fa)

@@ -14,10 +14,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from shuping.accounts.models import User
 
 from .choices import FieldStatus, ObservationSource, SampleMethod
 
@@ -30,7 +34,9 @@ class FieldTeam(models.Model):
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="field_teams")
     name = models.CharField(_("考核组名称"), max_length=100)
     leader = models.ForeignKey(USER_MODEL, on_delete=models.PROTECT, related_name="led_field_teams")
-    members = models.ManyToManyField(USER_MODEL, related_name="field_teams", verbose_name=_("成员"))
+    members: models.ManyToManyField[User, Any] = models.ManyToManyField(
+        USER_MODEL, related_name="field_teams", verbose_name=_("成员")
+    )
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
     created_by = models.ForeignKey(USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
@@ -174,7 +180,7 @@ class VisitPhoto(models.Model):
         verbose_name_plural = _("现场照片")
 
     def __str__(self) -> str:
-        return self.file.name
+        return self.file.name or ""
 
 
 class Talk(models.Model):

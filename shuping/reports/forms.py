@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
+from shuping.orgs.models import Organization
+
+from .models import Report
 from .publication import MAX_OPINION_CHARS
 
 
@@ -52,14 +55,16 @@ class ReviewForm(forms.Form):
 
 class PublicationForm(forms.Form):
     title = forms.CharField(label="标题", required=False, max_length=200)
-    audience = forms.ModelChoiceField(label="公布范围（党组织的党员群众）", queryset=None)
+    audience: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
+        label="公布范围（党组织的党员群众）", queryset=None
+    )
     opens_at = forms.DateTimeField(
         label="公布开始", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     closes_at = forms.DateTimeField(
         label="公布结束", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    reports = forms.ModelMultipleChoiceField(
+    reports: forms.ModelMultipleChoiceField[Report] = forms.ModelMultipleChoiceField(
         label="公布的述职报告", queryset=None, widget=forms.CheckboxSelectMultiple
     )
 

@@ -28,7 +28,9 @@ def _roles(user, campaign) -> set[str]:
 def is_drafter(user, assessment) -> bool:
     """The assessee (Person.user) or their liaison — per assessment, or by a liaison grant on the
     assessed organization (SEC-1). Cached on the assessment object."""
-    if not getattr(user, "is_authenticated", False) or getattr(user, "admin_role", ""):
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "admin_role", ""):
         return False
     cache = assessment.__dict__.setdefault("_drafter_cache", {})
     if user.pk not in cache:

@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Generic, TypeVar
 
 SHINGLE = 5
 SAMPLE = 8
@@ -118,12 +119,16 @@ def exact_jaccard(a: set[str], b: set[str]) -> float:
     return common / (len(a) + len(b) - common)
 
 
+#: A document's key (a report's id in the app, any hashable in tests).
+K = TypeVar("K", bound=Hashable)
+
+
 @dataclass(frozen=True)
-class Match:
+class Match(Generic[K]):
     """A candidate near-copy: two document keys, shared rare fingerprints, containment and Jaccard estimate."""
 
-    a: Hashable
-    b: Hashable
+    a: K
+    b: K
     shared: int
     containment: float
     jaccard: float
@@ -135,13 +140,13 @@ def df_cap(count: int) -> int:
 
 
 def find_near_copies(
-    documents: Sequence[tuple[Hashable, frozenset[str]]],
+    documents: Sequence[tuple[K, frozenset[str]]],
     *,
     threshold: float = CONTAINMENT_THRESHOLD,
     min_shared: int = MIN_SHARED,
     cap: int | None = None,
-    pairs_allowed: Callable[[Hashable, Hashable], bool] | None = None,
-) -> list[Match]:
+    pairs_allowed: Callable[[K, K], bool] | None = None,
+) -> list[Match[K]]:
     """Near-copy pairs among `documents` [(key, fingerprints)], through an inverted index (no n² loop).
 
     `pairs_allowed(a, b)` may exclude pairs (e.g. two reports of the same campaign and person).
@@ -158,7 +163,7 @@ def find_near_copies(
     for docs in rare.values():
         counts.update(combinations(docs, 2))
     sizes = [len(prints - stop) if stop else len(prints) for _key, prints in documents]
-    out = []
+    out: list[Match[K]] = []
     for (x, y), shared in counts.items():
         if shared < min_shared:
             continue

@@ -30,7 +30,7 @@ def reports_to_submit(user) -> list[Todo]:
     for a in rows:
         report = getattr(a, "report", None)
         returned = report is not None and report.status == ReportStatus.RETURNED
-        if returned:
+        if report is not None and returned:
             note, urgent = "已退回修改" + (f"：{report.remarks[:60]}" if report.remarks else ""), True
         else:
             note, urgent = due_note(report.due_on if report else None)
