@@ -138,12 +138,12 @@ def database_from_env(default_sqlite: Path) -> DBConfig:
 
 
 DATABASES = {"default": database_from_env(WORK_DIR / "shuping.sqlite3")}
-# A PostgreSQL streaming replica for dashboard reads (config/db_router.py, docs/deployment.md).
+# A PostgreSQL streaming replica for dashboard reads (shuping/core/replica.py, docs/deployment.md).
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=0)
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+DATABASE_ROUTERS = ["shuping.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

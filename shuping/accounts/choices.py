@@ -3,14 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The three administrators are the kernel's (core.access.admin_only, audit.permissions sit below accounts).
+from shuping.core.roles import AdminRole
 
-class AdminRole(models.TextChoices):
-    """三员分立: three administrators, none able to do another's job."""
-
-    NONE = "", _("非管理员")
-    SYSTEM = "system", _("系统管理员")
-    SECURITY = "security", _("安全管理员")
-    AUDIT = "audit", _("审计管理员")
+__all__ = ["AdminRole", "Role"]
 
 
 class Role(models.TextChoices):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shuping.accounts.choices import AdminRole
+from shuping.core.roles import AdminRole
 
 
 def can_view_audit_log(user: Any) -> bool:

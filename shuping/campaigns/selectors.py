@@ -506,3 +506,11 @@ def predecessor_offers(campaign: Campaign, assessments) -> dict[int, list[Secret
                 unique.append(s)
         out[a.pk] = unique
     return out
+
+
+def organizers_by_campaign_role(user: User, roles: tuple[str, ...]) -> Iterable[int]:
+    """Organizers of campaigns where `user` holds one of `roles` (a reader source of the 发文 register,
+    registered into `documents.selectors` by this app's ready())."""
+    return CampaignGrant.objects.filter(user=user, role__in=roles).values_list(
+        "campaign__organizer_id", flat=True
+    )

@@ -61,60 +61,12 @@ _discovered = False
 
 
 def autodiscover() -> None:
-    """Import every installed app's `periodic` module once, and register the built-in jobs."""
+    """Import every installed app's `periodic` module once (core has no jobs of its own: it sits below the
+    apps, docs/architecture.md)."""
     global _discovered
     if _discovered:
         return
     _discovered = True
     from django.utils.module_loading import autodiscover_modules
 
-    _register_builtin()
     autodiscover_modules("periodic")
-
-
-def _disable_dormant_accounts() -> str:
-    from shuping.accounts.services import disable_dormant_accounts
-
-    disabled = disable_dormant_accounts()
-    return f"停用长期未使用账号 {len(disabled)} 个"
-
-
-def _prune_session_records() -> str:
-    from shuping.accounts.services import prune_session_records
-
-    return f"清理过期会话记录 {prune_session_records()} 条"
-
-
-def _audit_checkpoint() -> str:
-    from shuping.audit.services import create_checkpoint
-    from shuping.core.errors import DomainError
-
-    try:
-        checkpoint = create_checkpoint()
-    except DomainError as error:
-        if error.code == "empty":
-            return error.message
-        raise
-    return f"审计检查点：第 {checkpoint.sequence} 条"
-
-
-def _register_builtin() -> None:
-    """Jobs of apps that have no periodic module of their own (accounts, audit)."""
-    register(
-        "accounts.disable_dormant_accounts",
-        _disable_dormant_accounts,
-        schedule="daily",
-        description="停用超过 SHUPING_DORMANT_ACCOUNT_DAYS 天未登录的账号（SEC-3）",
-    )
-    register(
-        "accounts.prune_session_records",
-        _prune_session_records,
-        schedule="daily",
-        description="清理超过绝对超时的会话记录（SEC-3）",
-    )
-    register(
-        "audit.checkpoint",
-        _audit_checkpoint,
-        schedule="hourly",
-        description="校验审计哈希链并签名检查点，同时写入外部存储 SHUPING_AUDIT_SINK（SEC-4、INT-2）",
-    )

@@ -35,6 +35,7 @@ class FieldCounts(TypedDict):
     score_count: int
     unit_count: int
 
+
 RESULT_ROLES = (Role.ORGANIZER_STAFF, Role.DEPARTMENT_LEADER)
 RESULT_CAMPAIGN_ROLES = (CampaignRole.ORGANIZER_STAFF, CampaignRole.DEPARTMENT_LEADER)
 

@@ -32,7 +32,6 @@ from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
-from config.db_router import replica_reads
 from shuping.accounts.choices import Role
 from shuping.campaigns.choices import (
     CONFIDENTIAL_UNTIL_AFTER,
@@ -42,6 +41,7 @@ from shuping.campaigns.choices import (
     stage_index,
 )
 from shuping.campaigns.models import Assessment, Campaign, MeetingPlan
+from shuping.core.replica import replica_reads
 from shuping.orgs.choices import AdminLevel
 from shuping.orgs.models import SEGMENT_WIDTH, MaterializedPathField, Organization, subtrees_q
 from shuping.orgs.selectors import grant_scope
@@ -389,7 +389,7 @@ def children_of(org: Organization) -> list[tuple[str, str]]:
 
 def dashboard_for(org: Organization, *, year: int | None = None, today: date | None = None) -> Dashboard:
     """Everything the dashboard shows for `org`'s subtree: a constant number of aggregate queries, read
-    from the streaming replica when one is configured (config/db_router.py, docs/deployment.md: a few
+    from the streaming replica when one is configured (shuping/core/replica.py, docs/deployment.md: a few
     seconds' lag is acceptable on a dashboard; without DATABASE_REPLICA_URL they run on the primary)."""
     with replica_reads():
         return _dashboard_for(org, year=year, today=today)

@@ -309,10 +309,10 @@ def test_the_children_tables_are_paged_with_totals_over_every_child(world, tree,
 
 @pytest.mark.req("OVS-2")
 def test_every_dashboard_query_is_routed_to_the_replica_when_one_is_configured(world, tree):
-    """docs/deployment.md: dashboards read from the streaming replica (config/db_router.py). Every query the
+    """docs/deployment.md: dashboards read from the streaming replica (shuping/core/replica.py). Every query the
     dashboard issues must run inside replica_reads(), where the router sends reads to "replica" (outside a
     transaction; the test itself runs in one, so the flag the router reads is checked, then the router)."""
-    from config import db_router
+    from shuping.core import replica as db_router
 
     flags: list[bool] = []
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connections, router, transaction
 
-from config.db_router import REPLICA, ReplicaRouter, replica_alias, replica_reads
+from shuping.core.replica import REPLICA, ReplicaRouter, replica_alias, replica_reads
 from shuping.orgs.models import Organization
 
 

@@ -5,7 +5,7 @@ Only reads that can tolerate replication lag go to the replica: dashboard and ro
 transaction, every read of a page that just wrote — stays on the primary. Without DATABASE_REPLICA_URL,
 both helpers fall back to "default", so code written for the replica runs unchanged on one database.
 
-    from config.db_router import replica_reads
+    from shuping.core.replica import replica_reads
 
     def dashboard_for(user, year):
         with replica_reads():
