@@ -15,7 +15,8 @@ from .builders import campaign_with_problems, prefecture_assessment
 
 def page(client, campaign, **data):
     url = reverse("rectification:annual_grades", args=[campaign.pk])
-    response = client.post(url, data, follow=True) if data else client.get(url)
+    record = reverse("rectification:annual_grades_record", args=[campaign.pk])
+    response = client.post(record, data, follow=True) if data else client.get(url)
     return response.content.decode()
 
 
@@ -55,7 +56,10 @@ def test_only_organizer_staff_record_and_only_people_of_the_campaign(world, logi
     campaign = campaign_with_problems(world, grade="好")
     person = prefecture_assessment(campaign, world).person
     url = reverse("rectification:annual_grades", args=[campaign.pk])
-    assert login(world.department_leader).post(url, {"person": person.pk, "grade": "优秀"}).status_code == 403
+    record = reverse("rectification:annual_grades_record", args=[campaign.pk])
+    assert (
+        login(world.department_leader).post(record, {"person": person.pk, "grade": "优秀"}).status_code == 403
+    )
     assert login(world.liaison).get(url).status_code == 403
     html = page(login(world.organizer_staff), campaign, person="999999", grade="优秀")
     assert "请选择本次考核中的书记" in html

@@ -38,14 +38,16 @@ def test_staff_record_progress_for_an_assessee_without_a_liaison_with_attributio
     staff = login(world.organizer_staff)
     # While the assessment has a liaison, the liaison reports; staff get no progress form and a 403.
     assert 'name="on_behalf_of"' not in text(staff.get(url))
-    assert staff.post(url, {"action": "progress", "text": "x", "on_behalf_of": "陈书记"}).status_code == 403
+    progress = reverse("rectification:item_progress", args=[item.pk])
+    assert staff.post(progress, {"text": "x", "on_behalf_of": "陈书记"}).status_code == 403
     without_liaison(world)
     page = text(staff.get(url))
     assert 'name="on_behalf_of"' in page and "没有联络员" in page
     # 代录 without saying who reported it is refused and records nothing.
-    refused = staff.post(url, {"action": "progress", "text": "召开专题会议"}, follow=True)
+    refused = staff.post(progress, {"text": "召开专题会议"}, follow=True)
     assert "代录须写明报告人" in text(refused) and not ProgressUpdate.objects.filter(item=item).exists()
-    staff.post(url, {"action": "done", "text": "已完成整改", "on_behalf_of": "陈书记（电话报告）"})
+    done = reverse("rectification:item_done", args=[item.pk])
+    staff.post(done, {"text": "已完成整改", "on_behalf_of": "陈书记（电话报告）"})
     update = ProgressUpdate.objects.get(item=item)
     assert update.author == world.organizer_staff and update.on_behalf_of == "陈书记（电话报告）"
     item.refresh_from_db()
@@ -66,7 +68,9 @@ def test_a_closed_item_shows_who_closed_it_when_and_the_closing_opinion(world, l
     services.add_progress(actor=world.assessee, item=item, text="已完成", marks_done=True)
     staff = login(world.organizer_staff)
     assert 'name="note"' in text(staff.get(url))
-    staff.post(url, {"action": "close", "note": "经核查，整改措施已落实，同意销号。"})
+    staff.post(
+        reverse("rectification:item_close", args=[item.pk]), {"note": "经核查，整改措施已落实，同意销号。"}
+    )
     item.refresh_from_db()
     assert item.status == ItemStatus.CLOSED
     page = text(login(world.assessee).get(url))

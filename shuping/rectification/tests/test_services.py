@@ -256,7 +256,8 @@ def test_the_admonition_period_is_a_campaign_setting_set_on_the_board(world, log
     client = login(world.organizer_staff)
     url = reverse("rectification:campaign", args=[campaign.pk])
     assert 'name="admonition_deadline_days" min="1" max="730" value="90"' in client.get(url).content.decode()
-    client.post(url, {"action": "settings", "days": "30", "admonition_deadline_days": "60"})
+    settings_url = reverse("rectification:campaign_settings", args=[campaign.pk])
+    client.post(settings_url, {"days": "30", "admonition_deadline_days": "60"})
     campaign.refresh_from_db()
     assert campaign.settings["admonition_deadline_days"] == 60
     rlist = services.start_list(actor=world.assessee, assessment=prefecture_assessment(campaign, world))

@@ -27,6 +27,11 @@ def post(client, url, **data):
     return client.post(url, data, follow=True)
 
 
+def act(client, name, *args, **data):
+    """POST to one of the pages' write views (`rectification:<name>`), following the redirect."""
+    return client.post(reverse(f"rectification:{name}", args=args), data, follow=True)
+
+
 @pytest.mark.req("RCT-1")
 def test_the_liaison_drafts_and_files_a_list_through_the_page(world, login):
     campaign = campaign_with_problems(world)
@@ -35,30 +40,37 @@ def test_the_liaison_drafts_and_files_a_list_through_the_page(world, login):
     url = reverse("rectification:list", args=[assessment.pk])
     assert "建立整改清单" in text(client.get(url))
 
-    page = post(client, url, action="start")
+    page = act(client, "list_start", assessment.pk)
     rlist = RectificationList.objects.get(assessment=assessment)
     assert rlist.status == ListStatus.DRAFT and SHARED_PROBLEM in text(page)
     assert "巡视巡察" in text(page) and "实地考核" in text(page)  # the sources, by their names
 
     deadline = (rlist.starts_on + timedelta(days=40)).isoformat()
-    post(client, url, action="add_item", problem="自查：台账不规范", measures="建立台账", deadline=deadline)
+    act(
+        client,
+        "list_add_item",
+        assessment.pk,
+        problem="自查：台账不规范",
+        measures="建立台账",
+        deadline=deadline,
+    )
     assert rlist.items.count() == 3
     # Filing refuses items without measures, says so, and leaves the list a draft.
-    page = post(client, url, action="submit")
+    page = act(client, "list_submit", assessment.pk)
     assert "每项整改事项都应写明整改措施" in text(page)
     rlist.refresh_from_db()
     assert rlist.status == ListStatus.DRAFT
     for item in rlist.items.filter(measures=""):
-        post(
+        act(
             client,
-            reverse("rectification:item", args=[item.pk]),
-            action="update",
+            "item_update",
+            item.pk,
             problem=item.problem,
             measures="逐项整改",
             responsible="陈书记",
             deadline=deadline,
         )
-    page = post(client, url, action="submit")
+    page = act(client, "list_submit", assessment.pk)
     assert "已报备上级组织部门" in text(page)
     rlist.refresh_from_db()
     assert rlist.status == ListStatus.SUBMITTED and rlist.submitted_by == world.liaison
@@ -73,19 +85,20 @@ def test_only_the_organizer_confirms_or_returns_and_a_return_needs_remarks(world
     services.submit_list(actor=world.liaison, rectification_list=rlist)
     url = reverse("rectification:list", args=[assessment.pk])
 
-    assert login(world.assessee).post(url, {"action": "confirm"}).status_code == 403
+    confirm = reverse("rectification:list_confirm", args=[assessment.pk])
+    assert login(world.assessee).post(confirm).status_code == 403
     client = login(world.organizer_staff)
-    page = post(client, url, action="return", remarks="  ")
+    page = act(client, "list_return", assessment.pk, remarks="  ")
     assert "退回须写明修改意见" in text(page)
     rlist.refresh_from_db()
     assert rlist.status == ListStatus.SUBMITTED
-    post(client, url, action="return", remarks="措施不够具体")
+    act(client, "list_return", assessment.pk, remarks="措施不够具体")
     rlist.refresh_from_db()
     assert rlist.status == ListStatus.RETURNED
     assert "措施不够具体" in text(login(world.liaison).get(url))
 
     services.submit_list(actor=world.liaison, rectification_list=rlist)
-    page = post(login(world.organizer_staff), url, action="confirm")
+    page = act(login(world.organizer_staff), "list_confirm", assessment.pk)
     rlist.refresh_from_db()
     assert rlist.status == ListStatus.CONFIRMED and "已确认整改清单" in text(page)
 
@@ -99,12 +112,12 @@ def test_progress_is_reported_with_or_without_evidence(world, login):
     page = text(client.get(url))
     assert "佐证材料（可不上传）" in page and "销号</button>" not in page
 
-    post(client, url, action="progress", text="召开专题会议")
+    act(client, "item_progress", item.pk, text="召开专题会议")
     content = "整改方案".encode()
-    post(
+    act(
         client,
-        url,
-        action="progress",
+        "item_progress",
+        item.pk,
         text="印发整改方案",
         evidence=SimpleUploadedFile("方案.txt", content, content_type="text/plain"),
     )
@@ -118,7 +131,7 @@ def test_progress_is_reported_with_or_without_evidence(world, login):
     download = client.get(reverse("rectification:evidence", args=[with_file.pk]))
     assert b"".join(download.streaming_content) == content
     # An empty update is refused with a reason and records nothing.
-    assert "请填写进展情况" in text(post(client, url, action="progress", text=" "))
+    assert "请填写进展情况" in text(act(client, "item_progress", item.pk, text=" "))
     assert ProgressUpdate.objects.filter(item=item).count() == 2
 
 
@@ -128,16 +141,16 @@ def test_the_assessee_marks_done_but_only_the_organizer_closes_and_each_source_i
     item = rlist.items.get(problem=SHARED_PROBLEM)
     url = reverse("rectification:item", args=[item.pk])
     assessee = login(world.assessee)
-    post(assessee, url, action="done", text="已完成整改")
+    act(assessee, "item_done", item.pk, text="已完成整改")
     item.refresh_from_db()
     assert item.status == ItemStatus.DONE_REPORTED
-    assert assessee.post(url, {"action": "close"}).status_code == 403
+    assert assessee.post(reverse("rectification:item_close", args=[item.pk])).status_code == 403
     item.refresh_from_db()
     assert item.status == ItemStatus.DONE_REPORTED
 
     organizer = login(world.organizer_staff)
     assert "销号</button>" in text(organizer.get(url))
-    page = post(organizer, url, action="close")
+    page = act(organizer, "item_close", item.pk)
     item.refresh_from_db()
     assert item.status == ItemStatus.CLOSED and item.closure.method == ClosureMethod.SINGLE
     assert "已销号，并已向各问题来源通报" in text(page)
@@ -152,10 +165,10 @@ def test_the_organizer_sends_an_item_back_only_with_a_reason(world, login):
     services.add_progress(actor=world.liaison, item=item, text="完成", marks_done=True)
     url = reverse("rectification:item", args=[item.pk])
     client = login(world.organizer_staff)
-    assert "退回须写明理由" in text(post(client, url, action="send_back", reason=""))
+    assert "退回须写明理由" in text(act(client, "item_send_back", item.pk, reason=""))
     item.refresh_from_db()
     assert item.status == ItemStatus.DONE_REPORTED
-    post(client, url, action="send_back", reason="佐证不足，制度尚未印发")
+    act(client, "item_send_back", item.pk, reason="佐证不足，制度尚未印发")
     item.refresh_from_db()
     assert item.status == ItemStatus.IN_PROGRESS
     assert "退回理由：佐证不足，制度尚未印发" in text(login(world.assessee).get(url))
@@ -169,12 +182,13 @@ def test_the_board_closes_in_a_batch_and_by_a_recorded_sample(world, login):
     for item in (first, second):
         services.add_progress(actor=world.liaison, item=item, text="完成", marks_done=True)
     url = reverse("rectification:campaign", args=[campaign.pk])
-    assert login(world.liaison).post(url, {"action": "close", "items": [first.pk]}).status_code == 403
+    close = reverse("rectification:campaign_close", args=[campaign.pk])
+    assert login(world.liaison).post(close, {"items": [first.pk]}).status_code == 403
 
     client = login(world.organizer_staff)
     page = text(client.get(url))
     assert first.problem[:20] in page and "抽查后销号" in page
-    page = text(post(client, url, action="sample", items=[first.pk, second.pk], size="1"))
+    page = text(act(client, "campaign_sample", campaign.pk, items=[first.pk, second.pk], size="1"))
     batch = ClosureBatch.objects.get(campaign=campaign)
     assert batch.method == ClosureMethod.SAMPLE and len(batch.sampled) == 1 and batch.seed is not None
     assert f"随机种子 {batch.seed}" in page
@@ -187,10 +201,9 @@ def test_a_batch_needs_a_selection_and_closes_every_selected_item(world, login):
     items = list(rlist.items.order_by("position"))
     for item in items:
         services.add_progress(actor=world.liaison, item=item, text="完成", marks_done=True)
-    url = reverse("rectification:campaign", args=[campaign.pk])
     client = login(world.organizer_staff)
-    assert "请至少选择一项" in text(post(client, url, action="close"))
-    page = text(post(client, url, action="close", items=[i.pk for i in items], note="核查属实"))
+    assert "请至少选择一项" in text(act(client, "campaign_close", campaign.pk))
+    page = text(act(client, "campaign_close", campaign.pk, items=[i.pk for i in items], note="核查属实"))
     assert f"已销号 {len(items)} 项" in page
     batch = ClosureBatch.objects.get(campaign=campaign)
     assert batch.method == ClosureMethod.BATCH and batch.note == "核查属实"
@@ -222,9 +235,9 @@ def test_the_drafter_merges_items_keeping_every_source(world, login):
     url = reverse("rectification:list", args=[assessment.pk])
     client = login(world.liaison)
     assert "合并所选事项" in text(client.get(url))
-    assert "请至少选择两项" in text(post(client, url, action="merge", items=[first.pk]))
+    assert "请至少选择两项" in text(act(client, "list_merge", assessment.pk, items=[first.pk]))
     assert rlist.items.count() == 2
-    page = post(client, url, action="merge", items=[first.pk, second.pk])
+    page = act(client, "list_merge", assessment.pk, items=[first.pk, second.pk])
     assert "已合并为一项" in text(page)
     (kept,) = rlist.items.all()
     assert kept.pk == first.pk and {s.kind for s in kept.sources.all()} == kinds
@@ -237,10 +250,10 @@ def test_an_item_added_with_a_milestone_has_it_ticked_on_the_item_page(world, lo
     rlist = services.start_list(actor=world.liaison, assessment=assessment)
     client = login(world.liaison)
     on = rlist.starts_on + timedelta(days=20)
-    post(
+    act(
         client,
-        reverse("rectification:list", args=[assessment.pk]),
-        action="add_item",
+        "list_add_item",
+        assessment.pk,
         problem="制度不健全",
         measures="修订制度",
         deadline=(rlist.starts_on + timedelta(days=40)).isoformat(),
@@ -253,10 +266,12 @@ def test_an_item_added_with_a_milestone_has_it_ticked_on_the_item_page(world, lo
     url = reverse("rectification:item", args=[item.pk])
     assert "标记完成" in text(client.get(url))
     assert (
-        login(world.organizer_staff).post(url, {"action": "milestone", "milestone": milestone.pk}).status_code
+        login(world.organizer_staff)
+        .post(reverse("rectification:item_milestone", args=[item.pk, milestone.pk]))
+        .status_code
         == 403
     )
-    page = post(login(world.assessee), url, action="milestone", milestone=milestone.pk)
+    page = act(login(world.assessee), "item_milestone", item.pk, milestone.pk)
     milestone.refresh_from_db()
     assert milestone.is_done and "已标记阶段目标完成" in text(page)
 
@@ -269,17 +284,15 @@ def test_the_liaison_writes_measures_on_the_list_page_and_the_problem_stays_as_p
     client = login(world.liaison)
     url = reverse("rectification:list", args=[assessment.pk])
     page = text(client.get(url))
-    assert page.count('name="action" value="update_item"') == rlist.items.count()
+    assert page.count(f"/assessments/{assessment.pk}/items/") == rlist.items.count() + 1  # + 添加
     assert "尚未填写整改措施" in page
 
     deadline = (rlist.starts_on + timedelta(days=20)).isoformat()
     milestone_on = (rlist.starts_on + timedelta(days=10)).isoformat()
     first, *others = rlist.items.order_by("position")
     response = client.post(
-        url,
+        reverse("rectification:list_update_item", args=[assessment.pk, first.pk]),
         {
-            "action": "update_item",
-            "item": first.pk,
             "problem": "改掉的问题",  # ignored: the problem is read-only
             "measures": "逐支部检查会议记录",
             "responsible": "陈书记",
@@ -296,15 +309,15 @@ def test_the_liaison_writes_measures_on_the_list_page_and_the_problem_stays_as_p
     assert [(m.text, m.due_on.isoformat()) for m in first.milestones.all()] == [("完成自查", milestone_on)]
 
     # A missing deadline is refused with a reason and changes nothing.
-    page = post(client, url, action="update_item", item=others[0].pk, measures="整改", deadline="")
+    page = act(client, "list_update_item", assessment.pk, others[0].pk, measures="整改", deadline="")
     assert "请填写完成时限" in text(page)
     others[0].refresh_from_db()
     assert others[0].measures == ""
     for other in others:
-        post(client, url, action="update_item", item=other.pk, measures="逐项整改", deadline=deadline)
-    assert "已报备上级组织部门" in text(post(client, url, action="submit"))
+        act(client, "list_update_item", assessment.pk, other.pk, measures="逐项整改", deadline=deadline)
+    assert "已报备上级组织部门" in text(act(client, "list_submit", assessment.pk))
     # Filed: no more measures forms.
-    assert 'value="update_item"' not in text(client.get(url))
+    assert "保存整改措施" not in text(client.get(url))
 
 
 @pytest.mark.req("RCT-1")
@@ -314,15 +327,15 @@ def test_the_item_page_offers_the_measures_form_only_to_drafters_of_an_editable_
     rlist = services.start_list(actor=world.liaison, assessment=assessment)
     item = rlist.items.order_by("position").first()
     url = reverse("rectification:item", args=[item.pk])
-    assert 'value="update"' in text(login(world.assessee).get(url))
-    assert 'value="update"' not in text(login(world.organizer_staff).get(url))
+    assert "保存整改措施" in text(login(world.assessee).get(url))
+    assert "保存整改措施" not in text(login(world.organizer_staff).get(url))
     deadline = (rlist.starts_on + timedelta(days=20)).isoformat()
-    page = post(login(world.assessee), url, action="update", measures="建立台账", deadline=deadline)
+    page = act(login(world.assessee), "item_update", item.pk, measures="建立台账", deadline=deadline)
     assert "已保存第 1 项的整改措施" in text(page)
     item.refresh_from_db()
     assert item.measures == "建立台账"
     # An item that is not on this list cannot be reached through this list's page.
     response = login(world.liaison).post(
-        reverse("rectification:list", args=[assessment.pk]), {"action": "update_item", "item": "999999"}
+        reverse("rectification:list_update_item", args=[assessment.pk, 999999]), {"measures": "整改"}
     )
     assert response.status_code == 404
