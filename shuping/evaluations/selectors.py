@@ -12,7 +12,18 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    When,
+)
 from django.http import Http404
 
 from shuping.accounts.choices import Role
@@ -22,6 +33,7 @@ from shuping.campaigns.choices import CampaignRole, Stage
 from shuping.campaigns.models import Assessment, Campaign, CampaignGrant
 
 from . import quota, scoring
+from .choices import EvaluationStatus
 from .models import AdjustmentEntry, DecisionStep, Evaluation, EvaluationConfig
 
 RESULT_ROLES = (Role.ORGANIZER_STAFF, Role.DEPARTMENT_LEADER)
@@ -118,6 +130,44 @@ def get_evaluation_for(user, pk: int) -> Evaluation:
 
 def evaluation_of(assessment: Assessment) -> Evaluation | None:
     return Evaluation.objects.filter(assessment=assessment).first()
+
+
+# --- the decided grade: the one definition every later stage reads (EVA-4) ----------------------------
+#
+# A grade is decided once the committee's 研究 has approved the evaluation (status 党委（党组）已研究, which
+# locks it); the grade in force is `final_grade` — the approval's, or a later re-decision's. Feedback,
+# rectification and oversight read it only through these selectors, never the Evaluation's fields.
+
+
+def decided_evaluation(assessment: Assessment) -> Evaluation | None:
+    """The assessee's evaluation once the committee has approved it (EVA-4), else None. Reads the
+    `assessment.evaluation` relation: select_related it for a list (PERF-5)."""
+    evaluation: Evaluation | None = getattr(assessment, "evaluation", None)
+    if evaluation is None or evaluation.status != EvaluationStatus.APPROVED:
+        return None
+    return evaluation
+
+
+def decided_grade(assessment: Assessment) -> str | None:
+    """The grade fixed by the committee's 研究 and in force (a re-decision's after one), or None while not
+    decided and for a report-only assessee (只述职不定等次)."""
+    evaluation = decided_evaluation(assessment)
+    return (evaluation.final_grade or None) if evaluation is not None else None
+
+
+def with_decided_grade(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """`decided_grade` in SQL for a whole queryset (aggregates, OVS-2): each row annotated `decided_grade`,
+    NULL where `decided_grade(assessment)` is None."""
+    return assessments.annotate(
+        decided_grade=Case(
+            When(
+                Q(evaluation__status=EvaluationStatus.APPROVED) & Q(evaluation__final_grade__gt=""),
+                then=F("evaluation__final_grade"),
+            ),
+            default=None,
+            output_field=CharField(),
+        )
+    )
 
 
 def can_read_results(user, assessment: Assessment) -> bool:

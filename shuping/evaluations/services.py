@@ -9,7 +9,9 @@ Rules enforced here (Art. 6 经党委（党组）研究; EVA-4):
 - the chain is section draft → 部务会 → 常委会 / 党组会, each with date and 会议纪要 reference;
 - approval is refused while a quota group touched by the set is broken, unless a written reason is given
   for that group; approval locks the set, moves the assessees on through 研究 to 反馈, and keeps history;
-- a locked evaluation changes only through a recorded re-decision (a new step with its reason).
+- a locked evaluation changes only through a recorded re-decision (a new step with its reason);
+- approval and re-decision run every registered decision consequence (`consequences`, e.g. rectification's
+  不得评优 and 约谈 under Art. 7) with the actor, in the same transaction.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from shuping.campaigns.choices import Stage
 from shuping.campaigns.models import Assessment, Campaign
 from shuping.core.errors import ConflictError, DomainError
 
-from . import providers, quota, scoring, selectors
+from . import consequences, providers, quota, scoring, selectors
 from .choices import STEP_FLOW, EvaluationStatus, Grade, RecusalReason, StepKind, VersionKind
 from .models import (
     AdjustmentEntry,
@@ -521,7 +523,8 @@ def record_step(
     section draft: every graded assessee needs a proposed grade; the assessees enter 研究.
     部务会: after the section draft. 常委会 / 党组会 (approval): after 部务会; refused while a quota group the
     set touches is broken without a written reason for it; locks the set, fixes the final grades (a new
-    version each) and moves the assessees on to 反馈 (Art. 6: 经党委（党组）研究后，向被评议考核人反馈).
+    version each), runs the registered decision consequences for each graded assessee, and moves the
+    assessees on to 反馈 (Art. 6: 经党委（党组）研究后，向被评议考核人反馈).
     """
     if kind not in STEP_FLOW:
         raise EvaluationError("研究环节不是允许的取值。", field="kind")
@@ -616,6 +619,9 @@ def record_step(
                     e, kind=VersionKind.APPROVAL, grade=e.final_grade, reason=note, actor=actor, step=step
                 )
         e.save()
+        if kind == StepKind.COMMITTEE and e.final_grade:
+            # What the decided grade sets in motion (Art. 7): the registered consequences, in this transaction.
+            consequences.apply_consequences(assessment=e.assessment, actor=actor, source=source)
     for e in members:
         _advance(actor, e.assessment, kind, source)
     _audit(
@@ -711,6 +717,8 @@ def redecide(
         evaluation, kind=VersionKind.REDECISION, grade=grade, reason=reason.strip(), actor=actor, step=step
     )
     evaluation.save()
+    # The changed grade's consequences (Art. 7), as on approval: the registry, in this transaction.
+    consequences.apply_consequences(assessment=evaluation.assessment, actor=actor, source=source)
     _audit(
         actor,
         "evaluations.redecide",

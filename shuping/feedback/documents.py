@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from shuping.campaigns.models import Assessment
 from shuping.documents.content import Heading, OfficialDocument, Paragraph, Table, chinese_date
+from shuping.evaluations.selectors import decided_grade
 
 from .choices import CircularStyle
 from .models import ArchiveTransfer, Circular, Feedback
@@ -95,7 +96,7 @@ def _named_lists(results: list[Assessment], graded: list[Assessment]) -> list:
         return [
             f"{a.organization_name}书记{a.person_name or '（空缺）'}"
             for a in graded
-            if a.evaluation.final_grade == grade
+            if decided_grade(a) == grade
         ]
 
     out: list = []
@@ -122,8 +123,8 @@ def circular_document(
 ) -> OfficialDocument:
     """通报 (EVA-6): the grade distribution and each graded assessee's grade, with 密级 and 份号."""
     campaign = circular.campaign
-    graded = [a for a in results if a.is_graded and a.evaluation.final_grade]
-    counts = Counter(a.evaluation.final_grade for a in graded)
+    graded = [a for a in results if a.is_graded and decided_grade(a)]
+    counts = Counter(decided_grade(a) for a in graded)
     spread = "，".join(f"“{g}”{counts[g]}名" for g in ("好", "较好", "一般", "差") if counts[g])
     body: list = [
         Paragraph(
@@ -150,7 +151,7 @@ def circular_document(
                             str(i),
                             a.organization_name,
                             a.person_name or "—",
-                            a.evaluation.final_grade or "只述职不定等次",
+                            decided_grade(a) or "只述职不定等次",
                         )
                         for i, a in enumerate(results, start=1)
                     )
@@ -246,7 +247,7 @@ def decision_extract(assessment: Assessment) -> OfficialDocument:
         addressee="",
         body=(
             Paragraph(
-                f"考核对象：{_secretary(assessment)}；确定等次：{evaluation.final_grade or '只述职不定等次'}。"
+                f"考核对象：{_secretary(assessment)}；确定等次：{decided_grade(assessment) or '只述职不定等次'}。"
             ),
             Table(
                 header=("环节", "会议", "日期", "会议纪要"),

@@ -168,6 +168,7 @@ def board(campaign: Campaign) -> list[dict]:
                 "evaluation": evaluation,
                 "feedback": feedback,
                 "is_decided": a.stage in DECIDED_STAGES and bool(evaluation and evaluation.is_locked),
+                "grade": evaluation_selectors.decided_grade(a),
                 "is_overdue": bool(feedback) and is_overdue(feedback, today),
             }
         )
@@ -376,7 +377,12 @@ def person_history_for(user, pk: int) -> tuple[Person, list[dict]]:
         or FileAuthority.objects.filter(person=person, holder_id__in=orgs).exists()
     )
     rows = [
-        {"assessment": a, "evaluation": a.evaluation, "feedback": getattr(a, "feedback", None)}
+        {
+            "assessment": a,
+            "evaluation": a.evaluation,
+            "grade": evaluation_selectors.decided_grade(a),
+            "feedback": getattr(a, "feedback", None),
+        }
         for a in decided
         if holds_file or a.campaign_id in reader_campaigns
     ]

@@ -26,8 +26,7 @@ from shuping.campaigns.models import Assessment, Campaign
 from shuping.core.crypto import sm3_hex
 from shuping.core.errors import ConflictError, DomainError
 from shuping.documents import services as document_services
-from shuping.evaluations.choices import EvaluationStatus
-from shuping.evaluations.selectors import DECIDED_STAGES
+from shuping.evaluations.selectors import DECIDED_STAGES, decided_evaluation, decided_grade
 from shuping.orgs.models import Organization, Person
 
 from . import documents, rules, selectors
@@ -74,13 +73,8 @@ def _user(actor) -> Any:
 
 def _decided_evaluation(assessment: Assessment):
     """The approved, locked evaluation of an assessee past 研究 — or a refusal citing Art. 6."""
-    evaluation = getattr(assessment, "evaluation", None)
-    if (
-        evaluation is None
-        or evaluation.status != EvaluationStatus.APPROVED
-        or not evaluation.is_locked
-        or assessment.stage not in DECIDED_STAGES
-    ):
+    evaluation = decided_evaluation(assessment)
+    if evaluation is None or not evaluation.is_locked or assessment.stage not in DECIDED_STAGES:
         raise FeedbackConflict(f"尚未经党委（党组）研究确定，不能反馈（{ART6}）。", code="not_decided")
     return evaluation
 
@@ -173,7 +167,7 @@ def release_feedback(*, actor: User | None, assessment: Assessment, source: str 
         )
     config = selectors.config_for(assessment.campaign)
     now = timezone.now()
-    feedback.grade = evaluation.final_grade if assessment.is_graded else ""
+    feedback.grade = (decided_grade(assessment) or "") if assessment.is_graded else ""
     feedback.achievements = evaluation.achievements
     feedback.problems = list(evaluation.problems or [])
     feedback.released_at = now
@@ -517,7 +511,7 @@ def seal_transfers(
                 assessment=a,
                 person_name=a.person_name,
                 organization_name=a.organization_name,
-                grade=a.evaluation.final_grade or "只述职不定等次",
+                grade=decided_grade(a) or "只述职不定等次",
             )
             for kind in kinds:
                 made = _material(kind, a)

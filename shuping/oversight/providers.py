@@ -5,7 +5,7 @@ Each provider is registered by `OversightConfig.ready()` when its app is install
 assessments **past 研究** (stage 反馈 or later, already annotated with the child segment) and answers with
 ONE aggregate query grouped by that child — no loop over assessments, no tree walk.
 
-Grades: only evaluations the committee has decided (status 党委（党组）已研究, a final grade) are counted —
+Grades: only grades the committee has decided (the evaluations app's `decided_grade`) are counted —
 a proposal or a suggested grade never leaves the organizer's staff (EVA-9), even if an assessment's stage
 were moved on without one. Rectification: items done (销号), open, and overdue — overdue computed on the
 day with the rectification app's own definition (`overdue_q`), never stored (RCT-2).
@@ -21,16 +21,17 @@ from shuping.campaigns.models import Assessment
 
 
 def approved_grades(assessments: QuerySet[Assessment], child_field: str) -> list[dict]:
-    """[{child, grade, count}] of decided grades. One query (a join to the evaluation, grouped)."""
-    from shuping.evaluations.choices import EvaluationStatus
+    """[{child, grade, count}] of decided grades (`evaluations.selectors.with_decided_grade`, the SQL form of
+    the one `decided_grade` selector). One query (a join to the evaluation, grouped)."""
+    from shuping.evaluations.selectors import with_decided_grade
 
     return [
-        {"child": row[child_field], "grade": row["evaluation__final_grade"], "count": row["count"]}
-        for row in assessments.filter(evaluation__status=EvaluationStatus.APPROVED)
-        .exclude(evaluation__final_grade="")
-        .values(child_field, "evaluation__final_grade")
+        {"child": row[child_field], "grade": row["decided_grade"], "count": row["count"]}
+        for row in with_decided_grade(assessments)
+        .filter(decided_grade__isnull=False)
+        .values(child_field, "decided_grade")
         .annotate(count=Count("pk"))
-        .order_by(child_field, "evaluation__final_grade")
+        .order_by(child_field, "decided_grade")
     ]
 
 

@@ -10,7 +10,7 @@ class RectificationConfig(AppConfig):
     verbose_name = "整改落实"
 
     def ready(self) -> None:
-        # Problem-source providers, the campaigns carry-over hook, the approval hook, periodic jobs, menu.
+        # Problem-source providers, the carry-over hook, the decision consequence (EVA-4), periodic jobs, menu.
         from . import hooks, providers, stages, todos  # noqa: F401
 
         hooks.connect()

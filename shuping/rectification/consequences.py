@@ -1,8 +1,9 @@
 """Use of results (RCT-4, RCT-5, RCT-7, Art. 7): 不得评优名单, 年度考核 grades, 约谈提醒 and 限期整改, referrals,
 the unit's annual Party-building evaluation.
 
-`apply_decision(assessment)` runs when the committee approves (or re-decides) a grade — connected in
-`hooks.py` to the evaluations app's save of an approved Evaluation (it exposes no signal of its own):
+`apply_decision(assessment=…, actor=…, source=…)` runs when the committee approves (or re-decides) a grade:
+`hooks.py` registers it with the evaluations app's decision-consequence registry
+(`shuping.evaluations.consequences`), whose decision service calls it with the actor in its transaction:
   - grade other than 好 → the person is on the 不得评优名单 for the campaign's year (Art. 7);
   - a 待定 优秀 recorded earlier in the 年度考核 is resolved: kept for 好, refused otherwise;
   - 一般 / 差 → an `Admonition` is opened and the list's 限期整改 date set (Art. 7);
@@ -115,7 +116,6 @@ def record_annual_grade(
 def apply_decision(*, assessment: Assessment, actor: User | None = None, source: str = "system") -> None:
     """The committee's grade takes effect on the use of results (RCT-4, RCT-5, RCT-7, Art. 7)."""
     assessment = Assessment.objects.select_related("campaign", "person", "organization").get(pk=assessment.pk)
-    assessment.__dict__.pop("_rct_evaluation", None)
     grade = sources.approved_grade(assessment)
     if not grade or assessment.person_id is None:
         return

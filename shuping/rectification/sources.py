@@ -1,7 +1,8 @@
 """Adapters to other apps, and the registry of problem SOURCES (RCT-1).
 
 Adapters — the one place this app reads the evaluations app's results:
-  - `approved_grade(assessment)`: the grade fixed by the committee's 研究 (EVA-4), or None while undecided;
+  - `approved_grade(assessment)`: the grade fixed by the committee's 研究 (EVA-4), or None while undecided
+    (`shuping.evaluations.selectors.decided_grade`, the one definition feedback and oversight read too);
   - `approved_on(assessment)`: the date of that approval (the committee step's meeting date);
   - `feedback_released_on(assessment)`: the date results were fed back (EVA-5, the feedback app's selector).
     The list's period counts from feedback when it has been released, else from approval.
@@ -70,13 +71,11 @@ def _evaluation(assessment) -> Any | None:
 
 
 def approved_grade(assessment) -> str | None:
-    """The grade decided by the committee (EVA-4), None while not approved or report-only."""
-    from shuping.evaluations.choices import EvaluationStatus
+    """The grade decided by the committee (EVA-4), None while not approved or report-only: the evaluations
+    app's one selector, `decided_grade`."""
+    from shuping.evaluations.selectors import decided_grade
 
-    e = _evaluation(assessment)
-    if e is None or e.status != EvaluationStatus.APPROVED or not e.final_grade:
-        return None
-    return e.final_grade
+    return decided_grade(assessment)
 
 
 def approved_on(assessment) -> date | None:

@@ -133,3 +133,16 @@ def test_items_api_is_scoped_and_its_query_count_does_not_grow(world, client):
     assert len(more) == len(few)
     client.force_login(world.outsider)
     assert client.get("/api/v1/rectification-items").json() == []
+
+
+@pytest.mark.req("RCT-4", "EVA-4")
+def test_the_decision_consequences_are_recorded_with_who_decided(world):
+    """Registered with the evaluations app's decision-consequence registry (no signal): the approval's
+    consequences are audited with the person who recorded the committee's decision."""
+    from shuping.audit.models import AuditEvent
+
+    campaign = campaign_with_problems(world, grade="一般")
+    assessment = prefecture_assessment(campaign, world)
+    row = AuditEvent.objects.get(action="rectification.decision.apply", target_id=str(assessment.pk))
+    assert row.actor_id == world.organizer_staff.pk
+    assert row.detail["grade"] == "一般"
