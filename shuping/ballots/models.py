@@ -21,9 +21,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shuping.core.errors import ConflictError
+from shuping.core.status import StatusMachine
 
-from .choices import TRANSITIONS, BoxStatus, Channel, Section
+from .choices import TRANSITIONS as BOX_TRANSITIONS
+from .choices import BoxStatus, Channel, Section
 from .tally import DEFAULT_SCALE, Grade, Scale
 
 
@@ -36,7 +37,7 @@ def new_public_id() -> str:
     return secrets.token_hex(6)
 
 
-class BallotBox(models.Model):
+class BallotBox(StatusMachine):
     """A 民主测评 ballot box: who is rated (subjects), on what scale, by which voter categories.
 
     Owned by the organizer organization (the Party committee whose organization department runs it):
@@ -80,14 +81,9 @@ class BallotBox(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def transition_to(self, status: str) -> None:
-        """The one place a box changes status; refuses any change not in choices.TRANSITIONS."""
-        if status not in TRANSITIONS[self.status]:
-            raise ConflictError(
-                f"票箱当前为“{self.get_status_display()}”，不能变为“{BoxStatus(status).label}”。",
-                code="bad_transition",
-            )
-        self.status = status
+    #: `transition_to()` (core.status.StatusMachine) is the one place a box changes status.
+    TRANSITIONS = BOX_TRANSITIONS
+    STATUS_NOUN = "票箱"
 
     @property
     def tally_scale(self) -> Scale:

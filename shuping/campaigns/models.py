@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shuping.core.status import StatusMachine
 from shuping.orgs.choices import AdminLevel, OrgKind
 from shuping.orgs.models import MaterializedPathField
 
@@ -112,7 +113,7 @@ class Campaign(models.Model):
         return self.scope_confirmed_at is not None
 
 
-class Assessment(models.Model):
+class Assessment(StatusMachine):
     """One secretary in one campaign (考核对象), with its own stage (CMP-1) and why it is in scope (CMP-2)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="assessments")
@@ -173,13 +174,15 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.organization_name} {self.person_name}".strip()
 
-    def transition_to(self, stage: str) -> None:
-        """The one place an assessment's stage changes (CONVENTIONS); services check preconditions first."""
-        if stage not in ALLOWED_TRANSITIONS[self.stage]:
-            raise ValueError(f"transition {self.stage} → {stage} is not allowed")
-        self.stage = stage
+    #: `transition_to()` (core.status.StatusMachine): the one place an assessment's stage changes, one
+    #: step forward (CMP-1); the caller saves the fields it returns.
+    TRANSITIONS = ALLOWED_TRANSITIONS
+    STATUS_FIELD = "stage"
+    STATUS_NOUN = "考核对象"
+
+    def on_transition(self, old: str, new: str) -> list[str]:
         self.stage_changed_at = timezone.now()
-        self.save(update_fields=["stage", "stage_changed_at"])
+        return ["stage_changed_at"]
 
 
 class CampaignGrant(models.Model):

@@ -526,7 +526,7 @@ def transition_assessment(
             field="stage",
             code="blocked",
         )
-    assessment.transition_to(to_stage)
+    assessment.save(update_fields=assessment.transition_to(to_stage))
     _audit(
         actor, "campaigns.assessment.stage", assessment, source, from_stage=current.value, to_stage=to_stage
     )

@@ -23,6 +23,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shuping.campaigns.choices import AdjustmentKind
+from shuping.core.status import StatusMachine
 
 from .choices import (
     ALLOWED_TRANSITIONS,
@@ -80,7 +81,7 @@ class EvaluationConfig(models.Model):
         return f"{self.campaign} · 综合评价规则"
 
 
-class Evaluation(models.Model):
+class Evaluation(StatusMachine):
     """One assessee's 综合评价: composite snapshot, proposed and final grade, opinion, decision status."""
 
     assessment = models.OneToOneField(
@@ -138,11 +139,9 @@ class Evaluation(models.Model):
             self.proposed_grade != self.suggested_at_proposal
         )
 
-    def transition_to(self, status: str) -> None:
-        """The one place an evaluation's status changes; services check preconditions first."""
-        if status not in ALLOWED_TRANSITIONS[self.status]:
-            raise ValueError(f"transition {self.status} → {status} is not allowed")
-        self.status = status
+    #: `transition_to()` (core.status.StatusMachine): the one place an evaluation's status changes.
+    TRANSITIONS = ALLOWED_TRANSITIONS
+    STATUS_NOUN = "综合评价"
 
 
 class DecisionStep(models.Model):

@@ -16,6 +16,13 @@ class TransferStatus(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("已签收")
 
 
+#: A transfer is acknowledged once, never sent back (EVA-7).
+TRANSFER_TRANSITIONS: dict[str, frozenset[str]] = {
+    TransferStatus.SENT: frozenset({TransferStatus.ACKNOWLEDGED}),
+    TransferStatus.ACKNOWLEDGED: frozenset(),
+}
+
+
 class MaterialKind(models.TextChoices):
     """What goes into the personnel file (按照干部管理权限归档); the province's rules pick the list."""
 

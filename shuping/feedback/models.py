@@ -20,7 +20,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DEFAULT_MATERIALS, AcknowledgementMethod, CircularStyle, TransferStatus
+from shuping.core.status import StatusMachine
+
+from .choices import (
+    DEFAULT_MATERIALS,
+    TRANSFER_TRANSITIONS,
+    AcknowledgementMethod,
+    CircularStyle,
+    TransferStatus,
+)
 
 USER_MODEL = settings.AUTH_USER_MODEL
 
@@ -209,7 +217,7 @@ class FileAuthority(models.Model):
         return f"{self.person} → {self.holder}"
 
 
-class ArchiveTransfer(models.Model):
+class ArchiveTransfer(StatusMachine):
     """Sealed evaluation materials handed to one file holder with a 移交清单 (EVA-7)."""
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="transfers")
@@ -237,11 +245,9 @@ class ArchiveTransfer(models.Model):
     def __str__(self) -> str:
         return f"{self.number} → {self.holder}"
 
-    def transition_to(self, status: str) -> None:
-        """The one place a transfer's status changes: sent → acknowledged, never back."""
-        if not (self.status == TransferStatus.SENT and status == TransferStatus.ACKNOWLEDGED):
-            raise ValueError(f"transition {self.status} → {status} is not allowed")
-        self.status = status
+    #: `transition_to()` (core.status.StatusMachine): the one place a transfer's status changes.
+    TRANSITIONS = TRANSFER_TRANSITIONS
+    STATUS_NOUN = "档案移交"
 
 
 class TransferItem(models.Model):

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from shuping.core.errors import ConflictError
+from shuping.core.status import StatusMachine
 
 from .choices import ACTIVE_STATUSES, ALLOWED_TRANSITIONS, JobStatus
 
@@ -18,7 +17,7 @@ def result_file_path(job: Job, filename: str) -> str:
     return f"jobs/{job.pk or 'new'}/{filename}"
 
 
-class Job(models.Model):
+class Job(StatusMachine):
     """Progress and outcome of one background task, as its requester (and scoped staff) see it.
 
     The django-tasks result (`task_result_id`) is the machinery's record — it holds tracebacks and
@@ -72,30 +71,20 @@ class Job(models.Model):
 
     # -- status ---------------------------------------------------------------------------------------
 
-    def can_transition_to(self, status: str) -> bool:
-        return status in ALLOWED_TRANSITIONS.get(self.status, frozenset())
+    #: `transition_to()` (core.status.StatusMachine) is the only place a job's status changes.
+    TRANSITIONS = ALLOWED_TRANSITIONS
+    STATUS_NOUN = "任务"
+    TRANSITION_CODE = "job_status"
 
-    def transition_to(self, status: str) -> list[str]:
-        """Move to `status` if allowed and stamp the time; returns the fields changed (caller saves).
-
-        The only place a job's status changes (CONVENTIONS). Raises ConflictError otherwise.
-        """
-        if not self.can_transition_to(status):
-            raise ConflictError(
-                gettext("任务当前状态为“%(current)s”，不能变为“%(target)s”。")
-                % {"current": JobStatus(self.status).label, "target": JobStatus(status).label},
-                code="job_status",
-            )
-        self.status = status
-        changed = ["status"]
-        now = timezone.now()
-        if status == JobStatus.RUNNING:
-            self.started_at = now
-            changed.append("started_at")
-        elif status not in ACTIVE_STATUSES:
-            self.finished_at = now
-            changed.append("finished_at")
-        return changed
+    def on_transition(self, old: str, new: str) -> list[str]:
+        """Stamp the start, or the end, of the job."""
+        if new == JobStatus.RUNNING:
+            self.started_at = timezone.now()
+            return ["started_at"]
+        if new not in ACTIVE_STATUSES:
+            self.finished_at = timezone.now()
+            return ["finished_at"]
+        return []
 
     # -- presentation ---------------------------------------------------------------------------------
 

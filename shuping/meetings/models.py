@@ -19,7 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shuping.campaigns.choices import ReportingMode
-from shuping.core.errors import ConflictError
+from shuping.core.status import StatusMachine
 
 from .choices import (
     MEETING_TRANSITIONS,
@@ -35,7 +35,7 @@ from .choices import (
 USER_MODEL = settings.AUTH_USER_MODEL
 
 
-class Meeting(models.Model):
+class Meeting(StatusMachine):
     """One 述职评议会 of a campaign (MTG-1): form, date, venue, presiding secretary, agenda."""
 
     campaign = models.ForeignKey(
@@ -90,15 +90,9 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def transition_to(self, status: str) -> list[str]:
-        """The one place a meeting's status changes; returns the fields to save."""
-        if status not in MEETING_TRANSITIONS[self.status]:
-            raise ConflictError(
-                f"会议当前为“{self.get_status_display()}”，不能变为“{MeetingStatus(status).label}”。",
-                code="bad_transition",
-            )
-        self.status = status
-        return ["status"]
+    #: `transition_to()` (core.status.StatusMachine) is the one place a meeting's status changes.
+    TRANSITIONS = MEETING_TRANSITIONS
+    STATUS_NOUN = "会议"
 
 
 class AgendaItem(models.Model):

@@ -19,6 +19,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shuping.core.status import StatusMachine
+
 from . import rules
 from .choices import (
     ITEM_TRANSITIONS,
@@ -36,7 +38,7 @@ from .choices import (
 USER_MODEL = settings.AUTH_USER_MODEL
 
 
-class RectificationList(models.Model):
+class RectificationList(StatusMachine):
     """整改清单 of one assessee (RCT-1, Art. 7 ¶2: 列出整改清单，认真抓好整改落实)."""
 
     assessment = models.OneToOneField(
@@ -75,14 +77,12 @@ class RectificationList(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment} · 整改清单"
 
-    def transition_to(self, status: str) -> None:
-        """The one place a list's status changes; services check preconditions first."""
-        if status not in LIST_TRANSITIONS[self.status]:
-            raise ValueError(f"transition {self.status} → {status} is not allowed")
-        self.status = status
+    #: `transition_to()` (core.status.StatusMachine): the one place a list's status changes.
+    TRANSITIONS = LIST_TRANSITIONS
+    STATUS_NOUN = "整改清单"
 
 
-class RectificationItem(models.Model):
+class RectificationItem(StatusMachine):
     """整改事项: problem, measures, responsible person, deadline, status (RCT-1, RCT-2).
 
     `organization` and `post_organization_path` let next year's campaign pick an unfinished item up at the
@@ -120,11 +120,9 @@ class RectificationItem(models.Model):
     def __str__(self) -> str:
         return self.problem[:40]
 
-    def transition_to(self, status: str) -> None:
-        """The one place an item's status changes; services check who may do it first."""
-        if status not in ITEM_TRANSITIONS[self.status]:
-            raise ValueError(f"transition {self.status} → {status} is not allowed")
-        self.status = status
+    #: `transition_to()` (core.status.StatusMachine): the one place an item's status changes.
+    TRANSITIONS = ITEM_TRANSITIONS
+    STATUS_NOUN = "整改事项"
 
     @property
     def is_closed(self) -> bool:

@@ -12,12 +12,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shuping.core.status import StatusMachine
+
 from .choices import ALLOWED_TRANSITIONS, OpinionStatus, ReportSource, ReportStatus
 
 USER_MODEL = settings.AUTH_USER_MODEL
 
 
-class Report(models.Model):
+class Report(StatusMachine):
     """The secretary's 述职报告 for one assessment (REP-1, Art. 5: 总结工作成效、查摆突出问题、分析产生根源、
     提出破解工作瓶颈的措施). Drafted by the assessee or their liaison; late submissions are kept and marked."""
 
@@ -61,11 +63,9 @@ class Report(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment} 述职报告"
 
-    def transition_to(self, status: str) -> None:
-        """The one place a report's status changes (CONVENTIONS); services check preconditions first."""
-        if status not in ALLOWED_TRANSITIONS[self.status]:
-            raise ValueError(f"transition {self.status} → {status} is not allowed")
-        self.status = status
+    #: `transition_to()` (core.status.StatusMachine): the one place a report's status changes.
+    TRANSITIONS = ALLOWED_TRANSITIONS
+    STATUS_NOUN = "述职报告"
 
     @property
     def problem_texts(self) -> list[str]:

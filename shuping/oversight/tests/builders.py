@@ -20,7 +20,9 @@ def opened(organizer, year: int) -> Campaign:
 
 def advance(assessment: Assessment, stage: str) -> Assessment:
     while stage_index(assessment.stage) < stage_index(stage):
-        assessment.transition_to(STAGE_ORDER[stage_index(assessment.stage) + 1])
+        assessment.save(
+            update_fields=assessment.transition_to(STAGE_ORDER[stage_index(assessment.stage) + 1])
+        )
     return assessment
 
 
