@@ -6,6 +6,7 @@ secretaryships. Everything goes through the same services as the pages.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, timedelta
 from typing import Any
 
@@ -50,13 +51,19 @@ def demo_schedule(today: date) -> dict[str, date]:
 
 @transaction.atomic
 def build_demo_campaigns(
-    *, province: Organization, year: int, actor: Any = None, county_limit: int = 4, advance: int = 3
+    *,
+    province: Organization,
+    year: int,
+    actor: Any = None,
+    county_limit: int = 4,
+    advance: int = 3,
+    hold: Collection[str] = (),
 ) -> dict[str, Any]:
     """Create the demo's campaigns for `year` and return them.
 
     - the province's campaign (prefecture secretaries + work committees), scope confirmed, indicator sets
       from the templates, a notice published to the levels below, the first `advance` assessees moved on
-      to 实地考核;
+      to 实地考核 (none whose organization code is in `hold`: their report is still to come);
     - for the first prefecture under the province: its campaign started from the province's notice, and
       its own notice;
     - for up to `county_limit` counties under that prefecture: campaigns started from the prefecture's
@@ -92,7 +99,11 @@ def build_demo_campaigns(
         source="system",
     )
     moved = 0
-    for a in top.assessments.filter(is_excluded=False, person__isnull=False).order_by("organization_path"):
+    for a in (
+        top.assessments.filter(is_excluded=False, person__isnull=False)
+        .exclude(organization__code__in=list(hold))
+        .order_by("organization_path")
+    ):
         if moved >= advance:
             break
         try:

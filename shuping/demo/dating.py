@@ -6,7 +6,7 @@ transferred this week — eleven months after the committee decided. So, after b
 through the services, the demo moves those moments back into the round's own window, in the order they
 happen (reports → 研究 → feedback → 通报 → transfer). These are the only writes in the demo that bypass a
 service; they touch nothing but timestamps (and, for this year's reports, the late flag those timestamps
-would have set).
+would have set, and the deadline of a report still in draft: a week before the meeting that hears it).
 """
 
 from __future__ import annotations
@@ -82,3 +82,17 @@ def date_reports(campaign: Campaign) -> None:
         if report.reviewed_at is not None:  # reviewed a few days after the deadline
             changes["reviewed_at"] = _at(min(report.due_on + timedelta(days=3), timezone.localdate()), 16)
         Report.objects.filter(pk=report.pk).update(**changes)
+
+
+def date_drafts(campaign: Campaign, meeting=None) -> None:
+    """This year's reports still in draft are due a week before the 述职评议会 that hears them (the province
+    staggers its deadlines by meeting), or a week from today when no meeting is set — never already overdue
+    (the campaign-wide deadline, the day field work began, passed long ago for everyone else)."""
+    from shuping.reports.choices import ReportStatus
+    from shuping.reports.models import Report
+
+    today = timezone.localdate()
+    due = meeting.held_on - timedelta(days=7) if meeting is not None else today + timedelta(days=7)
+    Report.objects.filter(assessment__campaign=campaign, status=ReportStatus.DRAFT).update(
+        due_on=max(due, today + timedelta(days=1))
+    )

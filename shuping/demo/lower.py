@@ -62,7 +62,7 @@ def _prefecture(campaign: Campaign, *, staff: Any, province_staff: Any, guide: A
         meetings_start_on=today + timedelta(days=5),
         meetings_end_on=today + timedelta(days=20),
     )
-    build_demo_reports(campaign=campaign, actor=staff, seed=2101, review=False)
+    build_demo_reports(campaign=campaign, actor=staff, seed=2101, review=False, copies=0)
     accepted = _accept(campaign, staff, leave=3)
     date_reports(campaign)
     held_on = min(today + timedelta(days=10), campaign.meetings_end_on)
@@ -151,7 +151,7 @@ def _county(campaign: Campaign, *, staff: Any) -> dict[str, Any]:
     from shuping.meetings.demo import build_demo_meetings
     from shuping.reports.demo import build_demo_reports
 
-    build_demo_reports(campaign=campaign, actor=staff, seed=2201, review=False)
+    build_demo_reports(campaign=campaign, actor=staff, seed=2201, review=False, copies=0)
     _accept(campaign, staff)
     date_reports(campaign)
     reporters = campaign.assessments.filter(is_excluded=False, person__isnull=False).count()

@@ -207,26 +207,33 @@ def _write_campaigns(demo: Demo) -> None:
     from shuping.rectification.demo import build_demo_rectification
     from shuping.reports.demo import build_demo_reports
 
-    from .dating import date_last_round, date_reports
+    from .dating import date_drafts, date_last_round, date_reports
     from .lower import build_lower_levels
 
     province = Organization.objects.get(code=ROOT_CODE)
     users = {u.username: u for u in User.objects.filter(username__in=[p.username for p in demo.personas])}
     staff = users["sheng_zuzhi"]
-    campaigns = build_demo_campaigns(province=province, year=demo.year, actor=staff)
-    top = campaigns["province"]
-    # The liaison's report (the prefecture secretary's, 青川市委) is still a draft: their next step.
+    # The liaison's organization (青川市委) reports at the province's second 述职评议会, three weeks ahead: its
+    # secretary's report is still a draft with a deadline ahead — the liaison's next step — so it stays at
+    # 述职报告, neither visited by the field team nor heard at the meeting already held.
     liaison_org = next(p.org_code for p in demo.personas if p.username == "lianluoyuan")
+    campaigns = build_demo_campaigns(province=province, year=demo.year, actor=staff, hold={liaison_org})
+    top = campaigns["province"]
     drafts = set(top.assessments.filter(organization__code=liaison_org).values_list("pk", flat=True))
     # Completed field assessments for part of the provincial campaign (FLD-1 … FLD-5).
-    build_demo_fieldwork(campaign=top, leader=users["kaohe"], members=_team_members(), actor=staff)
-    # Reports: submitted, one returned and resubmitted, two planted near-copies, one draft (REP-1, REP-2).
-    build_demo_reports(campaign=top, actor=staff, drafts=drafts)
+    build_demo_fieldwork(
+        campaign=top, leader=users["kaohe"], members=_team_members(), actor=staff, exclude=drafts
+    )
+    # Reports: submitted, one returned and resubmitted, one planted near-copy, one draft (REP-1, REP-2).
+    build_demo_reports(campaign=top, actor=staff, drafts=drafts, copies=1)
     date_reports(top)
     # A held 述职评议会 with commentary and counted votes, and one still to come (MTG-1 … MTG-5); the member who
     # comments by portfolio is the department's leader, by name and post.
     leader = users["sheng_buzhang"]
-    build_demo_meetings(campaign=top, actor=staff, member=(leader.full_name, leader.post))
+    meetings = build_demo_meetings(
+        campaign=top, actor=staff, member=(leader.full_name, leader.post), later=drafts
+    )
+    date_drafts(top, meetings["planned"])
     # Last year's round reported and decided by the committee; this year's brought up to 部务会, awaiting 研究
     # (EVA-1 … EVA-4).
     evaluations = build_demo_evaluations(campaign=top, actor=staff)

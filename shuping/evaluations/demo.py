@@ -175,7 +175,7 @@ def _reports_of_last_year(campaign: Campaign, actor) -> None:
     from shuping.reports.demo import build_demo_reports
     from shuping.reports.models import Report
 
-    build_demo_reports(campaign=campaign, actor=actor, seed=2025 - 1, review=False, copies=False)
+    build_demo_reports(campaign=campaign, actor=actor, seed=2025 - 1, review=False, copies=0)
     for report in Report.objects.filter(assessment__campaign=campaign, status=ReportStatus.SUBMITTED):
         report_services.accept_report(actor=actor, report=report, source="system")
 

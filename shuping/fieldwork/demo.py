@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 from django.db import transaction
@@ -34,12 +35,19 @@ SAID = (
 
 @transaction.atomic
 def build_demo_fieldwork(
-    *, campaign: Campaign, leader, members: list | tuple = (), actor=None, count: int = 2, seed: int = 2024
+    *,
+    campaign: Campaign,
+    leader,
+    members: list | tuple = (),
+    actor=None,
+    count: int = 2,
+    seed: int = 2024,
+    exclude: Collection[int] = (),
 ) -> list:
     """Plan and complete field assessments for the first `count` assessees of `campaign`.
 
     `actor` must be organizer staff of the campaign (defaults to none → pass the demo's staff user);
-    `leader` and `members` are the team. Deterministic for a given `seed`. Returns the FieldAssessments.
+    `leader` and `members` are the team; assessments in `exclude` (pks) are not visited. Deterministic for a given `seed`. Returns the FieldAssessments.
     """
     rng = random.Random(seed)
     team = campaign.field_teams.first() or services.create_team(
@@ -53,9 +61,11 @@ def build_demo_fieldwork(
         source="system",
     )
     done: list[Any] = []
-    assessments = campaign.assessments.filter(
-        is_excluded=False, person__isnull=False, field_assessment__isnull=True
-    ).order_by("organization_path")[:count]
+    assessments = (
+        campaign.assessments.filter(is_excluded=False, person__isnull=False, field_assessment__isnull=True)
+        .exclude(pk__in=list(exclude))
+        .order_by("organization_path")[:count]
+    )
     for assessment in assessments:
         fa = services.plan_field_assessment(
             actor=actor,

@@ -7,6 +7,7 @@ the pages and the ballot engine's own services (phones vote through start_sessio
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from typing import Any
 
 from django.db import transaction
@@ -46,6 +47,7 @@ def build_demo_meetings(
     per_meeting: int = 3,
     seed: int = 2024,
     member: tuple[str, str] | None = None,
+    later: Collection[int] = (),
 ) -> dict[str, Meeting | None]:
     """Create a held meeting and a planned one for `campaign` and return {"held": …, "planned": …}.
 
@@ -58,14 +60,17 @@ def build_demo_meetings(
     reporter (代录). `member` is the committee member who comments by portfolio, (name, post) — recorded by
     name and post (MTG-3); by default the organizer's 组织部部长 under a demo name. The planned meeting
     takes the next `per_meeting` assessees, attendance recorded, 点评稿
-    drafted. Either is None when the campaign has too few assessees.
+    drafted; assessments in `later` (pks) head its agenda, never the held meeting's (their report is still
+    being written). Either is None when the campaign has too few assessees.
     """
     rng = random.Random(seed)
-    assessments = list(
+    everyone = list(
         campaign.assessments.filter(is_excluded=False, person__isnull=False).order_by("organization_path")
     )
+    others = [a for a in everyone if a.pk not in later]
+    second = [a for a in everyone if a.pk in later] + others[per_meeting:]
     out: dict[str, Meeting | None] = {"held": None, "planned": None}
-    batches = [assessments[:per_meeting], assessments[per_meeting : 2 * per_meeting]]
+    batches = [others[:per_meeting], second[:per_meeting]]
     if not batches[0]:
         return out
     held = services.create_meeting(
