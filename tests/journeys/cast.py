@@ -1,6 +1,6 @@
 """The journey's county: 乙县委 assessing its townships, under the persona world (tests/personas.py).
 
-Built through services (setup, not the user actions the journey checks): six townships with secretaries,
+Built through services (setup, not the user actions the journey checks): fifteen townships with secretaries,
 乙县委组织部's staff and leader, 丙镇党委's secretary (an account linked to their Person) and its liaison.
 """
 
@@ -17,7 +17,24 @@ from shuping.orgs.services import create_organization, create_person, create_sec
 from tests.personas import PASSWORD
 
 YEAR = 2024
-TOWNSHIPS = (("丁镇", "吴建华"), ("戊镇", "郑丽"), ("己镇", "冯国强"), ("庚镇", "韩梅"), ("辛镇", "杨帆"))
+#: 丙镇 (the persona world's township) and these fourteen: a county's fifteen townships, the scale at which the
+#: county clerk's batch forms are measured (为基层减负).
+TOWNSHIPS = (
+    ("丁镇", "吴建华"),
+    ("戊镇", "郑丽"),
+    ("己镇", "冯国强"),
+    ("庚镇", "韩梅"),
+    ("辛镇", "杨帆"),
+    ("壬镇", "许志刚"),
+    ("癸镇", "邓小燕"),
+    ("东河乡", "曹军"),
+    ("西岭乡", "彭亮"),
+    ("南坪镇", "曾静"),
+    ("北山乡", "吕文斌"),
+    ("青石镇", "苏红"),
+    ("白水乡", "蒋涛"),
+    ("红岩镇", "蔡丽萍"),
+)
 
 
 @dataclass

@@ -1,8 +1,14 @@
 """The year's journey in Debian's Chromium: one browser per module, one context per role.
 
 `Actor` wraps a Playwright page so that every page a role sees is checked the same way — every form
-control has a label, phone pages do not scroll sideways — and so that the grassroots burden (pages visited,
-fields typed, values typed twice) is counted for the township secretary and the liaison (为基层减负).
+control has a label, phone pages do not scroll sideways — and so that the burden (pages visited, fields
+typed, submits that write, values typed twice) is counted for the township secretary, the liaison and the
+county clerk (为基层减负).
+
+A journey starts at the role's home page (`/`, signed in) and reaches every page by clicking links and
+buttons, as a user does (FLOW-1): `visit` refuses any other address except the few a person really opens
+from outside the site — the voter's slip (`/v/`, what a printed slip's QR code opens), the login page and
+the public pages (`/p/…`, a link handed to party members).
 Screenshots for the user guide are written into docs/guide/img/ when SHUPING_GUIDE_SCREENSHOTS=1
 (`make guide`); otherwise no screenshot is taken.
 """
@@ -10,6 +16,7 @@ Screenshots for the user guide are written into docs/guide/img/ when SHUPING_GUI
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,12 +50,16 @@ class Burden:
 
     pages: int = 0
     fields: int = 0
+    submits: int = 0  # requests that write (POST): a form submitted, a button pressed
     typed: dict[str, str] = field(default_factory=dict)  # normalised value → where it was first typed
     repeats: list[str] = field(default_factory=list)
 
 
 #: Kept across the module's phases (the year), read by the last test and printed.
 BURDEN: dict[str, Burden] = defaultdict(Burden)
+
+#: The only addresses a journey may type: the home page, and what a person opens from outside the site.
+TYPED_OK = re.compile(r"^/(\?.*)?$|^/v/(#[0-9A-Za-z-]*)?$|^/accounts/login/$|^/p/[^/]+/$")
 
 
 class Actor:
@@ -68,17 +79,49 @@ class Actor:
         self.unlabelled: list[str] = []
         if self.burden is not None:
             self.page.on("framenavigated", self._navigated)
+            self.page.on("request", self._requested)
 
     def _navigated(self, frame) -> None:
         if frame == self.page.main_frame and self.burden is not None:
             self.burden.pages += 1
 
+    def _requested(self, request) -> None:
+        """Every write the browser sends (a form posted, an htmx or fetch button) is one submit."""
+        if request.method not in ("GET", "HEAD", "OPTIONS") and self.burden is not None:
+            self.burden.submits += 1
+
     # Navigation ----------------------------------------------------------------------------------------
-    def visit(self, path: str):
+    def visit(self, path: str = "/"):
+        """Open an address typed by hand: only the home page, the voter's slip, the login and public pages."""
+        if not TYPED_OK.match(path):
+            raise AssertionError(f"a journey types no address but the home page; click your way to {path}")
         self.page.goto(self.base + path)
         self.page.wait_for_load_state("domcontentloaded")
         self.check()
         return self.page
+
+    def home(self):
+        """The role's home page: where every journey starts."""
+        return self.visit("/")
+
+    def click(self, name: str, *, exact: bool = False, within=None):
+        """Click the first link named `name` (in `within`, else anywhere on the page), wait for the page it
+        leads to and check it."""
+        scope = within if within is not None else self.page
+        with self.page.expect_navigation(wait_until="domcontentloaded"):
+            scope.get_by_role("link", name=name, exact=exact).first.click()
+        self.check()
+        return self.page
+
+    def menu(self, label: str):
+        """Home page, then its card for the menu entry `label` (the cards are the menu's entries)."""
+        self.home()
+        return self.click(label, exact=True, within=self.page.locator("main .cards"))
+
+    def todo(self, text: str):
+        """Home page, then the 待办 item whose text contains `text`."""
+        self.home()
+        return self.click(text, within=self.page.locator(".todo-list"))
 
     def check(self) -> None:
         """Labels on every control; at 360 px nothing scrolls sideways."""
