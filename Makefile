@@ -2,7 +2,7 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := fonts-noto-cjk fonts-wqy-zenhei fonts-arphic-ukai chromium wrk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 curl
+APT_PACKAGES := fonts-noto-cjk fonts-wqy-zenhei fonts-arphic-ukai chromium wrk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 curl libreoffice-writer-nogui
 PYTEST_FAST := -m "not journey and not slow"
 
 .PHONY: setup sysdeps venv assets demo test test-all lint fmt lock ci clean guide
@@ -10,7 +10,7 @@ PYTEST_FAST := -m "not journey and not slow"
 setup: sysdeps venv assets
 
 # Debian packages: CJK fonts for documents, Chromium for browser tests, wrk for benches, Pango for the
-# WeasyPrint comparison bench. Installed only where we are root and something is missing.
+# WeasyPrint comparison bench, LibreOffice Writer (headless) to convert and measure the generated .docx. Installed only where we are root and something is missing.
 sysdeps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \

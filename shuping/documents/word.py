@@ -38,6 +38,7 @@ from .content import (
     column_weights,
     document_data,
     form_data,
+    text_width,
 )
 
 TITLE_FONT = "方正小标宋简体"
@@ -51,14 +52,40 @@ TITLE_PT = 22  # 2号
 SMALL_PT = 14  # 4号
 LINE_PITCH_PT = 28.95  # 225 mm / 22 lines, the usual Word setting for GB/T 9704
 TYPE_AREA_MM = 156  # width of the type area: 210 mm less the 28 mm and 26 mm margins
-# Word's document grid (DOC-4): 22 lines of 28 characters.
-GRID_LINE_PITCH = round(LINE_PITCH_PT * 20)  # twentieths of a point: 579
-GRID_CHAR_SPACE = round((TYPE_AREA_MM * 72 / 25.4 / 28 - BODY_PT) * 4096)  # 1/4096 pt: -848
+CHAR_PT = TYPE_AREA_MM * 72 / 25.4 / 28  # one character of the 28-character line
+# The 22 × 28 grid (DOC-4): a line grid of 22 lines (linePitch in twentieths of a point: 579) and 3号
+# characters condensed by a quarter point (w:spacing -5 twentieths), so that 28 of them (441 pt) fit the
+# 156 mm (442.2 pt) line in Word and in LibreOffice alike. Word's character grid (linesAndChars with
+# charSpace -848) is not used: LibreOffice gives every 16 pt character two of its 15.79 pt cells there, 14
+# characters a line (measured by converting the .docx, tests/test_docx_in_libreoffice.py).
+GRID_LINE_PITCH = round(LINE_PITCH_PT * 20)
+BODY_CONDENSE_TWIPS = -5
 FONT_ATTRIBUTES = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
 # Theme fonts win over named ones in the same w:rFonts, so they are removed where a font is named.
 THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 # tblPr children that come after w:tblBorders (ECMA-376 CT_TblPr sequence).
 _AFTER_TABLE_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")
+# pPr children that come after w:autoSpaceDN (ECMA-376 CT_PPrBase sequence).
+_AFTER_AUTO_SPACE = (
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 RED = RGBColor(0xD7, 0x00, 0x0F)
 # Characters XML 1.0 cannot carry (lxml refuses them); tabs and line feeds are kept.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -73,7 +100,23 @@ def _font(
     run.font.bold = bold
     if color is not None:
         run.font.color.rgb = color
-    _name_fonts(run._element.get_or_add_rPr().get_or_add_rFonts(), family)
+    properties = run._element.get_or_add_rPr()
+    _name_fonts(properties.get_or_add_rFonts(), family)
+    if size_pt == BODY_PT:
+        _condense(properties)
+
+
+def _condense(properties: Any) -> None:
+    """3号 characters a quarter point narrower: 28 to the 156 mm line (the grid, DOC-4)."""
+    spacing = properties.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        properties.append(spacing)
+    spacing.set(qn("w:val"), str(BODY_CONDENSE_TWIPS))
+    # CT_RPr is a sequence: w:spacing comes after the fonts, weight, colour and before size.
+    size = properties.find(qn("w:sz"))
+    if size is not None:
+        size.addprevious(spacing)
 
 
 def _name_fonts(fonts: Any, family: str) -> None:
@@ -99,6 +142,7 @@ def _paragraph(
 ) -> DocxParagraph:
     """One paragraph of one run; `indent_chars` indents the first line by whole characters."""
     paragraph = container.add_paragraph()
+    _asian_typography(paragraph._p.get_or_add_pPr())
     format_ = paragraph.paragraph_format
     format_.space_before = Pt(0)
     format_.space_after = Pt(0)
@@ -157,21 +201,39 @@ def _page_number(paragraph: DocxParagraph) -> None:
     _font(paragraph.add_run(" —"), NUMBER_FONT, SMALL_PT)
 
 
-def _character_grid(section: Any) -> None:
-    """The 22 × 28 grid of GB/T 9704 §5.2.2 as Word's document grid (文档网格: 指定行和字符网格).
+def _line_grid(section: Any) -> None:
+    """The 22 lines of GB/T 9704 §5.2.2 as Word's document grid (文档网格: 只指定行网格).
 
-    linePitch is the line pitch in twentieths of a point (225 mm / 22 lines); with type "linesAndChars"
-    the character pitch is the Normal style's size plus charSpace / 4096 pt, so charSpace makes 16 pt
-    characters advance 156 mm / 28 each.
+    linePitch is the line pitch in twentieths of a point (225 mm / 22 lines). The 28 characters a line
+    come from the condensed 3号 runs (`_condense`).
     """
     sect_pr = section._sectPr
     grid = sect_pr.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect_pr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(GRID_LINE_PITCH))
-    grid.set(qn("w:charSpace"), str(GRID_CHAR_SPACE))
+    grid.attrib.pop(qn("w:charSpace"), None)
+
+
+def _asian_typography(properties: Any) -> None:
+    """No punctuation hanging into the margin (w:overflowPunct, on by default in LibreOffice) and no extra
+    space between Chinese text and Latin letters or digits (w:autoSpaceDE/DN, on by default in Word and
+    LibreOffice): as in the PDF, every character stays inside the type area and a date keeps its width.
+    Set on each paragraph (LibreOffice does not take them from the style)."""
+    flags = ("w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN")
+    for number, name in enumerate(flags):
+        element = properties.find(qn(name))
+        if element is None:
+            element = OxmlElement(name)
+            later = {qn(tag) for tag in (*flags[number + 1 :], "w:topLinePunct", *_AFTER_AUTO_SPACE)}
+            following = [child for child in properties if child.tag in later]
+            if following:
+                following[0].addprevious(element)
+            else:
+                properties.append(element)
+        element.set(qn("w:val"), "0")
 
 
 def _new_document(*, numbered: bool) -> Any:
@@ -183,9 +245,10 @@ def _new_document(*, numbered: bool) -> Any:
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.footer_distance = Mm(35 - 7 - 5)
-    _character_grid(section)
+    _line_grid(section)
     normal = document.styles["Normal"]
     _font(normal, BODY_FONT, BODY_PT)
+    _asian_typography(normal.element.get_or_add_pPr())
     # The template's document defaults name theme fonts (Calibri/宋体 via the theme); name ours instead,
     # so even text typed later into an empty paragraph is 仿宋.
     defaults = document.styles.element.find(qn("w:docDefaults"))
@@ -271,7 +334,9 @@ def _cell_text(
     _paragraph(cell, text, family=family, size_pt=SMALL_PT, align=align, exact_pitch=False)
 
 
-def _to_bytes(document: Any) -> bytes:
+def _to_bytes(document: Any, title: str) -> bytes:
+    """The file, with its title (on one line) in its properties: a PDF printed from it carries it (DOC-3)."""
+    document.core_properties.title = title.replace("\n", "")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -343,7 +408,7 @@ def document_docx(document: OfficialDocument) -> bytes:
         _paragraph(docx, addressee, align=WD_ALIGN_PARAGRAPH.LEFT)
     _blocks(docx, document.body)
     if data["has_signature"]:
-        _signature(docx, data)
+        _signature(docx, data, document.body[-1] if document.body else None)
     for attachment, shown in zip(document.attachments, data["attachments"], strict=True):
         label = _paragraph(docx, shown["label"], family=HEADING_FONT, align=WD_ALIGN_PARAGRAPH.LEFT)
         label.paragraph_format.page_break_before = True
@@ -368,18 +433,50 @@ def document_docx(document: OfficialDocument) -> bytes:
             if number_ == 0:
                 _border(paragraph, "top", eighths_pt=8)
             _border(paragraph, "bottom", eighths_pt=8 if number_ == len(lines) - 1 else 4)
-    return _to_bytes(docx)
+    return _to_bytes(docx, data["title"])
 
 
-def _signature(docx: Any, data: dict[str, Any]) -> None:
-    """落款 (§7.3.5): issuer and date, 右空四字 under a seal, else 右空二字."""
-    _paragraph(docx, "")
-    right = WD_ALIGN_PARAGRAPH.RIGHT
-    indent = 4 if data["has_seal"] else 2
+# The body's last paragraph is kept with the 落款 when it is at most this wide (six lines of 28 characters,
+# in half-width units). Word then carries only the paragraph's last lines over with the 落款, but
+# LibreOffice moves the whole paragraph: a longer one would leave most of a page empty there, so a long
+# last paragraph is not kept (the PDF, laid out by Shuping, moves exactly two lines in every case).
+KEEP_WITH_SIGNATURE_WIDTH = 6 * 56 - 4
+
+
+def _signature(docx: Any, data: dict[str, Any], last_block: Block | None) -> None:
+    """落款 (§7.3.5), laid out as the PDF's: under a seal the date 右空四字 and the issuer centred over it
+    (§7.3.5.1); without one the issuer 右空二字 and the date starting two characters further right, both
+    moved left if the date is the longer (§7.3.5.2). Widths are estimated in characters (a Latin letter or
+    digit counts half, as in 仿宋_GB2312).
+
+    The 落款 is never alone on a page (§7.3.5): its lines are kept together, and a last paragraph of the
+    body of up to six lines is kept with them, so an office suite carries it over with the signature.
+    """
+    if isinstance(last_block, Paragraph) and text_width(last_block.text) <= KEEP_WITH_SIGNATURE_WIDTH:
+        DocxParagraph(docx.element.body[-2], docx._body).paragraph_format.keep_with_next = True
+    issuer_width = text_width(data["issuer"]) / 2
+    date_width = text_width(data["issued_on"]) / 2
+    blanks = [("", WD_ALIGN_PARAGRAPH.LEFT, 0.0, 0.0)] * (2 if data["has_seal"] else 1)
     if data["has_seal"]:
-        _paragraph(docx, "")
-    _paragraph(docx, data["issuer"], align=right, right_chars=indent)
-    _paragraph(docx, data["issued_on"], align=right, right_chars=indent)
+        date_right = 4.0
+        issuer_right = max(0.0, date_right + date_width / 2 - issuer_width / 2)
+        lines = [
+            (data["issuer"], WD_ALIGN_PARAGRAPH.RIGHT, 0.0, issuer_right),
+            (data["issued_on"], WD_ALIGN_PARAGRAPH.RIGHT, 0.0, date_right),
+        ]
+    else:
+        # Left-aligned, so that the date starts exactly two characters right of the issuer.
+        issuer_left = 28 - 2 - max(issuer_width, date_width + 2)
+        lines = [
+            (data["issuer"], WD_ALIGN_PARAGRAPH.LEFT, issuer_left, 0.0),
+            (data["issued_on"], WD_ALIGN_PARAGRAPH.LEFT, issuer_left + 2, 0.0),
+        ]
+    lines = blanks + lines
+    for number, (text, align, left, right) in enumerate(lines):
+        paragraph = _paragraph(docx, text, align=align)
+        paragraph.paragraph_format.left_indent = Pt(left * CHAR_PT)
+        paragraph.paragraph_format.right_indent = Pt(right * CHAR_PT)
+        paragraph.paragraph_format.keep_with_next = number < len(lines) - 1
 
 
 def form_docx(form: EvaluationForm) -> bytes:
@@ -423,4 +520,4 @@ def form_docx(form: EvaluationForm) -> bytes:
     _paragraph(opinion, date, size_pt=SMALL_PT, align=WD_ALIGN_PARAGRAPH.RIGHT, exact_pitch=False)
     _paragraph(opinion, "负责人（签字）：", size_pt=SMALL_PT, exact_pitch=False)
     table.rows[-1].height = Mm(150)
-    return _to_bytes(docx)
+    return _to_bytes(docx, data["title"])

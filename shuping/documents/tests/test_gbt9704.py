@@ -104,3 +104,37 @@ def test_every_pdf_carries_its_title_in_the_metadata():
     assert measure.metadata(plain).get("Title") == "述职评议会签到表"
     form = services.render_form_pdf(sample_form())
     assert measure.metadata(form).get("Title") == "综合评价意见表"
+
+
+def _chinese(chars: int) -> str:
+    text = "各级党组织要对照反馈问题认真制定整改清单确保整改到位取得实效并按时报送整改落实情况"
+    return (text * (chars // len(text) + 1))[:chars]
+
+
+@pytest.mark.req("DOC-3")
+@pytest.mark.parametrize("has_seal", [True, False], ids=["sealed", "unsealed"])
+@pytest.mark.parametrize("shape", ["long-last-paragraph", "short-last-paragraph"])
+def test_the_signature_is_never_alone_on_a_page(has_seal, shape):
+    # GB/T 9704 §7.3.5: the 落款 never stands alone on a page. The body grows a line at a time across the
+    # foot of page 2, so one sample ends on the page's last line; on the page holding the 落款 there must be
+    # body text above it (its last lines carried over), in every sample.
+    issued = datetime.date(2026, 12, 8)
+    pages = []
+    for extra in range(0, 9):
+        if shape == "long-last-paragraph":
+            body = (Paragraph(_chinese(26 + 28 * 20)), Paragraph(_chinese(26 + 28 * extra)))
+        else:
+            body = (Paragraph(_chinese(26 + 28 * (18 + extra))), Paragraph(_chinese(26)))
+        document = sample_document(body=body, issued_on=issued, has_seal=has_seal, copy_to="", printed_by="")
+        pdf = services.render_document_pdf(document)
+        date = measure.find_line(pdf, chinese_date(issued))
+        signer = measure.find_line(pdf, document.issuer)
+        body_above = [
+            line
+            for line in measure.body_lines(pdf)
+            if line.page == date.page and abs(line.size - 16) < 0.5 and line.top < signer.top - 10
+        ]
+        assert len(body_above) >= min(2, len(body[-1].text) // 26), (extra, date.page, len(body_above))
+        assert signer.page == date.page
+        pages.append(date.page)
+    assert len(set(pages)) == 2, pages  # the sweep crosses the foot of a page

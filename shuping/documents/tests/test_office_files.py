@@ -6,10 +6,12 @@ from __future__ import annotations
 import io
 import zipfile
 
+import docx
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from shuping.documents import services
@@ -84,13 +86,22 @@ def test_the_generating_page_says_a_stand_in_is_used(world):
 
 
 @pytest.mark.req("DOC-4")
-def test_the_docx_carries_the_22_by_28_character_grid():
+def test_the_docx_carries_the_22_line_grid_and_28_characters_a_line():
     data = services.render_document_docx(sample_document())
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
     grid = xml[xml.index("<w:docGrid") : xml.index("/>", xml.index("<w:docGrid"))]
-    assert 'w:type="linesAndChars"' in grid
-    # 225 mm / 22 lines = 28.95 pt = 579 twentieths; 156 mm / 28 = 15.79 pt = 16 pt - 848/4096 pt.
-    assert 'w:linePitch="579"' in grid and 'w:charSpace="-848"' in grid
+    # 225 mm / 22 lines = 28.95 pt = 579 twentieths of a point.
+    assert 'w:type="lines"' in grid and 'w:linePitch="579"' in grid
+    # Every 3号 run condensed by a quarter point: 28 characters (441 pt) fit the 156 mm (442.2 pt) line,
+    # 29 do not. (Measured in LibreOffice: test_docx_in_libreoffice.py.)
+    word = docx.Document(io.BytesIO(data))
+    runs = [run for run in word.element.body.iter(qn("w:r")) if run.find(qn("w:rPr")) is not None]
+    body_runs = [run for run in runs if run.find(qn("w:rPr")).find(qn("w:sz")).get(qn("w:val")) == "32"]
+    assert body_runs
+    for run in body_runs:
+        assert run.find(qn("w:rPr")).find(qn("w:spacing")).get(qn("w:val")) == "-5", run.xml
+    line = 156 / 25.4 * 72
+    assert 28 * (16 - 5 / 20) <= line < 29 * (16 - 5 / 20)
 
 
 @pytest.mark.req("DOC-4")
