@@ -12,11 +12,15 @@ secrets and personal contact data out.
 
 from __future__ import annotations
 
+import getpass
 import json
 import logging
+import os
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -123,6 +127,35 @@ def _describe_actor(actor: Any) -> tuple[int | None, str]:
     return actor.pk, name[:150]
 
 
+#: Who is at the server's terminal while a management command runs (INT-3); see `command_operator()`.
+_operator: ContextVar[str] = ContextVar("shuping_audit_operator", default="")
+
+
+def operating_system_user() -> str:
+    """The account that runs this process, and the one that used sudo to become it, if any."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry for the uid (containers)
+        user = f"uid {os.getuid()}"
+    sudo = os.environ.get("SUDO_USER", "")
+    return f"{user}（sudo：{sudo}）" if sudo and sudo != user else user
+
+
+@contextmanager
+def command_operator(command: str) -> Iterator[str]:
+    """While a management command runs, audit rows without a signed-in actor name its operator (INT-3).
+
+    A command run on the server has no web user; its rows record "命令行 COMMAND：OS-USER" as the actor's
+    name (actor_id stays empty), so every CLI write says who ran what. Used by `AuditedCommand`.
+    """
+    name = f"命令行 {command}：{operating_system_user()}"[:150]
+    token = _operator.set(name)
+    try:
+        yield name
+    finally:
+        _operator.reset(token)
+
+
 def _describe_target(target: models.Model | AuditTarget | None) -> tuple[str, str, str]:
     if target is None:
         return "", "", ""
@@ -161,7 +194,8 @@ def record(
 ) -> AuditEvent:
     """Append one audit event to the chain, in the caller's transaction (SEC-4).
 
-    actor: the signed-in user who acted (None or anonymous for the system, a job or a failed sign-in).
+    actor: the signed-in user who acted (None or anonymous for the system, a job or a failed sign-in);
+        inside a management command (`command_operator`) an actor-less row names the command's operator.
     action: a dotted code, app first: "orgs.create", "accounts.login", "ballots.seal".
     target: the model instance acted on, or an `AuditTarget`; its type, id and current label are copied.
     on_behalf_of: the person staff entered this for (代录), e.g. the secretary whose remarks were typed in.
@@ -185,6 +219,8 @@ def record(
     if len(json.dumps(cleaned, ensure_ascii=False).encode("utf-8")) > MAX_DETAIL_BYTES:
         raise ValueError("audit detail is limited to 4 KB: record what changed, not whole documents")
     actor_id, actor_name = _describe_actor(actor)
+    if actor_id is None:
+        actor_name = _operator.get()
     target_type, target_id, target_label = _describe_target(target)
 
     with transaction.atomic(savepoint=False):

@@ -573,12 +573,14 @@ def _write_rows(rows: list[_OrgRow], order: list[int], progress: Progress) -> No
 def _record_audit_named(actor: Any, action: str, rows: int, filename: str) -> None:
     """One audit event for the whole file (SEC-4), in the import's transaction."""
     try:
-        from shuping.audit.services import record
+        from shuping.audit.services import AuditTarget, record
     except ImportError:  # the audit app is not there yet
         return
     record(
         actor=actor,
         action=action,
+        # The object is the file imported (INT-3: every audit row names what was acted on).
+        target=AuditTarget(type="orgs.import_file", label=filename[:255]),
         source="job" if actor else "cli",
         detail={"rows": rows, "file": filename[:200]},
     )

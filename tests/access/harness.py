@@ -190,7 +190,9 @@ def resolve_path(path: str, world: Any, registry: dict[str, Callable[[Any], Any]
 
 # --- INT-3: every write through a route leaves an audit row naming the actor ------------------------------
 
-_WRITE_SQL = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+_WRITE_SQL = re.compile(
+    r'^\s*(?:\d+ times: )?(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE
+)
 #: Tables written by the framework around a request, not by a domain action: sessions and their records,
 #: the audit chain itself, the admin's own log, job progress, rate-limit and cache rows.
 NOT_DOMAIN_WRITES = frozenset(

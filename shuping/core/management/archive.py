@@ -50,7 +50,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.duration import duration_microseconds
 from django.utils.translation import gettext as _
 
+from shuping.audit.choices import Source
 from shuping.audit.guard import maintenance
+from shuping.audit.services import AuditTarget, record
 from shuping.core import crypto, uploads
 from shuping.core.errors import DomainError
 
@@ -557,6 +559,21 @@ def restore_backup(
                     raise BackupError(
                         _("恢复后数据表 %(table)s 的校验和与备份不符，已回滚") % {"table": spec.table}
                     )
+            # The restore itself is the first row after the restored chain (INT-3), in its transaction.
+            record(
+                actor=None,
+                action="core.restore",
+                target=AuditTarget(
+                    type="core.backup", id=str(manifest["created_at"])[:64], label=os.path.basename(path)
+                ),
+                source=Source.CLI,
+                detail={
+                    "tables": len(ordered),
+                    "rows": sum(entry["rows"] for entry in manifest["tables"]),
+                    "files": len(manifest["media"]),
+                    "forced": force,
+                },
+            )
             _restore_media(archive, manifest)
     from django.contrib.contenttypes.models import ContentType
 

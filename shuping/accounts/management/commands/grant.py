@@ -7,14 +7,15 @@ audit row — with source "cli" and no actor, since whoever runs it is on the se
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from shuping.accounts import services
 from shuping.accounts.choices import Role
 from shuping.accounts.models import RoleGrant, User
+from shuping.core.management.audited import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "授予、撤销或列出账号的角色：shuping grant 用户名 角色 组织代码 [--subtree]；--revoke 撤销；--list 用户名"
 
     def add_arguments(self, parser) -> None:

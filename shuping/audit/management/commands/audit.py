@@ -14,11 +14,12 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuping.core.errors import DomainError
+from shuping.core.management.audited import AuditedCommand
 
 from ... import sink
 from ...choices import Source
@@ -33,7 +34,7 @@ def _day(text: str) -> date:
         raise CommandError(_("日期格式应为 YYYY-MM-DD：%(text)s") % {"text": text}) from exc
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "审计日志：verify 校验哈希链；checkpoint 签名检查点；prune 清理超过保留期的记录。"
 
     def add_arguments(self, parser: Any) -> None:

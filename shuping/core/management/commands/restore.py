@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+
+from shuping.core.management.audited import AuditedCommand
 
 from ..archive import BackupError, restore_backup
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "恢复：把 shuping backup 生成的备份恢复到空数据库（须已 migrate）和空文件存储；校验每张表和每个文件。"
     )

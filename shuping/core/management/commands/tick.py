@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from shuping.core.management.audited import AuditedCommand
 from shuping.core.periodic import SCHEDULES, registered
 
 logger = logging.getLogger("shuping.tick")
@@ -21,7 +22,7 @@ logger = logging.getLogger("shuping.tick")
 LOCK_KEY = 0x7469636B
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "运行定期任务（停用长期未使用账号、审计检查点等）；由定时器每小时/每天调用。"
 
     def add_arguments(self, parser: Any) -> None:

@@ -14,16 +14,17 @@ import getpass
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from shuping.core.errors import DomainError
+from shuping.core.management.audited import AuditedCommand
 
 from ... import offline
 from ...models import OfflineVenue
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "离线会场（笔记本）：load 载入会场包；results 生成结果文件；status 查看已载入的会场包。"
 
     def add_arguments(self, parser: Any) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from shuping.core.management.audited import AuditedCommand
 from shuping.jobs.choices import JobStatus
 from shuping.jobs.runtime import run_job_in_foreground
 from shuping.orgs import tasks
@@ -26,7 +27,7 @@ JOB_KINDS = {
 RUNNER_SHOWS = 20
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "从 .xlsx 或 .csv 模板导入党组织（或干部、书记任职）；有任何错误行则不导入任何数据"
 
     def add_arguments(self, parser):
