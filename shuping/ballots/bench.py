@@ -130,6 +130,14 @@ end
 """
 
 
+def _row(cursor: Any) -> tuple[Any, ...]:
+    """The one row a query must return (psycopg's fetchone() is None when there is none)."""
+    row = cursor.fetchone()
+    if row is None:
+        raise RuntimeError("查询没有返回结果")
+    return row
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -400,11 +408,13 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
         # receipt no longer is: the ballot takes the session's receipt digest, DSC-3).
         hashes = {h for s in statements for h in re.findall(r"token_hash = '([0-9a-f]{64})'", s)}
         with psycopg.connect(url, autocommit=True) as db:
-            token_hash = db.execute(
-                "SELECT s.token_hash, s.id, s.credential_id FROM ballots_ballotsession s "
-                "WHERE s.is_accepted AND s.token_hash = ANY(%s)",
-                [sorted(hashes)],
-            ).fetchone()
+            token_hash = _row(
+                db.execute(
+                    "SELECT s.token_hash, s.id, s.credential_id FROM ballots_ballotsession s "
+                    "WHERE s.is_accepted AND s.token_hash = ANY(%s)",
+                    [sorted(hashes)],
+                )
+            )
         log(f"一次投票请求发出 {len(captured)} 条语句（事务内 {len(statements)} 条）：")
         for s in statements:
             log("  " + " ".join(s.split())[:160])
@@ -413,7 +423,7 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
         # pgbench rows: the same box, fresh credentials and sessions numbered n = 1 … rows.
         log(f"为 pgbench 准备 {pgbench_rows} 个凭证和会话 …")
         with psycopg.connect(url, autocommit=True) as db:
-            cbase = db.execute("SELECT coalesce(max(id), 0) FROM ballots_credential").fetchone()[0]
+            cbase = _row(db.execute("SELECT coalesce(max(id), 0) FROM ballots_credential"))[0]
             db.execute(
                 "INSERT INTO ballots_credential (id, box_id, category_id, code_hash, is_used, is_rehearsal, is_voided) "
                 "SELECT %s + n, %s, %s, 'pgb' || n, false, false, false FROM generate_series(1, %s) n",
@@ -423,7 +433,7 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
                 "SELECT setval(pg_get_serial_sequence('ballots_credential', 'id'), %s)",
                 [cbase + pgbench_rows],
             )
-            sbase = db.execute("SELECT coalesce(max(id), 0) FROM ballots_ballotsession").fetchone()[0]
+            sbase = _row(db.execute("SELECT coalesce(max(id), 0) FROM ballots_ballotsession"))[0]
             db.execute(
                 "INSERT INTO ballots_ballotsession (id, credential_id, token_hash, receipt_hash, receipt_sealed, "
                 "is_accepted) SELECT %s + n, %s + n, 'tok' || n, 'pgb' || n, '\\x00'::bytea, false "
@@ -457,9 +467,9 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
         pgbench_tps = float(match.group(1))
         processed = re.search(r"number of transactions actually processed: (\d+)", bench.stdout)
         with psycopg.connect(url, autocommit=True) as db:
-            pgbench_ballots = db.execute(
-                "SELECT count(*) FROM ballots_ballot WHERE receipt_hash LIKE 'pgb%%'"
-            ).fetchone()[0]
+            pgbench_ballots = _row(
+                db.execute("SELECT count(*) FROM ballots_ballot WHERE receipt_hash LIKE 'pgb%%'")
+            )[0]
         if processed is None or pgbench_ballots != int(processed.group(1)):
             raise RuntimeError(
                 f"pgbench 的事务数（{processed and processed.group(1)}）与存下的选票数（{pgbench_ballots}）不符"
@@ -502,10 +512,12 @@ def run_ballots_bench(*, log, size: int | None = None, rounds: int | None = None
         p50, p99 = _percentile(latencies, 50), _percentile(latencies, 99)
         log(f"稳定负载：p50 {p50:.1f} ms，p99 {p99:.1f} ms，错误 {paced_errors}")
         with psycopg.connect(url, autocommit=True) as db:
-            stored = db.execute(
-                "SELECT count(*) FROM ballots_ballot b WHERE b.box_id = %s AND b.receipt_hash NOT LIKE 'pgb%%'",
-                [setup["box"]],
-            ).fetchone()[0]
+            stored = _row(
+                db.execute(
+                    "SELECT count(*) FROM ballots_ballot b WHERE b.box_id = %s AND b.receipt_hash NOT LIKE 'pgb%%'",
+                    [setup["box"]],
+                )
+            )[0]
         log(f"服务器存下的 HTTP 选票：{stored} 张")
     finally:
         if server is not None:

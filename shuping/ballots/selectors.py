@@ -100,7 +100,8 @@ def cached_turnout(box: BallotBox) -> dict:
     integrity stays `Credential.is_used`, and nothing is ever incremented in the cache.
     """
     key = f"ballots:turnout:{box.pk}:{box.status}"
-    return cache.get_or_set(key, lambda: turnout(box), TURNOUT_CACHE_SECONDS)
+    cached = cache.get_or_set(key, lambda: turnout(box), TURNOUT_CACHE_SECONDS)
+    return cached if cached is not None else turnout(box)
 
 
 def box_tally(box: BallotBox) -> Tally:

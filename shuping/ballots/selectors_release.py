@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from django.apps import apps
 
@@ -30,6 +31,12 @@ def policy() -> disclosure.Policy:
     return disclosure.Policy(min_ballots=min_category_ballots())
 
 
+class ImportedResults(Protocol):
+    """An offline venue's imported results (`meetings.OfflineExport`; meetings sits above ballots)."""
+
+    tally_inputs: Any  # JSON: [[categories, {subject: grade}], …]
+
+
 @dataclass
 class Part:
     """One part of a counting unit: a box, or an offline venue's imported results (MTG-6)."""
@@ -37,7 +44,7 @@ class Part:
     box: BallotBox
     subject: str  # the box subject's id (for an offline export: the assessment id)
     is_final: bool
-    export: object | None = None
+    export: ImportedResults | None = None
 
 
 @dataclass
@@ -85,10 +92,10 @@ def units_for(assessment_ids: Iterable[int]) -> dict[int, Unit]:
     direct = list(BoxSubject.objects.filter(assessment__in=ids).values_list("assessment_id", "box_id", "pk"))
     meeting = list(boxes.filter(meeting_link__meeting__agenda__assessment__in=ids).distinct())
     by_pk = {b.pk: b for b in meeting}
-    missing = {box for _a, box, _s in direct} - set(by_pk)
+    missing = {box_id for _a, box_id, _s in direct} - set(by_pk)
     by_pk.update({b.pk: b for b in boxes.filter(pk__in=missing)})
-    for a, box, subject in direct:
-        add(a, by_pk[box], str(subject))
+    for a, box_id, subject in direct:
+        add(a, by_pk[box_id], str(subject))
     for box in meeting:  # boxes the meeting maps by assessment (legacy 回避 boxes included)
         for subject, a in (box.meeting_link.subject_assessments or {}).items():
             if int(a) in ids:

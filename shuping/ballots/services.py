@@ -54,7 +54,7 @@ from .services_voting import (  # noqa: F401
     start_session,
     submit_ballot,
 )
-from .tally import COMPETENCE_SCALE, DEFAULT_SCALE
+from .tally import COMPETENCE_SCALE, DEFAULT_SCALE, Scale
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,8 @@ class CategoryInput:
     weight: float | None = None
 
 
-SCALES = {ScaleKind.GOOD_TO_POOR: DEFAULT_SCALE, ScaleKind.COMPETENCE: COMPETENCE_SCALE}
+# Keyed by ScaleKind values (a TextChoices member is its str value, so a plain str finds it too).
+SCALES: dict[str, Scale] = {ScaleKind.GOOD_TO_POOR: DEFAULT_SCALE, ScaleKind.COMPETENCE: COMPETENCE_SCALE}
 
 
 def _custom_scale(grades: Sequence[tuple[str, int]]) -> list[list]:

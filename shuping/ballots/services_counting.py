@@ -55,7 +55,8 @@ def _clean_marks(box: BallotBox, ratings: object, dimension_ratings: object) -> 
     grades = {str(k) for k, _label, _score in box.scale} | {INVALID_MARK}
     subject_ids = {str(pk) for pk in box.subjects.values_list("id", flat=True)}
     dimension_ids = {str(pk) for pk in box.dimensions.values_list("id", flat=True)}
-    if not isinstance(ratings, Mapping) or not isinstance(dimension_ratings or {}, Mapping):
+    dimensions = dimension_ratings or {}
+    if not isinstance(ratings, Mapping) or not isinstance(dimensions, Mapping):
         raise DomainError("录入内容格式不正确，请刷新页面后重试。", code="malformed")
     clean: dict[str, str] = {}
     for key, mark in ratings.items():
@@ -65,7 +66,7 @@ def _clean_marks(box: BallotBox, ratings: object, dimension_ratings: object) -> 
         if mark:
             clean[str(key)] = mark
     clean_dimensions: dict[str, dict[str, str]] = {}
-    for key, marks in (dimension_ratings or {}).items():
+    for key, marks in dimensions.items():
         if str(key) not in subject_ids or not isinstance(marks, Mapping):
             raise DomainError("录入内容与票箱不符，请刷新页面后重试。", code="malformed")
         for dim, mark in marks.items():

@@ -223,8 +223,11 @@ def _is_lock_conflict(exc: OperationalError) -> bool:
 
 @transaction.atomic
 def _start_session(normalized: str, *, replace: bool) -> SessionStart:
-    found = Credential.objects.filter(code_hash__in=_candidate_hashes(normalized)).values_list("pk", "box_id")
-    found = found.first()
+    found = (
+        Credential.objects.filter(code_hash__in=_candidate_hashes(normalized))
+        .values_list("pk", "box_id")
+        .first()
+    )
     if found is None:
         raise CredentialError("凭证码无效，请核对凭条后重新输入。", code="unknown", field="code")
     credential_id, box_id = found
@@ -358,11 +361,9 @@ def clean_ballot(
 ) -> tuple[dict, dict, dict]:
     """Check a ballot's contents against the box's settings; return them normalized or raise DomainError."""
     malformed = DomainError("选票内容与票箱不符，请刷新页面后重试。", code="malformed")
-    if (
-        not isinstance(ratings, dict)
-        or not isinstance(dimension_ratings or {}, dict)
-        or not isinstance(opinions or {}, dict)
-    ):
+    dimensions = dimension_ratings or {}
+    notes = opinions or {}
+    if not isinstance(ratings, dict) or not isinstance(dimensions, dict) or not isinstance(notes, dict):
         raise DomainError("选票内容格式不正确，请刷新页面后重试。", code="malformed")
     clean_ratings = {}
     for key, grade in ratings.items():
@@ -379,7 +380,7 @@ def clean_ballot(
     if not clean_ratings:
         raise DomainError("请至少对一位测评对象作出评价。", code="incomplete")
     clean_dimensions: dict[str, dict[str, str]] = {}
-    for key, marks in (dimension_ratings or {}).items():
+    for key, marks in dimensions.items():
         if str(key) not in config.subject_ids or not isinstance(marks, dict):
             raise malformed
         for dim, grade in marks.items():
@@ -390,7 +391,7 @@ def clean_ballot(
             if grade not in ("", None):
                 clean_dimensions.setdefault(str(key), {})[str(dim)] = str(grade)
     clean_opinions = {}
-    for key, text in (opinions or {}).items():
+    for key, text in notes.items():
         if str(key) not in config.subject_ids and key != "general":
             raise malformed
         text = str(text or "").strip()
@@ -476,7 +477,7 @@ def submit_ballot(
 def _vote_in_one_statement(
     token_hash: str, config: BoxConfig, ratings: dict, dimension_ratings: dict, opinions: dict
 ) -> bytes | None:
-    params = {
+    params: dict[str, str | int] = {
         "token_hash": token_hash,
         "public_id": config.public_id,
         "version": config.version,

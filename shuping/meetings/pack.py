@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -65,7 +65,7 @@ def _doc(
         body=tuple(body),
         issuer=issuer or _department(meeting),
         issued_on=issued_on
-        or local_date_or_today(meeting.plan.submitted_at if meeting.plan_id else meeting.created_at),
+        or local_date_or_today(meeting.plan.submitted_at if meeting.plan is not None else meeting.created_at),
         masthead=f"{_department(meeting)}文件" if official else "",
         # The 通知 is a 文件 with its 版头; everything else is a working paper.
         layout="official" if official else "plain",
@@ -276,7 +276,9 @@ def _ballot_rows(items, grades) -> tuple[tuple[str, ...], ...]:
     )
 
 
-def _main_ballot(meeting: Meeting, items, *, venue: str = "", left_out: list[str] = ()) -> OfficialDocument:
+def _main_ballot(
+    meeting: Meeting, items, *, venue: str = "", left_out: Sequence[str] = ()
+) -> OfficialDocument:
     """The main 测评表: the reporters this venue's main box rates (recused ones are on their 单列 表)."""
     grades = _grades(meeting)
     header = ("序号", "述职人", *grades)

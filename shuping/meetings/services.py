@@ -202,7 +202,7 @@ def set_agenda(
             )
     meeting.agenda.all().delete()
     items = []
-    counters = {ReportingMode.ON_SITE: 0, ReportingMode.WRITTEN: 0}
+    counters: dict[str, int] = {ReportingMode.ON_SITE: 0, ReportingMode.WRITTEN: 0}
     for pk in ids:
         a = rows[pk]
         counters[a.reporting_mode] += 1

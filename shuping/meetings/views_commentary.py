@@ -3,6 +3,8 @@ entered on its commenter's behalf (代录) — one submit instead of one form pe
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -16,6 +18,14 @@ from . import commentary as commentary_services
 from . import permissions, selectors
 from .choices import MeetingStatus
 from .forms import FinaliseForm
+from .models import Commentary
+
+
+class _Row(TypedDict):
+    c: Commentary
+    key: str
+    form: FinaliseForm
+    checked: bool
 
 
 def _initial(c) -> dict:
@@ -39,7 +49,7 @@ def commentary_batch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     if is_post and not can_edit:
         raise PermissionDenied
     chosen = {x for x in request.POST.getlist("finalise")} if is_post else set()
-    rows = []
+    rows: list[_Row] = []
     for c in commentaries:
         key = f"c{c.pk}"
         checked = key in chosen if is_post else not c.is_final

@@ -44,8 +44,8 @@ def _counting():
     return services_counting
 
 
-def _category_label(category: str) -> str:
-    return str(AttendeeCategory(category).label)
+def _category_label(category: str | None) -> str:
+    return str(AttendeeCategory(category).label) if category else ""
 
 
 def _voter_groups(meeting: Meeting, agenda) -> list[rules.VoterGroup]:
@@ -360,7 +360,7 @@ def box_label(mb: MeetingBox) -> str:
     if mb.recused_assessment_id is None:
         return mb.venue.name
     a = mb.recused_assessment
-    who = a.person_name or a.organization_name
+    who = (a.person_name or a.organization_name) if a is not None else ""
     return f"{mb.venue.name}·{'旧式回避票' if mb.is_legacy_recusal else '单列'}：{who}"
 
 

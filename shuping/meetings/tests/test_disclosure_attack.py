@@ -58,7 +58,7 @@ class Figure:
 
     cells: frozenset[Cell]
     counts: tuple[int, ...] | None = None
-    score: Fraction | None = None
+    score: Fraction | int | None = None
     coef: tuple[tuple[Cell, Fraction], ...] = ()  # score = Σ coef · (Σ grade score over the cell)
     where: str = ""
 
@@ -297,9 +297,10 @@ def _score_coef(cells: Iterable[Cell], sizes: dict[Cell, int], weights: dict[str
 
 def collect(scene, world, boxes) -> tuple[dict[int, dict[Cell, int]], dict[int, list[Figure]]]:
     """Every figure about every subject an organizer or a leader can read, keyed by assessment."""
-    sizes: dict[int, dict[Cell, int]] = defaultdict(dict)
-    figures: dict[int, list[Figure]] = defaultdict(list)
-    rating: dict[int, set[int]] = defaultdict(set)  # assessment → boxes that rate it (public: the pages say)
+    # Keyed by assessment id (a box subject's assessment_id is nullable in the schema).
+    sizes: dict[int | None, dict[Cell, int]] = defaultdict(dict)
+    figures: dict[int | None, list[Figure]] = defaultdict(list)
+    rating: dict[int | None, set[int]] = defaultdict(set)  # assessment → boxes that rate it (public: the pages say)
     subject_of = {}
     weights_of = {}
     for box in boxes:
