@@ -295,12 +295,14 @@ def _score_coef(cells: Iterable[Cell], sizes: dict[Cell, int], weights: dict[str
     return tuple((c, used[c[1]] / (per_category[c[1]] * w)) for c in cells if c[1] in used)
 
 
-def collect(scene, world, boxes) -> tuple[dict[int, dict[Cell, int]], dict[int, list[Figure]]]:
+def collect(scene, world, boxes) -> tuple[dict[int | None, dict[Cell, int]], dict[int | None, list[Figure]]]:
     """Every figure about every subject an organizer or a leader can read, keyed by assessment."""
     # Keyed by assessment id (a box subject's assessment_id is nullable in the schema).
     sizes: dict[int | None, dict[Cell, int]] = defaultdict(dict)
     figures: dict[int | None, list[Figure]] = defaultdict(list)
-    rating: dict[int | None, set[int]] = defaultdict(set)  # assessment → boxes that rate it (public: the pages say)
+    rating: dict[int | None, set[int]] = defaultdict(
+        set
+    )  # assessment → boxes that rate it (public: the pages say)
     subject_of = {}
     weights_of = {}
     for box in boxes:
