@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -194,7 +194,7 @@ def xlsx_width(value: Any) -> float:
     return min(XLSX_MAX_WIDTH, max(XLSX_MIN_WIDTH, longest + 2.0))
 
 
-def write_xlsx(sheets: list[tuple[str, list[str], Iterator[list[Any]] | list[list[Any]]]]) -> bytes:
+def write_xlsx(sheets: Sequence[tuple[str, list[str], Iterable[list[Any]]]]) -> bytes:
     """The one .xlsx writer of every export (DOC-4): one header row per sheet, in a Chinese font (宋体),
     the header frozen, printed on A4 with the header repeated on every page and fitted to the page width,
     columns as wide as their content (read from the first rows). Write-only, so a large export stays in

@@ -20,7 +20,7 @@ SECTIONS = (
 
 
 def report_document(report: UpwardReport) -> OfficialDocument:
-    body = []
+    body: list[Heading | Paragraph] = []
     for heading, name in SECTIONS:
         body.append(Heading(heading, level=1))
         text = getattr(report, name).strip() or "（无）"
@@ -34,7 +34,7 @@ def report_document(report: UpwardReport) -> OfficialDocument:
         title=report.title,
         document_number=entry.number if entry else "",
         addressee=f"{report.to_name}："
-        if report.is_external
+        if report.to_organization is None
         else f"{report.to_organization.display_name}组织部：",
         body=tuple(body),
         issuer=f"{organizer.name}组织部",

@@ -3,6 +3,7 @@ default database being a scratch PostgreSQL database). See shuping/oversight/ben
 
 from __future__ import annotations
 
+import functools
 import statistics
 import time
 from collections.abc import Callable
@@ -109,6 +110,8 @@ def measure_dashboards(*, log: Log, size: int | None = None, rounds: int | None 
     rounds = rounds or 9
     year, today = national.YEARS[0], date(national.YEARS[1], 11, 27)
     province = Organization.objects.filter(depth=0).order_by("pk").first()
+    if province is None:
+        raise RuntimeError("no province: load the national-scale data first")
     # Warm both (caches, plans), then alternate rounds so load on the machine weighs on both alike.
     board = selectors.dashboard_for(province, year=year, today=today)
     ref = reference_dashboard(province.pk, province.path, year, today)
@@ -235,6 +238,8 @@ def _page_fixture(log: Log) -> dict[str, Any]:
 
     province = Organization.objects.filter(depth=0).order_by("pk").first()
     prefecture = Organization.objects.filter(parent=province).order_by("pk").first()
+    if prefecture is None:
+        raise RuntimeError("no prefecture: load the national-scale data first")
     county = Organization.objects.filter(code=BENCH_COUNTY).first()
     if county is None:
         header = "组织代码,组织名称,类型,行政层级,上级组织代码\n"
@@ -304,7 +309,7 @@ def measure_pages(*, log: Log, size: int | None = None, rounds: int | None = Non
             response = client.get(url)
         if response.status_code != 200:
             raise RuntimeError(f"{url}: {response.status_code}")
-        ms, _r, _times = _median_ms(lambda c=client, u=url: c.get(u), rounds)
+        ms, _r, _times = _median_ms(functools.partial(client.get, url), rounds)
         measured[name] = {"ms": round(ms, 1), "queries": len(statements)}
         log(f"{name}：{ms:.1f} ms（{len(statements)} 条查询）")
     # PERF-5's time target is for county pages (400 assessees); the province dashboard at national scale

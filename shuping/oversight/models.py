@@ -82,4 +82,4 @@ class UpwardReport(models.Model):
 
     @property
     def addressee_name(self) -> str:
-        return self.to_name if self.to_organization_id is None else self.to_organization.display_name
+        return self.to_name if self.to_organization is None else self.to_organization.display_name

@@ -85,7 +85,7 @@ def level_sizes(total: int = TOTAL) -> list[int]:
 def segments(start: int, count: int) -> list[str]:
     """Fixed-width base-36 segments of ids start … start+count-1 (orgs.models.path_segment, batched)."""
     d = DIGITS
-    out = []
+    out: list[str] = []
     append = out.append
     for pk in range(start, start + count):
         chars = []
@@ -357,6 +357,8 @@ def _missing_defaults(table: str, columns: str) -> list[tuple[str, object]]:
         default = f.default
         if default is NOT_PROVIDED or callable(default):
             raise RuntimeError(f"{table}.{f.column} 不可为空且无常量默认值：请在 national.py 的列表中生成它")
+        if f.column is None:
+            continue  # not a column of the table (a concrete field always has one)
         out.append((f.column, default))
     return out
 

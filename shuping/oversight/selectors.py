@@ -22,10 +22,11 @@ and rectification widgets are providers over the evaluations and rectification a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Substr
@@ -170,7 +171,7 @@ def is_small_subtree(org: Organization) -> bool:
     lie late in the table). Paths are [0-9A-Z], so every descendant sorts at or below the prefix + "Z"…
     (the LIKE keeps the answer exact whatever the collation).
     """
-    cached = getattr(org, "_oversight_is_small_subtree", None)
+    cached = vars(org).get("_oversight_is_small_subtree")  # remembered on this instance (below)
     if cached is None:
         beyond = (
             Organization.objects.filter(
@@ -180,7 +181,7 @@ def is_small_subtree(org: Organization) -> bool:
             .values_list("pk", flat=True)
         )
         cached = not list(beyond[SMALL_SUBTREE : SMALL_SUBTREE + 1])
-        org._oversight_is_small_subtree = cached
+        vars(org)["_oversight_is_small_subtree"] = cached
     return cached
 
 
@@ -222,7 +223,7 @@ def _child(org: Organization, field_name: str) -> Substr:
     return Substr(field_name, 1, len(org.path) + SEGMENT_WIDTH)
 
 
-def campaign_counts(org: Organization, year: int) -> list[dict]:
+def campaign_counts(org: Organization, year: int) -> list[Mapping[str, Any]]:
     """Per child segment: campaigns by status and how many sent a meeting plan up (CMP-7). One query."""
     return list(
         subtree_campaigns(org, year)
@@ -239,7 +240,7 @@ def campaign_counts(org: Organization, year: int) -> list[dict]:
     )
 
 
-def stage_counts(org: Organization, year: int, today: date) -> list[dict]:
+def stage_counts(org: Organization, year: int, today: date) -> list[Mapping[str, Any]]:
     """Per child segment and stage: assessments and how many of them are late. One query."""
     return list(
         subtree_assessments(org, year)
@@ -250,7 +251,7 @@ def stage_counts(org: Organization, year: int, today: date) -> list[dict]:
     )
 
 
-def late_campaigns(org: Organization, year: int, today: date, *, limit: int = 20) -> list[dict]:
+def late_campaigns(org: Organization, year: int, today: date, *, limit: int = 20) -> list[Mapping[str, Any]]:
     """Who is late: the campaigns with the most assessments behind schedule. One query."""
     return list(
         subtree_assessments(org, year)
@@ -261,7 +262,7 @@ def late_campaigns(org: Organization, year: int, today: date, *, limit: int = 20
     )
 
 
-def yearly_trend(org: Organization) -> list[dict]:
+def yearly_trend(org: Organization) -> list[Mapping[str, Any]]:
     """Year over year: campaigns, assessments and assessments past 研究, per year. One query."""
     active = Q(assessments__is_excluded=False)
     return list(
@@ -362,8 +363,8 @@ class Dashboard:
     rows: list[ChildRow]
     stage_totals: dict[str, int]
     late_total: int
-    late_campaigns: list[dict]
-    trend: list[dict]
+    late_campaigns: list[Mapping[str, Any]]
+    trend: list[Mapping[str, Any]]
     grades: list[dict] | None
     rectification: list[dict] | None
 
@@ -552,7 +553,9 @@ def upward_report_state(campaign: Campaign) -> UpwardReportState:
     report = UpwardReport.objects.filter(campaign=campaign).first()
     if report is not None:
         return UpwardReportState(report=report, parent_name=report.addressee_name, is_external=external)
-    parent_name = default_addressee(campaign) if external else organizer.parent.display_name
+    parent_name = (
+        organizer.parent.display_name if organizer.parent is not None else default_addressee(campaign)
+    )
     counts = campaign.assessments.filter(is_excluded=False).aggregate(
         total=Count("pk"), pending=Count("pk", filter=~Q(stage__in=RESULTS_VISIBLE_STAGES))
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -101,6 +103,18 @@ def dashboard_export(request: AuthenticatedHttpRequest, pk: int):
     return response
 
 
+@dataclass(frozen=True)
+class _OverviewRow:
+    """One assessment on the read-only campaign view: progress only (EVA-9)."""
+
+    organization_name: str
+    person_name: str
+    is_graded: bool
+    mode_label: str
+    stage_label: str
+    is_late: bool
+
+
 @scoped("考核的组织单位须在用户可监督的子树内（selectors.get_overseeable_campaign_for，否则 404）；只读")
 @require_GET
 def campaign(request: AuthenticatedHttpRequest, pk: int):
@@ -112,18 +126,24 @@ def campaign(request: AuthenticatedHttpRequest, pk: int):
         "meetings_end_on": campaign.meetings_end_on,
         "ends_on": campaign.ends_on,
     }
-    assessments = list(selectors.assessments_for_overview(campaign, today))
     # PERF-5: labels looked up once, not get_<field>_display per row (each builds and hashes the lazily
     # translated choices: ≈ 4,000 gettext calls for 400 assessees).
     stage_labels = {s: str(Stage(s).label) for s in STAGE_ORDER}
     mode_labels = {str(v): str(label) for v, label in ReportingMode.choices}
-    for a in assessments:
-        a.is_late = rules.is_late(a.stage, today, **schedule)
-        a.stage_label = stage_labels.get(a.stage, a.stage)
-        a.mode_label = mode_labels.get(a.reporting_mode, a.reporting_mode)
     counts = dict.fromkeys(STAGE_ORDER, 0)
-    for a in assessments:
+    assessments = []
+    for a in selectors.assessments_for_overview(campaign, today):
         counts[a.stage] += 1
+        assessments.append(
+            _OverviewRow(
+                organization_name=a.organization_name,
+                person_name=a.person_name,
+                is_graded=a.is_graded,
+                mode_label=mode_labels.get(a.reporting_mode, a.reporting_mode),
+                stage_label=stage_labels.get(a.stage, a.stage),
+                is_late=rules.is_late(a.stage, today, **schedule),
+            )
+        )
     return render(
         request,
         "oversight/campaign.html",
