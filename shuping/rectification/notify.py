@@ -45,7 +45,11 @@ class FileSender:
     def send(self, notification: Notification) -> None:
         outbox = Path(settings.MEDIA_ROOT) / "outbox"
         outbox.mkdir(parents=True, exist_ok=True)
-        who = notification.recipient.display_name if notification.recipient_id else notification.audience
+        who = (
+            notification.recipient.display_name
+            if notification.recipient is not None
+            else notification.audience
+        )
         text = (
             f"类型：{notification.get_kind_display()}\n送达：{who}\n标题：{notification.subject}\n"
             f"时间：{notification.created_at:%Y-%m-%d %H:%M}\n\n{notification.body}\n"

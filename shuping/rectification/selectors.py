@@ -6,6 +6,7 @@ Overdue is COMPUTED here (an annotation comparing the deadline to today), never 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
@@ -16,6 +17,10 @@ from shuping.campaigns.models import Assessment, Campaign
 
 from . import rules
 from .choices import ItemStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 from .models import (
     AccountabilityReferral,
     Admonition,
@@ -41,7 +46,13 @@ def overdue_q(on: date | None = None, prefix: str = "") -> Q:
     return ~Q(**{f"{prefix}status": ItemStatus.CLOSED}) & Q(**{f"{prefix}deadline__lt": on})
 
 
-def with_overdue(qs: QuerySet[RectificationItem], on: date | None = None) -> QuerySet[RectificationItem]:
+class Overdue(TypedDict):
+    is_overdue: bool
+
+
+def with_overdue(
+    qs: QuerySet[RectificationItem], on: date | None = None
+) -> QuerySet[WithAnnotations[RectificationItem, Overdue]]:
     return qs.annotate(
         is_overdue=Case(
             When(overdue_q(on), then=Value(True)), default=Value(False), output_field=BooleanField()
@@ -55,13 +66,26 @@ def lists_visible_to(user) -> QuerySet[RectificationList]:
     )
 
 
-def items_visible_to(user) -> QuerySet[RectificationItem]:
+def items_visible_to(user) -> QuerySet[WithAnnotations[RectificationItem, Overdue]]:
     return with_overdue(
         RectificationItem.objects.filter(rectification_list__in=lists_visible_to(user).values("pk"))
     )
 
 
-def _counted(qs: QuerySet[RectificationList], on: date | None = None) -> QuerySet[RectificationList]:
+class ListCounts(TypedDict):
+    """What `_counted` annotates on each list: its items, closed, reported done, overdue."""
+
+    total: int
+    closed: int
+    done_reported: int
+    overdue: int
+
+
+if TYPE_CHECKING:
+    CountedLists = QuerySet[WithAnnotations[RectificationList, ListCounts]]
+
+
+def _counted(qs: QuerySet[RectificationList], on: date | None = None) -> CountedLists:
     on = on or today()
     return qs.annotate(
         total=Count("items", distinct=True),
@@ -71,7 +95,7 @@ def _counted(qs: QuerySet[RectificationList], on: date | None = None) -> QuerySe
     )
 
 
-def my_lists(user) -> QuerySet[RectificationList]:
+def my_lists(user) -> CountedLists:
     """The index page: every list the user may see, newest campaigns first, with counts (constant queries)."""
     return (
         _counted(lists_visible_to(user))
@@ -80,7 +104,7 @@ def my_lists(user) -> QuerySet[RectificationList]:
     )
 
 
-def own_lists(user) -> QuerySet[RectificationList]:
+def own_lists(user) -> CountedLists:
     """The lists of the user's OWN assessments (as the assessed secretary or a liaison), with counts — the
     home page's 待办 (constant queries)."""
     own = Assessment.objects.filter(campaign_selectors.own_assessment_q(user)).values("pk")
@@ -153,7 +177,7 @@ def get_update_for(user, pk: int) -> ProgressUpdate:
     return update
 
 
-def campaign_lists(campaign: Campaign, on: date | None = None) -> QuerySet[RectificationList]:
+def campaign_lists(campaign: Campaign, on: date | None = None) -> CountedLists:
     """Every list of a campaign, with counts (RCT-3 circular, the organizer's board)."""
     return (
         _counted(RectificationList.objects.filter(campaign=campaign), on)

@@ -234,7 +234,7 @@ def _check_editable(rectification_list: RectificationList) -> None:
         raise RectificationConflict("整改清单已报备，退回后才能修改。", code="not_editable")
 
 
-def _clean_item_fields(problem: str, deadline: date | None, rectification_list: RectificationList) -> None:
+def _clean_item_fields(problem: str, deadline: date | None, rectification_list: RectificationList) -> date:
     if not problem.strip():
         raise RectificationError("请填写问题。", field="problem")
     if deadline is None:
@@ -246,6 +246,7 @@ def _clean_item_fields(problem: str, deadline: date | None, rectification_list: 
             f"等次为一般或差，须限期整改：完成时限不能晚于 {rectification_list.rectify_by.isoformat()}（第七条）。",
             field="deadline",
         )
+    return deadline
 
 
 @transaction.atomic
@@ -265,7 +266,7 @@ def add_item(
     rectification_list = _locked_list(rectification_list)
     _check_drafter(actor, rectification_list)
     _check_editable(rectification_list)
-    _clean_item_fields(problem, deadline, rectification_list)
+    deadline = _clean_item_fields(problem, deadline, rectification_list)
     position = rectification_list.items.count() + 1
     item = RectificationItem.objects.create(
         rectification_list=rectification_list,
@@ -309,7 +310,7 @@ def update_item(
     rectification_list = _locked_list(item.rectification_list)
     _check_drafter(actor, rectification_list)
     _check_editable(rectification_list)
-    _clean_item_fields(problem, deadline, rectification_list)
+    deadline = _clean_item_fields(problem, deadline, rectification_list)
     item = RectificationItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
     item.problem, item.measures = problem.strip(), measures.strip()
     item.responsible, item.deadline = responsible.strip()[:100], deadline
@@ -548,7 +549,7 @@ def _closable(actor, items: Sequence[RectificationItem]) -> list[RectificationIt
 
 @transaction.atomic
 def close_items(
-    *, actor: User | None, items: Sequence[RectificationItem], note: str = "", source: str = "web"
+    *, actor: User, items: Sequence[RectificationItem], note: str = "", source: str = "web"
 ) -> ClosureBatch:
     """销号 singly or in a batch by the upper level (RCT-2); each closure reported to every source."""
     locked = _closable(actor, items)
@@ -567,7 +568,7 @@ def close_items(
 @transaction.atomic
 def close_by_sampling(
     *,
-    actor: User | None,
+    actor: User,
     items: Sequence[RectificationItem],
     size: int,
     seed: int | None = None,
