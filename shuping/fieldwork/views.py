@@ -8,9 +8,11 @@ redirects a plain form post.
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -245,7 +247,10 @@ def record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 categories=tuple(p.getlist("categories")),
             ),
             scores=_score_inputs(request, fa),
-            photos=[upload.file for upload in uploads.receive_all(request, "photos", uploads.PHOTO)],
+            # From a request, the gate's Upload.file is the request's UploadedFile itself.
+            photos=[
+                cast(UploadedFile, u.file) for u in uploads.receive_all(request, "photos", uploads.PHOTO)
+            ],
             drafted_at=parse_datetime(p.get("drafted_at", "") or "") if p.get("drafted_at") else None,
         )
     except DomainError as exc:
@@ -344,7 +349,7 @@ def team_report(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpRes
 
 @require_GET
 @scoped("照片经 selectors.field_assessments_visible_to 限定（范围外 404）；不经公开的媒体地址提供（SEC-8）")
-def photo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def photo(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     item = VisitPhoto.objects.filter(
         pk=pk, visit__field_assessment__in=selectors.field_assessments_visible_to(request.user)
     ).first()
@@ -353,8 +358,8 @@ def photo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return FileResponse(item.file.open("rb"), content_type=_photo_type(item.file.name))
 
 
-def _photo_type(name: str) -> str:
-    suffix = name.rsplit(".", 1)[-1].lower()
+def _photo_type(name: str | None) -> str:
+    suffix = (name or "").rsplit(".", 1)[-1].lower()
     return {"png": "image/png", "webp": "image/webp", "gif": "image/gif"}.get(suffix, "image/jpeg")
 
 

@@ -4,6 +4,9 @@ Thin: parse, call a service or a selector, render. Out of scope → 404 (selecto
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypedDict
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -30,6 +33,15 @@ def _assessment(request: AuthenticatedHttpRequest, pk: int):
 def _organizer_only(request: AuthenticatedHttpRequest, assessment):
     if not permissions.can_see_quality(request.user, assessment.campaign):
         raise PermissionDenied
+
+
+class _Sections(TypedDict):
+    """The four sections of a report as `services.save_report` takes them."""
+
+    achievements: str
+    problems: Sequence[str]
+    causes: str
+    measures: str
 
 
 @signed_in("列出本人可见的考核对象及其述职报告状态（selectors.assessments_for_overview，按考核授权限定范围）")
@@ -87,7 +99,7 @@ def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             if data["paste"].strip():
                 found = sections.from_text(data["paste"])
-                values = {
+                values: _Sections = {
                     "achievements": found.achievements,
                     "problems": found.problems,
                     "causes": found.causes,
@@ -230,7 +242,7 @@ def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped(_SCOPED + "签字版原件须存在（否则 404）；草稿仅起草人可取（permissions.can_read_report，否则 403）")
-def report_original(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def report_original(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     _assessment_obj, report = _readable_report(request, pk)
     if not report.original_file:
         raise Http404

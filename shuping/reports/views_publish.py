@@ -4,6 +4,7 @@ the link and QR code, the opinions received and their moderation, a printable ex
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -59,7 +60,7 @@ def publication_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             request.POST or None,
             audiences=_audiences(campaign),
             reports=report_qs,
-            initial={"opens_at": now, "closes_at": now + timezone.timedelta(days=7)},
+            initial={"opens_at": now, "closes_at": now + timedelta(days=7)},
         )
     if request.method == "POST":
         if not can_publish:

@@ -159,11 +159,15 @@ def stale_rows(routes: Iterable[Route], rows: Iterable[MatrixRow]) -> list[Matri
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
+def _organization_pk(attr: str) -> Callable[[Any], Any]:
+    return lambda world: getattr(world, attr).pk
+
+
 def target_registry() -> dict[str, Callable[[Any], Any]]:
     """Placeholders: the world's organizations by attribute name, plus every tests/access/targets_*.py."""
     registry: dict[str, Callable[[Any], Any]] = {}
     for attr in ("province", "prefecture", "county", "township", "other_province", "other_prefecture"):
-        registry[attr] = lambda world, attr=attr: getattr(world, attr).pk
+        registry[attr] = _organization_pk(attr)
     package = importlib.import_module("tests.access")
     for module_info in pkgutil.iter_modules(package.__path__):
         if module_info.name.startswith("targets_"):

@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 
 def _built(world):
@@ -79,8 +81,12 @@ def _adjustment_entry(world):
     return entry.pk
 
 
-TARGETS = {
-    name: (lambda world, name=name: _built(world)[name])
+def _built_target(name: str) -> Callable[[Any], Any]:
+    return lambda world: _built(world)[name]
+
+
+TARGETS: dict[str, Callable[[Any], Any]] = {
+    name: _built_target(name)
     for name in ("eva_confidential_evaluation", "eva_decided_assessment", "eva_decided_evaluation")
 }
 TARGETS["eva_adjustment_entry"] = _adjustment_entry

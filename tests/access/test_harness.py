@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -42,6 +44,7 @@ def test_matrix_row(row: harness.MatrixRow, world):
         if persona != "anonymous":
             user = world.users[persona]
             client.force_login(user)
+        response: Any
         if row.method == "GET":
             response = client.generic(row.method, path)
         else:

@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,7 +69,7 @@ class Actor:
     def __init__(self, browser, live_server, user=None, *, phone: bool = False, burden: str | None = None):
         self.base = live_server.url
         self.phone = phone
-        options = {"viewport": PHONE if phone else DESK, "locale": "zh-CN"}
+        options: dict[str, Any] = {"viewport": PHONE if phone else DESK, "locale": "zh-CN"}
         if phone:
             options.update(is_mobile=True, has_touch=True, device_scale_factor=1)
         self.context = browser.new_context(**options)

@@ -149,7 +149,9 @@ def _rewrite(archive: Path, target: Path, change) -> None:
     """Copy the archive, letting `change(name, data) -> data | None` alter or drop members."""
     with tarfile.open(archive, "r:gz") as source, tarfile.open(target, "w:gz") as out:
         for member in source.getmembers():
-            data = change(member.name, source.extractfile(member).read())
+            extracted = source.extractfile(member)
+            assert extracted is not None, member.name  # the archive holds regular files only
+            data = change(member.name, extracted.read())
             if data is None:
                 continue
             member.size = len(data)

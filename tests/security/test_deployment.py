@@ -74,7 +74,9 @@ def _sign_in(port: int, username: str) -> int:
     status, headers, body = _request(port, "GET", "/accounts/login/")
     assert status == 200
     cookies = _cookies(headers)
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    assert found is not None, "the login page carries a CSRF token"
+    token = found.group(1).decode()
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
     form = urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token})
     status, headers, _ = _request(

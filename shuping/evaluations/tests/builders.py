@@ -11,7 +11,7 @@ from shuping.orgs.services import create_organization, create_person, create_sec
 
 
 def advance(assessment, stage: str, actor=None):
-    order = [Stage.FIELD, Stage.MEETING, Stage.EVALUATION, Stage.DECISION, Stage.FEEDBACK]
+    order: list[str] = [Stage.FIELD, Stage.MEETING, Stage.EVALUATION, Stage.DECISION, Stage.FEEDBACK]
     for s in order[: order.index(stage) + 1]:
         if list(Stage.values).index(assessment.stage) < list(Stage.values).index(s):
             assessment = campaign_services.transition_assessment(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,7 @@ from shuping.campaigns import services as campaign_services
 from shuping.campaigns.models import Assessment, Campaign
 from shuping.orgs.services import create_person, create_secretaryship
 
-GOOD = {
+GOOD: dict[str, Any] = {  # save_report's sections, spread as keywords
     "achievements": "全年主持召开党建专题会议6次，推动12个软弱涣散村党组织完成整顿。",
     "problems": [
         "对软弱涣散党组织整顿跟踪问效不够，青山村等3个村整顿后又出现班子不团结问题。",
