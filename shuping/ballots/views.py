@@ -160,7 +160,7 @@ def box_slips(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     counts=form.counts(),
                     is_rehearsal=form.cleaned_data["is_rehearsal"],
                 )
-                response = _slip_sheet(request, box, slips, as_html=form.cleaned_data.get("as_html"))
+                response = _slip_sheet(request, box, slips, as_html=bool(form.cleaned_data.get("as_html")))
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

@@ -274,7 +274,7 @@ def receipts(request: HttpRequest, public_id: str) -> HttpResponse:
     whether it was counted (DSC-3). CSRF-exempt on purpose: the check changes nothing, and a forged
     cross-site post cannot read the answer."""
     box = selectors.get_public_box(public_id)
-    context = {"box": box, "receipts": selectors.published_receipts(box)}
+    context: dict[str, object] = {"box": box, "receipts": selectors.published_receipts(box)}
     if request.method == "POST":
         typed = str(request.POST.get("receipt", ""))[:32]
         context["checked"] = selectors.check_receipt(box, typed)

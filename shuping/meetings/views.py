@@ -4,6 +4,9 @@ allowed → 403 (permissions)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shuping.accounts.http import AuthenticatedHttpRequest
+from shuping.ballots.models import BallotBox
 from shuping.ballots.selectors import visible_boxes
 from shuping.ballots.slips import qr_svg
 from shuping.campaigns import selectors as campaign_selectors
@@ -25,7 +29,7 @@ from . import commentary as commentary_services
 from . import offline, permissions, rules, selectors, services, voting
 from .choices import AttendeeCategory, CommenterRole
 from .forms import AttendanceForm, CommenterForm, FinaliseForm, MeetingFormFields
-from .models import Commentary, Venue
+from .models import Commentary, Meeting, Venue
 
 
 def _managed(request: AuthenticatedHttpRequest, pk: int):
@@ -35,14 +39,34 @@ def _managed(request: AuthenticatedHttpRequest, pk: int):
     return meeting
 
 
+@dataclass(frozen=True)
+class _MeetingRow:
+    """A meeting on the list page, with its phase (FLOW-5)."""
+
+    meeting: Meeting
+    phase: rules.Phase
+
+
+@dataclass(frozen=True)
+class _BoxRow:
+    """A meeting box on the meeting page: its ballot box, venue, whom it rates, where it votes."""
+
+    box: BallotBox
+    venue: Venue
+    recused_assessment: Assessment | None
+    is_legacy_recusal: bool
+    label: str
+    offline: str  # "", "waiting" (exported to an offline venue) or "imported"
+    subject_names: list[str]
+
+
 @signed_in(
     "列出本人可见的述职评议会：本人担任角色的考核的全部会议，或本人作为述职人、联络员参加的会议（selectors.meetings_visible_to）"
 )
 def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    meetings = list(selectors.meetings_for_list(request.user))
-    phases = voting.phases_of(meetings)  # FLOW-5: the same phase as the meeting's own pages
-    for m in meetings:
-        m.phase = phases[m.pk]
+    listed = list(selectors.meetings_for_list(request.user))
+    phases = voting.phases_of(listed)  # FLOW-5: the same phase as the meeting's own pages
+    meetings = [_MeetingRow(meeting=m, phase=phases[m.pk]) for m in listed]
     campaigns = [
         c
         for c in selectors.campaigns_for_new_meetings(request.user)
@@ -85,7 +109,7 @@ def _detail_context(request: AuthenticatedHttpRequest, meeting) -> dict:
         ]
     on_agenda = {i.assessment_id for i in agenda}
     reporter_names = {i.assessment_id: _reporter_name(i.assessment) for i in agenda}
-    boxes = selectors.boxes_of(meeting) if internals else []
+    meeting_boxes = selectors.boxes_of(meeting) if internals else []
     # A box exported to an offline venue stays 草拟 on the server (ADR 0005): say where it votes instead.
     offline_state = (
         {
@@ -94,13 +118,22 @@ def _detail_context(request: AuthenticatedHttpRequest, meeting) -> dict:
                 "meeting_box_id", "imported_at"
             )
         }
-        if boxes
+        if meeting_boxes
         else {}
     )
-    for mb in boxes:  # the box list names what each box rates, and a 单列 box whom (MTG-2)
-        mb.label = voting.box_label(mb)
-        mb.offline = offline_state.get(mb.pk, "")
-        mb.subject_names = [reporter_names.get(a, "") for a in mb.subject_assessments.values()]
+    # The box list names what each box rates, and a 单列 box whom (MTG-2).
+    boxes = [
+        _BoxRow(
+            box=mb.box,
+            venue=mb.venue,
+            recused_assessment=mb.recused_assessment,
+            is_legacy_recusal=mb.is_legacy_recusal,
+            label=voting.box_label(mb),
+            offline=offline_state.get(mb.pk, ""),
+            subject_names=[reporter_names.get(a, "") for a in mb.subject_assessments.values()],
+        )
+        for mb in meeting_boxes
+    ]
     # DSC-1: the per-reporter results over every box, through the disclosure door; EVA-9: staff and leaders.
     results = (
         voting.meeting_results(meeting)
@@ -204,10 +237,10 @@ def _detail_action(request: AuthenticatedHttpRequest, meeting) -> None:
         services.add_venue(actor=request.user, meeting=meeting, name=request.POST.get("name", ""))
         messages.success(request, "已增设分会场。")
     elif action == "commenter":
-        form = CommenterForm(request.POST)
-        if not form.is_valid():
+        commenter_form = CommenterForm(request.POST)
+        if not commenter_form.is_valid():
             raise DomainError("请填写点评人的姓名、职务和身份。")
-        data = form.cleaned_data
+        data = commenter_form.cleaned_data
         services.add_commenter(
             actor=request.user,
             meeting=meeting,
@@ -280,7 +313,8 @@ def commentary_edit(request: AuthenticatedHttpRequest, pk: int, commentary_pk: i
     )
 
 
-DAY_ACTIONS = {
+# What each button on the meeting-day screen calls (every one takes actor and meeting), and its message.
+DAY_ACTIONS: dict[str, tuple[Callable[..., object], str]] = {
     "start": (services.start_meeting, "会议开始。"),
     "next": (services.advance_agenda, "已请下一位同志述职。"),
     "open_voting": (voting.open_voting, "已开始投票。"),
