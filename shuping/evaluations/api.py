@@ -255,7 +255,7 @@ def _config_out(campaign) -> dict:
     return {
         "campaign_id": campaign.pk,
         "is_saved": config.pk is not None,
-        "carried_from_year": config.copied_from.campaign.year if config.copied_from_id else None,
+        "carried_from_year": config.copied_from.campaign.year if config.copied_from is not None else None,
         "origin": selectors.config_origin(campaign, config, own_weights=own_weights, own_lower=own_lower),
         "is_locked": services.is_config_locked(campaign),
         "weights": weights,

@@ -102,7 +102,8 @@ def observations_component(assessments: Sequence[Any]) -> dict[int, Value]:
     )
     by_assessment: dict[int, list] = {}
     for o in rows:
-        by_assessment.setdefault(o.assessment_id, []).append(o)
+        if o.assessment_id is not None:  # the filter above names assessments
+            by_assessment.setdefault(o.assessment_id, []).append(o)
     out: dict[int, Value] = {}
     for pk, items in by_assessment.items():
         scored = [o.score for o in items if o.score is not None]

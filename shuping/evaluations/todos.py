@@ -34,7 +34,7 @@ def quota_breaches(campaigns) -> dict[int, int | None]:
         .order_by("assessment__organization_path")
     ):
         by_campaign[e.campaign_id].append(e)
-    out = {}
+    out: dict[int, int | None] = {}
     for campaign in campaigns:
         if not any(e.grade for e in by_campaign[campaign.pk]):
             out[campaign.pk] = None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date
 
 from shuping.core.forms import OperationForm
@@ -23,7 +24,10 @@ class MilestonesMixin(forms.Form):
     incomplete pairs are dropped."""
 
     def milestones(self) -> list[tuple[str, date]]:
-        pairs = zip(self.data.getlist("milestone_text"), self.data.getlist("milestone_on"), strict=False)
+        data = self.data
+        if not isinstance(data, MultiValueDict):
+            raise TypeError("MilestonesMixin reads repeated fields: bind the form to request.POST")
+        pairs = zip(data.getlist("milestone_text"), data.getlist("milestone_on"), strict=False)
         out = []
         for text, raw in pairs:
             try:

@@ -174,7 +174,7 @@ def item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @scoped("经 rectification.selectors.get_update_for 取佐证材料（只限可见该事项的用户，否则 404）")
-def evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def evidence(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     update = selectors.get_update_for(request.user, pk)
     return FileResponse(
         update.evidence.open("rb"), as_attachment=True, filename=update.evidence_name or "evidence"
