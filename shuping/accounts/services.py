@@ -6,8 +6,9 @@ The sign-in policy itself is documented in docs/security.md.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib import import_module
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -15,6 +16,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.models import Device
 
 from shuping.audit.services import AuditTarget, record
 
@@ -169,7 +171,7 @@ def end_user_sessions(*, user: User, actor: User | None, keep_session_key: str =
 
 
 @transaction.atomic
-def prune_session_records(*, at=None) -> int:
+def prune_session_records(*, at: datetime | None = None) -> int:
     """Forget session notes older than the absolute session lifetime: no session outlives it."""
     cutoff = (at or timezone.now()) - timedelta(seconds=settings.SHUPING_SESSION_ABSOLUTE_SECONDS)
     deleted, _ = UserSession.objects.filter(created_at__lt=cutoff).delete()
@@ -199,7 +201,7 @@ def disable_user(*, user: User, actor: User | None, reason: str = "") -> None:
 
 
 @transaction.atomic
-def disable_dormant_accounts(*, days: int | None = None, at=None) -> list[User]:
+def disable_dormant_accounts(*, days: int | None = None, at: datetime | None = None) -> list[User]:
     """Disable active accounts unused for `days` (default SHUPING_DORMANT_ACCOUNT_DAYS); `shuping tick` calls it.
 
     Unused means no sign-in since the cutoff — or, never signed in, created before it.
@@ -297,7 +299,7 @@ def create_account(
 
 
 @transaction.atomic
-def confirm_second_factor_device(*, user: User, device) -> None:
+def confirm_second_factor_device(*, user: User, device: Device) -> None:
     """Mark a freshly enrolled device (its first code verified) as the user's confirmed second factor."""
     if device.user_id != user.pk:
         raise AccountError("该设备不属于当前用户。")
@@ -418,7 +420,7 @@ def grant_role(
     actor: User | None,
     user: User,
     role: str,
-    organization,
+    organization: Any,  # an orgs.Organization (orgs sits above accounts, docs/architecture.md)
     include_subtree: bool = False,
     source: str = "web",
 ) -> RoleGrant:

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from .choices import BoxStatus
-from .models import Ballot, BallotBox, Credential, PaperCheck
+from .models import Ballot, BallotBox, BoxSubject, Credential, PaperCheck
 from .permissions import VIEW_ROLES, organization_q
 from .receipts import receipt_digest, receipt_fingerprint
 from .tally import BallotData, DimensionBallotData, Tally, tally, tally_dimensions
+
+if TYPE_CHECKING:
+    from shuping.accounts.models import User
 
 #: How long the live turnout counter is cached (MTG-4): every screen polling a box shares one DB count.
 TURNOUT_CACHE_SECONDS = 2
 
 
-def visible_boxes(user) -> QuerySet[BallotBox]:
+def visible_boxes(user: User) -> QuerySet[BallotBox]:
     """Boxes whose organization is covered by the user's organizer-staff or department-leader grants."""
     q = organization_q(user, VIEW_ROLES)
     if q is None:
@@ -25,7 +31,7 @@ def visible_boxes(user) -> QuerySet[BallotBox]:
     return BallotBox.objects.filter(q)
 
 
-def box_list_for(user) -> QuerySet[BallotBox]:
+def box_list_for(user: User) -> QuerySet[BallotBox]:
     """The list page / API list: constant query count (organization joined, counts annotated)."""
     return (
         visible_boxes(user)
@@ -38,7 +44,7 @@ def box_list_for(user) -> QuerySet[BallotBox]:
     )
 
 
-def get_box_for(user, pk: int) -> BallotBox:
+def get_box_for(user: User, pk: int) -> BallotBox:
     """The box if the user may see it, else 404 (its existence is not revealed)."""
     box = visible_boxes(user).select_related("organization").filter(pk=pk).first()
     if box is None:
@@ -46,7 +52,7 @@ def get_box_for(user, pk: int) -> BallotBox:
     return box
 
 
-def meeting_link_of(box: BallotBox):
+def meeting_link_of(box: BallotBox) -> Any:  # a meetings.MeetingBox or None (meetings sits above)
     """The meeting box record when `box` was made for a 述职评议会 (MTG-2), with its meeting; else None.
 
     The box page links back to the meeting; the meeting page itself checks who may see it (404 otherwise).
@@ -61,7 +67,7 @@ def meeting_link_of(box: BallotBox):
     return getattr(full, "meeting_link", None)
 
 
-def offline_venue_of(box: BallotBox):
+def offline_venue_of(box: BallotBox) -> Any:  # a meetings.OfflineVenue or None (meetings sits above)
     """On a venue laptop (MTG-6): the loaded offline venue pack whose box this is, else None.
 
     Reached through the reverse relation (`OfflineVenue.box`, related_name "offline_venue"), so the ballots
@@ -112,7 +118,7 @@ def box_tally(box: BallotBox) -> Tally:
     return tally([BallotData(names[c], r) for c, r in rows], subjects=subjects, scale=box.tally_scale)
 
 
-def dimension_tallies(box: BallotBox, subjects) -> list[tuple]:
+def dimension_tallies(box: BallotBox, subjects: Sequence[BoxSubject]) -> list[tuple]:
     """Per-dimension tallies (BAL-8) as (dimension, Tally) pairs — read only through the disclosure door
     (`selectors_release.box_release`)."""
     dimensions = list(box.dimensions.all())

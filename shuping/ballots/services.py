@@ -15,7 +15,8 @@ import secrets
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
@@ -56,6 +57,10 @@ from .services_voting import (  # noqa: F401
 )
 from .tally import COMPETENCE_SCALE, DEFAULT_SCALE, Scale
 
+if TYPE_CHECKING:
+    from shuping.accounts.models import User
+    from shuping.orgs.models import Organization
+
 logger = logging.getLogger(__name__)
 
 MAX_SCALE_GRADES = 9  # one number key per grade on the paper-entry screen
@@ -67,7 +72,7 @@ _random = random.SystemRandom()
 # --- audit -----------------------------------------------------------------------------------------
 
 
-def _audit(*, actor, action: str, box: BallotBox, detail: dict | None = None) -> None:
+def _audit(*, actor: User | None, action: str, box: BallotBox, detail: dict | None = None) -> None:
     """A box-level audit event in the current transaction (never for a single ballot, BAL-6)."""
     if importlib.util.find_spec("shuping.audit.services") is None:  # the audit app lands separately
         return
@@ -76,7 +81,7 @@ def _audit(*, actor, action: str, box: BallotBox, detail: dict | None = None) ->
     record(actor=actor, action=action, target=box, detail=detail or {})
 
 
-def _require_manager(actor, box: BallotBox) -> None:
+def _require_manager(actor: User | None, box: BallotBox) -> None:
     if not can_manage_box(actor, box):
         raise DomainError("您没有管理此票箱的权限。", code="forbidden")
 
@@ -127,8 +132,8 @@ def _custom_scale(grades: Sequence[tuple[str, int]]) -> list[list]:
 @transaction.atomic
 def create_box(
     *,
-    actor,
-    organization,
+    actor: User,
+    organization: Organization,
     title: str,
     scale_kind: str = ScaleKind.GOOD_TO_POOR,
     custom_scale: Sequence[tuple[str, int]] = (),
@@ -175,7 +180,7 @@ def create_box(
 @transaction.atomic
 def set_up_box(
     *,
-    actor,
+    actor: User | None,
     box: BallotBox,
     subjects: Sequence[SubjectInput],
     categories: Sequence[CategoryInput],
@@ -265,7 +270,7 @@ class Slip:
 
 @transaction.atomic
 def generate_credentials(
-    *, actor, box: BallotBox, counts: Mapping[int, int], is_rehearsal: bool = False
+    *, actor: User | None, box: BallotBox, counts: Mapping[int, int], is_rehearsal: bool = False
 ) -> list[Slip]:
     """Issue `counts[category_id]` new one-time credentials; return the slips shuffled (BAL-2).
 
@@ -333,7 +338,7 @@ def _wipe_rehearsal(box: BallotBox) -> int:
 
 
 @transaction.atomic
-def start_rehearsal(*, actor, box: BallotBox) -> BallotBox:
+def start_rehearsal(*, actor: User | None, box: BallotBox) -> BallotBox:
     """演练: the box accepts rehearsal slips only; every rehearsal ballot is wiped when it ends."""
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
     _require_manager(actor, box)
@@ -344,7 +349,7 @@ def start_rehearsal(*, actor, box: BallotBox) -> BallotBox:
 
 
 @transaction.atomic
-def end_rehearsal(*, actor, box: BallotBox) -> BallotBox:
+def end_rehearsal(*, actor: User | None, box: BallotBox) -> BallotBox:
     """End the rehearsal: rehearsal ballots and rehearsal slips are deleted, never counted."""
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
     _require_manager(actor, box)
@@ -355,7 +360,7 @@ def end_rehearsal(*, actor, box: BallotBox) -> BallotBox:
     return box
 
 
-def early_meeting_day(box: BallotBox):
+def early_meeting_day(box: BallotBox) -> date | None:
     """The meeting day when `box` was made for a 述职评议会 that is still ahead of today, else None."""
     held_on = (
         BallotBox.objects.filter(pk=box.pk, meeting_link__isnull=False)
@@ -366,7 +371,7 @@ def early_meeting_day(box: BallotBox):
 
 
 @transaction.atomic
-def open_box(*, actor, box: BallotBox, confirm_early: bool = False) -> BallotBox:
+def open_box(*, actor: User | None, box: BallotBox, confirm_early: bool = False) -> BallotBox:
     """Start voting. Needs subjects and at least one real slip. A meeting's box before the meeting day
     opens only with `confirm_early` — the explicit confirmation the pages ask for (FLOW-5)."""
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
@@ -390,7 +395,7 @@ def open_box(*, actor, box: BallotBox, confirm_early: bool = False) -> BallotBox
 
 
 @transaction.atomic
-def start_counting(*, actor, box: BallotBox) -> BallotBox:
+def start_counting(*, actor: User | None, box: BallotBox) -> BallotBox:
     """Stop phone voting; paper ballots are still keyed in (计票中, BAL-4).
 
     The row lock waits for every phone vote in flight (they hold a share lock), as closing does.
@@ -404,7 +409,7 @@ def start_counting(*, actor, box: BallotBox) -> BallotBox:
 
 
 @transaction.atomic
-def close_box(*, actor, box: BallotBox) -> BallotBox:
+def close_box(*, actor: User | None, box: BallotBox) -> BallotBox:
     """Close and seal the box (BAL-6): nothing is accepted afterwards.
 
     The row lock on the box waits for every vote in flight (they hold a share lock on it) and every later

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -38,6 +39,9 @@ from .services import (
     slip_key,
 )
 from .tally import INVALID_MARK, Reconciliation
+
+if TYPE_CHECKING:
+    from shuping.accounts.models import User
 
 MAX_ATTENDEES = 100_000
 
@@ -122,7 +126,7 @@ def _refuse_paper(box: BallotBox, credential: Credential) -> None:
         )
 
 
-def check_paper_slip(*, actor, box: BallotBox, code: str) -> None:
+def check_paper_slip(*, actor: User | None, box: BallotBox, code: str) -> None:
     """Check a keyed slip code before its marks are keyed (FLOW-4, BAL-4): refuse at once a code that is
     not this box's, a voided slip, or one already voted by phone or already entered — so the clerk does not
     key a whole ballot only to have it refused. A read: no audit event and no log line (BAL-6); the submit
@@ -143,7 +147,7 @@ def check_paper_slip(*, actor, box: BallotBox, code: str) -> None:
 @transaction.atomic
 def enter_paper_ballot(
     *,
-    actor,
+    actor: User | None,
     box: BallotBox,
     code: str,
     ratings: Mapping[str, str],
@@ -189,7 +193,7 @@ def enter_paper_ballot(
 
 
 @transaction.atomic
-def void_slip(*, actor, box: BallotBox, code: str) -> None:
+def void_slip(*, actor: User | None, box: BallotBox, code: str) -> None:
     """Record an unused slip as voided (作废: not handed out, or handed back unused or damaged).
 
     A voided slip can never vote; it is subtracted from the slips handed out in the reconciliation.
@@ -245,7 +249,7 @@ def _ballot_for_slip(box: BallotBox, code: str) -> Ballot:
 @transaction.atomic
 def verify_paper_ballot(
     *,
-    actor,
+    actor: User | None,
     box: BallotBox,
     code: str,
     ratings: Mapping[str, str],
@@ -274,7 +278,7 @@ def verify_paper_ballot(
 @transaction.atomic
 def correct_paper_ballot(
     *,
-    actor,
+    actor: User | None,
     box: BallotBox,
     code: str,
     ratings: Mapping[str, str],
@@ -306,7 +310,7 @@ def correct_paper_ballot(
 
 
 @transaction.atomic
-def record_attendance(*, actor, box: BallotBox, attendees: int) -> BallotBox:
+def record_attendance(*, actor: User | None, box: BallotBox, attendees: int) -> BallotBox:
     """签到人数 for the reconciliation, entered by staff (later: taken from the meeting's sign-in)."""
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
     _require_manager(actor, box)
@@ -321,7 +325,7 @@ def record_attendance(*, actor, box: BallotBox, attendees: int) -> BallotBox:
 
 
 @transaction.atomic
-def set_announcement(*, actor, box: BallotBox, announces_on_spot: bool) -> BallotBox:
+def set_announcement(*, actor: User | None, box: BallotBox, announces_on_spot: bool) -> BallotBox:
     """MTG-4: whether the meeting screen shows the result once sealed — decided before voting, audited."""
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
     _require_manager(actor, box)
@@ -367,7 +371,9 @@ def reconciliation(box: BallotBox) -> Reconciliation:
 
 
 @transaction.atomic
-def certify_box(*, actor, box: BallotBox, scrutineers: str = "", counters: str = "") -> TallyCertificate:
+def certify_box(
+    *, actor: User, box: BallotBox, scrutineers: str = "", counters: str = ""
+) -> TallyCertificate:
     """Certify the count of a sealed box (计票结果报告单); refuses, explaining in Chinese, unless it balances.
 
     监票人 and 计票人 are printed as names (optional) beside blank places where they sign the printout.

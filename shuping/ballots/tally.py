@@ -199,8 +199,16 @@ class Tally:
             score=self._score(subject, chosen, category_weights),
         )
 
-    def results(self, **kwargs) -> list[SubjectResult]:
-        return [self.result(subject, **kwargs) for subject in self.subjects]
+    def results(
+        self,
+        *,
+        category_weights: Mapping[str, Fraction | int | float] | None = None,
+        categories: Iterable[str] | None = None,
+    ) -> list[SubjectResult]:
+        return [
+            self.result(subject, category_weights=category_weights, categories=categories)
+            for subject in self.subjects
+        ]
 
     def _mean(self, counts: SubjectCounts) -> Fraction | None:
         if not counts.valid:
@@ -255,14 +263,20 @@ def tally(
     return result
 
 
-def tally_boxes(boxes: Iterable[Iterable[BallotData]], **kwargs) -> Tally:
+def tally_boxes(
+    boxes: Iterable[Iterable[BallotData]],
+    *,
+    subjects: Sequence[str],
+    scale: Scale = DEFAULT_SCALE,
+    rules: Rules = Rules(),
+) -> Tally:
     """Tally several boxes (sub-venues) of one session together."""
     merged: Tally | None = None
     for ballots in boxes:
-        one = tally(ballots, **kwargs)
+        one = tally(ballots, subjects=subjects, scale=scale, rules=rules)
         merged = one if merged is None else merged.merge(one)
     if merged is None:
-        return tally([], **kwargs)
+        return tally([], subjects=subjects, scale=scale, rules=rules)
     return merged
 
 

@@ -40,17 +40,17 @@ if TYPE_CHECKING:
 ORGANIZER_ROLES = (Role.ORGANIZER_STAFF, Role.DEPARTMENT_LEADER, Role.FIELD_ASSESSOR, Role.VIEWER)
 
 
-def _signed_in(user) -> bool:
+def _signed_in(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and not getattr(user, "admin_role", "")
 
 
-def user_grants(user) -> QuerySet[RoleGrant]:
+def user_grants(user: User) -> QuerySet[RoleGrant]:
     if not _signed_in(user):
         return RoleGrant.objects.none()
     return RoleGrant.objects.filter(user=user)
 
 
-def campaign_wide_q(user, prefix: str = "") -> Q:
+def campaign_wide_q(user: User, prefix: str = "") -> Q:
     """Q on Campaign (or, with prefix "campaign__", on a related model) for campaign-wide roles."""
     grants = list(
         user_grants(user).values_list("role", "organization_id", "organization__path", "include_subtree")
@@ -70,7 +70,7 @@ def campaign_wide_q(user, prefix: str = "") -> Q:
     return q
 
 
-def own_assessment_q(user, prefix: str = "", liaison_orgs: list[int] | None = None) -> Q:
+def own_assessment_q(user: User, prefix: str = "", liaison_orgs: list[int] | None = None) -> Q:
     """Q on Assessment (or with prefix "assessments__" on Campaign) for the assessee and liaisons;
     `liaison_orgs` (the organizations of the user's liaison grants) when the caller has them already."""
     if liaison_orgs is None:
@@ -111,7 +111,7 @@ def campaigns_with_waiting(
     return [c for c in campaigns if may(user, c)]
 
 
-def campaigns_visible_to(user) -> QuerySet[Campaign]:
+def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
     """Campaigns the user holds a role in, or contains an assessment of theirs (as assessee or liaison)."""
     if not _signed_in(user):
         return Campaign.objects.none()
@@ -120,7 +120,7 @@ def campaigns_visible_to(user) -> QuerySet[Campaign]:
     return Campaign.objects.filter(pk__in=ids)
 
 
-def get_campaign_for(user, pk: int) -> Campaign:
+def get_campaign_for(user: User, pk: int) -> Campaign:
     campaign = (
         campaigns_visible_to(user)
         .select_related("organizer", "source_notice__campaign__organizer")
@@ -132,7 +132,7 @@ def get_campaign_for(user, pk: int) -> Campaign:
     return campaign
 
 
-def assessments_visible_to(user) -> QuerySet[Assessment]:
+def assessments_visible_to(user: User) -> QuerySet[Assessment]:
     """Every assessment of a campaign the user has a campaign-wide role in, plus their own / liaised ones."""
     if not _signed_in(user):
         return Assessment.objects.none()
@@ -141,7 +141,7 @@ def assessments_visible_to(user) -> QuerySet[Assessment]:
     return Assessment.objects.filter(pk__in=ids)
 
 
-def get_assessment_for(user, pk: int) -> Assessment:
+def get_assessment_for(user: User, pk: int) -> Assessment:
     assessment = (
         assessments_visible_to(user)
         .select_related("campaign__organizer", "organization", "person", "secretaryship")
@@ -153,7 +153,9 @@ def get_assessment_for(user, pk: int) -> Assessment:
     return assessment
 
 
-def _wide_roles(grants, organizer_id: int, organizer_path: str) -> set[str]:
+def _wide_roles(
+    grants: Iterable[tuple[str, int, str, bool]], organizer_id: int, organizer_path: str
+) -> set[str]:
     """Campaign-wide roles a user's RoleGrants (role, organization_id, path, include_subtree) give on a
     campaign of the organizer `organizer_id` at `organizer_path`."""
     roles: set[str] = set()
@@ -167,13 +169,13 @@ def _wide_roles(grants, organizer_id: int, organizer_path: str) -> set[str]:
     return roles
 
 
-def _grant_tuples(user) -> list[tuple]:
+def _grant_tuples(user: User) -> list[tuple]:
     return list(
         user_grants(user).values_list("role", "organization_id", "organization__path", "include_subtree")
     )
 
 
-def campaign_roles(user, campaign: Campaign) -> set[str]:
+def campaign_roles(user: User, campaign: Campaign) -> set[str]:
     """The user's campaign-wide roles in `campaign` (CampaignRole values); cached on the campaign object."""
     if not _signed_in(user):
         return set()
@@ -187,7 +189,7 @@ def campaign_roles(user, campaign: Campaign) -> set[str]:
     return roles
 
 
-def prime_campaign_roles(user, campaigns: Iterable[Campaign]) -> None:
+def prime_campaign_roles(user: User, campaigns: Iterable[Campaign]) -> None:
     """Fill `campaign_roles`' cache on every given campaign object (several objects may share a pk) in at
     most three queries, however many campaigns: list pages ask each row's campaign for the user's roles
     (PERF-5). The organizers' paths are read from loaded `organizer` objects, else in one query."""
@@ -222,7 +224,7 @@ class RoleSummary:
     has_own_assessment: bool  # the assessed secretary or a liaison of some assessment
 
 
-def role_summary(user) -> RoleSummary:
+def role_summary(user: User) -> RoleSummary:
     """The campaign roles the user holds anywhere — the same sources as `campaign_roles` (CampaignGrants,
     RoleGrants on an organizer, guidance grants) — and whether any assessment is their own
     (`own_assessment_q`). Two queries besides the request's grant scope (`orgs.selectors.grant_scope`),
@@ -249,7 +251,7 @@ def role_summary(user) -> RoleSummary:
     return summary
 
 
-def campaigns_for_list(user) -> QuerySet[Campaign]:
+def campaigns_for_list(user: User) -> QuerySet[Campaign]:
     return (
         campaigns_visible_to(user)
         .select_related("organizer")
@@ -258,7 +260,7 @@ def campaigns_for_list(user) -> QuerySet[Campaign]:
     )
 
 
-def assessments_for_board(user, campaign: Campaign) -> list[Assessment]:
+def assessments_for_board(user: User, campaign: Campaign) -> list[Assessment]:
     """The campaign page's stage board: the listed (not excluded) assessments this user may see, in tree
     order. No joins: read through `campaign.assessments`, every row's `.campaign` is the page's own object
     (the blockers read one campaign, not 400 copies of it), and the board shows the copied person_name.
@@ -270,7 +272,7 @@ def assessments_for_board(user, campaign: Campaign) -> list[Assessment]:
     return list(rows.order_by("organization_path"))
 
 
-def organizers_for(user) -> QuerySet[Organization]:
+def organizers_for(user: User) -> QuerySet[Organization]:
     """Organizations whose campaigns the user may open (organizer staff of that organization)."""
     ids = user_grants(user).filter(role=Role.ORGANIZER_STAFF).values("organization_id")
     return Organization.objects.filter(pk__in=ids).order_by("path")
@@ -355,7 +357,7 @@ def notices_for_organizer(organizer: Organization, year: int) -> QuerySet[Campai
     )
 
 
-def notices_for_organizers(organizers) -> QuerySet[CampaignNotice]:
+def notices_for_organizers(organizers: QuerySet[Organization]) -> QuerySet[CampaignNotice]:
     """Notices from the levels above any of these organizers (the wizard's 依据上级通知 choice)."""
     from shuping.orgs.models import segment_ids
 
@@ -377,7 +379,7 @@ def lower_meeting_calendar(campaign: Campaign) -> QuerySet[MeetingPlan]:
     )
 
 
-def assignable_guidance_staff(campaign: Campaign):
+def assignable_guidance_staff(campaign: Campaign) -> QuerySet[User]:
     """Users the upper level may send as guidance staff: its organizer staff and department leaders."""
     from shuping.accounts.models import User
 
@@ -390,7 +392,7 @@ def assignable_guidance_staff(campaign: Campaign):
 # --- people (SEC-1) -----------------------------------------------------------------------------------
 
 
-def campaign_grants(campaign: Campaign):
+def campaign_grants(campaign: Campaign) -> QuerySet[CampaignGrant]:
     """The campaign's own grants (CampaignGrant), for the 人员与权限 panel."""
     from .models import CampaignGrant
 
@@ -411,7 +413,7 @@ def organizer_role_holders(campaign: Campaign) -> QuerySet[RoleGrant]:
     )
 
 
-def grantable_users(campaign: Campaign, query: str, *, limit: int = 20):
+def grantable_users(campaign: Campaign, query: str, *, limit: int = 20) -> QuerySet[User]:
     """Users the organizer staff may grant a campaign role to: active, not an administrator (三员分立),
     holding some role on the organizer or an organization below it — never the whole user table.
     Matched by name or username."""
@@ -430,13 +432,15 @@ def grantable_users(campaign: Campaign, query: str, *, limit: int = 20):
     )
 
 
-def grantable_user(campaign: Campaign, user_id) -> object | None:
+def grantable_user(campaign: Campaign, user_id: str | int | None) -> User | None:
     """One user by id, only if `grantable_users` could have offered them (else None)."""
     from shuping.accounts.models import User
 
+    if user_id is None:
+        return None
     try:
         pk = int(user_id)
-    except (TypeError, ValueError):
+    except ValueError:
         return None
     in_subtree = RoleGrant.objects.filter(
         subtree_q(campaign.organizer.path, field="organization__path")
@@ -444,7 +448,7 @@ def grantable_user(campaign: Campaign, user_id) -> object | None:
     return User.objects.filter(pk=pk, pk__in=in_subtree, is_active=True, admin_role="").first()
 
 
-def liaison_candidates(assessment: Assessment):
+def liaison_candidates(assessment: Assessment) -> QuerySet[User]:
     """Whom to offer as liaison: its own staff (users granted a role on the assessee's organization other
     than guidance from above), and whoever was
     liaison for that organization in earlier campaigns (nothing typed twice) — minus the current ones."""
@@ -467,7 +471,9 @@ def liaison_candidates(assessment: Assessment):
     )
 
 
-def predecessor_offers(campaign: Campaign, assessments) -> dict[int, list[Secretaryship]]:
+def predecessor_offers(
+    campaign: Campaign, assessments: Iterable[Assessment]
+) -> dict[int, list[Secretaryship]]:
     """{assessment pk: predecessors to offer as a second reporter} for posts that changed hands in the
     assessed year (ORG-3, CMP-2): other persons' secretaryships of the same organization overlapping the
     year, not already in this campaign for that organization. One query for the whole scope table."""

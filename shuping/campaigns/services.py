@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from shuping.audit.services import record
 from shuping.core.errors import ConflictError, DomainError
-from shuping.orgs.models import Organization
+from shuping.orgs.models import Organization, Secretaryship
 
 from . import rules, selectors
 from .blockers import blockers_for
@@ -47,7 +47,7 @@ class StageBlocked(CampaignConflict):
 _KEY = re.compile(r"[a-z_]{1,32}")
 
 
-def _audit(actor, action: str, target, source: str, **detail: Any) -> None:
+def _audit(actor: User | None, action: str, target: models.Model | None, source: str, **detail: Any) -> None:
     record(actor=actor, action=action, target=target, source=source, detail=detail)
 
 
@@ -331,7 +331,7 @@ def add_predecessor(
     *,
     actor: User | None,
     assessment: Assessment,
-    secretaryship,
+    secretaryship: Secretaryship,
     reason: str = "",
     source: str = "web",
 ) -> Assessment:

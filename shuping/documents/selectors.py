@@ -36,7 +36,7 @@ def register_reader_source(source: ReaderSource) -> ReaderSource:
     return source
 
 
-def _signed_in(user) -> bool:
+def _signed_in(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and not getattr(user, "admin_role", "")
 
 

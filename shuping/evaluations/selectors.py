@@ -11,6 +11,7 @@ may see the assessment read its final grade and opinion.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     BooleanField,
@@ -36,6 +37,9 @@ from . import quota, scoring
 from .choices import EvaluationStatus
 from .models import AdjustmentEntry, DecisionStep, Evaluation, EvaluationConfig
 
+if TYPE_CHECKING:
+    from shuping.accounts.models import User
+
 RESULT_ROLES = (Role.ORGANIZER_STAFF, Role.DEPARTMENT_LEADER)
 RESULT_CAMPAIGN_ROLES = (CampaignRole.ORGANIZER_STAFF, CampaignRole.DEPARTMENT_LEADER)
 #: Art. 6 综合评价意见及等次经党委（党组）研究后，向被评议考核人反馈: results open past 研究.
@@ -52,11 +56,11 @@ DEFAULT_GROUPS = {
 OTHER_GROUP = "机关和企事业单位"
 
 
-def _signed_in(user) -> bool:
+def _signed_in(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and not getattr(user, "admin_role", "")
 
 
-def _result_campaigns_q(user, prefix: str) -> Q:
+def _result_campaigns_q(user: User, prefix: str) -> Q:
     """Q reaching Campaign through `prefix`: campaigns where the user is organizer staff or leader."""
     organizer_ids = list(
         campaign_selectors.user_grants(user)
@@ -73,12 +77,12 @@ def _result_campaigns_q(user, prefix: str) -> Q:
 result_campaigns_q = _result_campaigns_q
 
 
-def is_result_reader(user, campaign: Campaign) -> bool:
+def is_result_reader(user: User, campaign: Campaign) -> bool:
     """Organizer staff or department leader of this campaign (EVA-9's inner circle)."""
     return bool(campaign_selectors.campaign_roles(user, campaign) & set(RESULT_CAMPAIGN_ROLES))
 
 
-def evaluations_visible_to(user) -> QuerySet[Evaluation]:
+def evaluations_visible_to(user: User) -> QuerySet[Evaluation]:
     """Staff and leaders: every evaluation of their campaigns. Others: decided ones of assessments they see."""
     if not _signed_in(user):
         return Evaluation.objects.none()
@@ -90,7 +94,7 @@ def evaluations_visible_to(user) -> QuerySet[Evaluation]:
     return Evaluation.objects.filter(pk__in=ids)
 
 
-def _result_reader_expression(user) -> ExpressionWrapper:
+def _result_reader_expression(user: User) -> ExpressionWrapper:
     """`is_result_reader` as SQL on Evaluation, for lists: the campaign's organizer staff or department
     leader by a CampaignGrant or by a RoleGrant on the organizer itself (EVA-9)."""
     organizer_ids = (
@@ -106,7 +110,7 @@ def _result_reader_expression(user) -> ExpressionWrapper:
     )
 
 
-def evaluations_for_list(user, *, campaign_id: int | None = None, limit: int = 500) -> list[Evaluation]:
+def evaluations_for_list(user: User, *, campaign_id: int | None = None, limit: int = 500) -> list[Evaluation]:
     """The API list, optionally one campaign's, at most `limit` rows, each annotated `is_reader` (EVA-9's
     inner circle for its campaign) in the same query: one query however many rows or campaigns (PERF-5)."""
     rows = evaluations_visible_to(user)
@@ -119,7 +123,7 @@ def evaluations_for_list(user, *, campaign_id: int | None = None, limit: int = 5
     )
 
 
-def get_evaluation_for(user, pk: int) -> Evaluation:
+def get_evaluation_for(user: User, pk: int) -> Evaluation:
     evaluation = (
         evaluations_visible_to(user).select_related("assessment__campaign__organizer").filter(pk=pk).first()
     )
@@ -170,7 +174,7 @@ def with_decided_grade(assessments: QuerySet[Assessment]) -> QuerySet[Assessment
     )
 
 
-def can_read_results(user, assessment: Assessment) -> bool:
+def can_read_results(user: User, assessment: Assessment) -> bool:
     """EVA-9 for one assessment the user can already see (scoping is `get_assessment_for`)."""
     if is_result_reader(user, assessment.campaign):
         return True

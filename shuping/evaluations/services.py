@@ -57,15 +57,17 @@ class EvaluationConflict(ConflictError):
     """The evaluation is not in a state that allows the action (e.g. locked by the committee's 研究)."""
 
 
-def _audit(actor, action: str, target, source: str, on_behalf_of: str = "", **detail: Any) -> None:
+def _audit(
+    actor: User | None, action: str, target, source: str, on_behalf_of: str = "", **detail: Any
+) -> None:
     record(actor=actor, action=action, target=target, source=source, on_behalf_of=on_behalf_of, detail=detail)
 
 
-def _user(actor) -> Any:
+def _user(actor: User | None) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
-def _refuse_own(actor, assessment_ids: Iterable[int], what: str) -> None:
+def _refuse_own(actor: User | None, assessment_ids: Iterable[int], what: str) -> None:
     """EVA-4: no one calibrates or decides on their own grade."""
     if _user(actor) is None:
         return
@@ -84,7 +86,9 @@ def _locked(evaluation: Evaluation) -> Evaluation:
     )
 
 
-def _version(evaluation: Evaluation, *, kind: str, grade: str, reason: str, actor, step=None) -> GradeVersion:
+def _version(
+    evaluation: Evaluation, *, kind: str, grade: str, reason: str, actor: User | None, step=None
+) -> GradeVersion:
     evaluation.version += 1
     return GradeVersion.objects.create(
         evaluation=evaluation,
@@ -642,7 +646,7 @@ def record_step(
     return step
 
 
-def _advance(actor, assessment: Assessment, kind: str, source: str) -> None:
+def _advance(actor: User | None, assessment: Assessment, kind: str, source: str) -> None:
     """Section draft: 综合评价 → 研究. Approval: on through 研究 to 反馈 (campaigns' stage service, which
     checks every registered blocker)."""
     if kind == StepKind.SECTION_DRAFT:

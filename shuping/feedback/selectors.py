@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -27,14 +28,17 @@ from . import rules
 from .choices import DEFAULT_MATERIALS
 from .models import ArchiveTransfer, Circular, CircularCopy, Feedback, FeedbackConfig, FileAuthority
 
+if TYPE_CHECKING:
+    from shuping.accounts.models import User
+
 DEPARTMENT_ROLES = (Role.ORGANIZER_STAFF, Role.DEPARTMENT_LEADER)
 
 
-def _signed_in(user) -> bool:
+def _signed_in(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and not getattr(user, "admin_role", "")
 
 
-def department_org_ids(user) -> set[int]:
+def department_org_ids(user: User) -> set[int]:
     """Organizations whose organization department the user works in (staff or leader on the org itself)."""
     if not _signed_in(user):
         return set()
@@ -45,7 +49,7 @@ def department_org_ids(user) -> set[int]:
     )
 
 
-def is_reader(user, campaign: Campaign) -> bool:
+def is_reader(user: User, campaign: Campaign) -> bool:
     """The campaign's organizer staff or department leaders (EVA-9's inner circle)."""
     return evaluation_selectors.is_result_reader(user, campaign)
 
@@ -79,7 +83,7 @@ def config_for(campaign: Campaign) -> FeedbackConfig:
 # --- feedback (EVA-5) ----------------------------------------------------------------------------------
 
 
-def feedback_visible_to(user) -> QuerySet[Feedback]:
+def feedback_visible_to(user: User) -> QuerySet[Feedback]:
     """Staff and leaders: all of their campaigns'. The assessee and liaisons: their own, once released."""
     if not _signed_in(user):
         return Feedback.objects.none()
@@ -93,7 +97,7 @@ def feedback_visible_to(user) -> QuerySet[Feedback]:
     return Feedback.objects.filter(pk__in=ids)
 
 
-def feedback_for_list(user) -> QuerySet[Feedback]:
+def feedback_for_list(user: User) -> QuerySet[Feedback]:
     return (
         feedback_visible_to(user)
         .select_related("assessment", "campaign")
@@ -101,7 +105,7 @@ def feedback_for_list(user) -> QuerySet[Feedback]:
     )
 
 
-def get_feedback_for(user, pk: int) -> Feedback:
+def get_feedback_for(user: User, pk: int) -> Feedback:
     feedback = feedback_for_list(user).filter(pk=pk).first()
     if feedback is None:
         raise Http404
@@ -204,7 +208,7 @@ def circulars_of(campaign: Campaign) -> QuerySet[Circular]:
     return Circular.objects.filter(campaign=campaign).prefetch_related("copies__organization")
 
 
-def inbox_copies(user) -> QuerySet[CircularCopy]:
+def inbox_copies(user: User) -> QuerySet[CircularCopy]:
     """The numbered copies addressed to the organizations whose organization department the user works in."""
     orgs = department_org_ids(user)
     if not orgs:
@@ -216,7 +220,7 @@ def inbox_copies(user) -> QuerySet[CircularCopy]:
     )
 
 
-def get_circular_for(user, pk: int) -> tuple[Circular, CircularCopy | None]:
+def get_circular_for(user: User, pk: int) -> tuple[Circular, CircularCopy | None]:
     """(circular, the user's copy or None for the campaign's staff and leaders); 404 otherwise."""
     circular = Circular.objects.select_related("campaign__organizer").filter(pk=pk).first()
     if circular is None or not _signed_in(user):
@@ -308,7 +312,7 @@ def authorities_of(campaign: Campaign) -> list[dict]:
     return out
 
 
-def transfers_visible_to(user) -> QuerySet[ArchiveTransfer]:
+def transfers_visible_to(user: User) -> QuerySet[ArchiveTransfer]:
     if not _signed_in(user):
         return ArchiveTransfer.objects.none()
     q = evaluation_selectors.result_campaigns_q(user, "campaign__")
@@ -319,7 +323,7 @@ def transfers_visible_to(user) -> QuerySet[ArchiveTransfer]:
     return ArchiveTransfer.objects.filter(pk__in=ids)
 
 
-def get_transfer_for(user, pk: int) -> ArchiveTransfer:
+def get_transfer_for(user: User, pk: int) -> ArchiveTransfer:
     transfer = (
         transfers_visible_to(user)
         .select_related("campaign__organizer", "holder", "sent_by", "acknowledged_by")
@@ -335,7 +339,7 @@ def transfer_items(transfer: ArchiveTransfer):
     return transfer.items.prefetch_related("materials").order_by("pk")
 
 
-def transfer_inbox(user) -> QuerySet[ArchiveTransfer]:
+def transfer_inbox(user: User) -> QuerySet[ArchiveTransfer]:
     orgs = department_org_ids(user)
     return (
         ArchiveTransfer.objects.filter(holder_id__in=orgs)
@@ -347,7 +351,7 @@ def transfer_inbox(user) -> QuerySet[ArchiveTransfer]:
 # --- a person's history (EVA-7, Art. 7) -----------------------------------------------------------------
 
 
-def person_history_for(user, pk: int) -> tuple[Person, list[dict]]:
+def person_history_for(user: User, pk: int) -> tuple[Person, list[dict]]:
     """Every decided year of the person the user is entitled to read: rows from campaigns where the user is
     organizer staff or leader, and every row when the user's organization department keeps the file.
     Never a year before its 研究. Out of entitlement → 404."""

@@ -56,18 +56,20 @@ class FeedbackConflict(ConflictError):
     """Not in a state that allows the action (e.g. not yet decided by the committee)."""
 
 
-def _register(actor, campaign: Campaign, **entry: Any):
+def _register(actor: User | None, campaign: Campaign, **entry: Any):
     """The document's entry in the campaign organizer's 发文 register (numbered once, DOC-1)."""
     return document_services.register_document(
         actor=actor if getattr(actor, "pk", None) else None, organization=campaign.organizer, **entry
     )
 
 
-def _audit(actor, action: str, target, source: str, on_behalf_of: str = "", **detail: Any) -> None:
+def _audit(
+    actor: User | None, action: str, target, source: str, on_behalf_of: str = "", **detail: Any
+) -> None:
     record(actor=actor, action=action, target=target, source=source, on_behalf_of=on_behalf_of, detail=detail)
 
 
-def _user(actor) -> Any:
+def _user(actor: User | None) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 

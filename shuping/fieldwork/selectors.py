@@ -26,6 +26,8 @@ from .models import FieldAssessment, FieldRecord, FieldTeam, IndicatorScore, Obs
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
+    from shuping.accounts.models import User
+
 
 class FieldCounts(TypedDict):
     """What `field_assessments_for_list` annotates on each field assessment."""
@@ -40,11 +42,11 @@ RESULT_ROLES = (Role.ORGANIZER_STAFF, Role.DEPARTMENT_LEADER)
 RESULT_CAMPAIGN_ROLES = (CampaignRole.ORGANIZER_STAFF, CampaignRole.DEPARTMENT_LEADER)
 
 
-def _signed_in(user) -> bool:
+def _signed_in(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and not getattr(user, "admin_role", "")
 
 
-def _result_campaigns_q(user, prefix: str) -> Q:
+def _result_campaigns_q(user: User, prefix: str) -> Q:
     """Q on a model reaching Campaign through `prefix` for campaigns where the user is staff or leader."""
     organizer_ids = list(
         campaign_selectors.user_grants(user)
@@ -57,7 +59,7 @@ def _result_campaigns_q(user, prefix: str) -> Q:
     return q
 
 
-def field_assessments_visible_to(user) -> QuerySet[FieldAssessment]:
+def field_assessments_visible_to(user: User) -> QuerySet[FieldAssessment]:
     if not _signed_in(user):
         return FieldAssessment.objects.none()
     q = _result_campaigns_q(user, "team__campaign__") | Q(team__leader=user) | Q(team__members=user)
@@ -65,7 +67,7 @@ def field_assessments_visible_to(user) -> QuerySet[FieldAssessment]:
     return FieldAssessment.objects.filter(pk__in=ids)
 
 
-def campaigns_for_planning(user) -> list[Campaign]:
+def campaigns_for_planning(user: User) -> list[Campaign]:
     """The home page's 实地考核安排: the user's draft and open campaigns with their roles primed, so the
     view's `can_view_plan` per campaign costs no query (PERF-5)."""
     campaigns = list(campaign_selectors.campaigns_for_list(user).filter(status__in=("draft", "open")))
@@ -73,7 +75,7 @@ def campaigns_for_planning(user) -> list[Campaign]:
     return campaigns
 
 
-def field_assessments_for_list(user) -> QuerySet[WithAnnotations[FieldAssessment, FieldCounts]]:
+def field_assessments_for_list(user: User) -> QuerySet[WithAnnotations[FieldAssessment, FieldCounts]]:
     """The phone home page and the API list: constant query count (PERF-5)."""
     return (
         field_assessments_visible_to(user)
@@ -88,7 +90,7 @@ def field_assessments_for_list(user) -> QuerySet[WithAnnotations[FieldAssessment
     )
 
 
-def get_field_assessment_for(user, pk: int) -> FieldAssessment:
+def get_field_assessment_for(user: User, pk: int) -> FieldAssessment:
     fa = (
         field_assessments_visible_to(user)
         .select_related(
@@ -204,14 +206,14 @@ def field_score_for(fa: FieldAssessment) -> scoring.FieldScore:
     return score_of(fa, indicators, scores)
 
 
-def record_by_uuid(client_uuid) -> FieldRecord | None:
+def record_by_uuid(client_uuid: str) -> FieldRecord | None:
     return FieldRecord.objects.filter(client_uuid=client_uuid).first()
 
 
 # --- observations (FLD-4) -----------------------------------------------------------------------------
 
 
-def observations_visible_to(user) -> QuerySet[Observation]:
+def observations_visible_to(user: User) -> QuerySet[Observation]:
     """Observations of organizers where the user is organizer staff or department leader (RoleGrant on the
     organizer itself), plus those attached to assessments of campaigns where a CampaignGrant says so."""
     if not _signed_in(user):
@@ -230,7 +232,7 @@ def observations_visible_to(user) -> QuerySet[Observation]:
     return Observation.objects.filter(pk__in=ids)
 
 
-def observations_for_list(user) -> QuerySet[Observation]:
+def observations_for_list(user: User) -> QuerySet[Observation]:
     return (
         observations_visible_to(user)
         .select_related("organizer", "assessment", "person", "created_by")
@@ -238,7 +240,7 @@ def observations_for_list(user) -> QuerySet[Observation]:
     )
 
 
-def observation_subjects_for(user) -> QuerySet[Assessment]:
+def observation_subjects_for(user: User) -> QuerySet[Assessment]:
     """Assessments the user may write observations about: open campaigns of organizers they staff."""
     organizer_ids = (
         campaign_selectors.user_grants(user).filter(role=Role.ORGANIZER_STAFF).values("organization_id")

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from shuping.audit.services import record as audit_record
@@ -24,7 +24,7 @@ from shuping.campaigns.choices import CampaignRole, CampaignStatus
 from shuping.campaigns.models import Assessment, Campaign, Indicator
 from shuping.core import uploads
 from shuping.core.errors import ConflictError, DomainError
-from shuping.orgs.models import Organization
+from shuping.orgs.models import Organization, Person
 
 from . import permissions, rules, selectors
 from .choices import Evidence, FieldStatus, ObservationSource, SampleMethod, TalkCategory
@@ -56,7 +56,7 @@ class FieldworkConflict(ConflictError):
     """The field assessment is not in a state that allows the action."""
 
 
-def _audit(actor, action: str, target, source: str, **detail: Any) -> None:
+def _audit(actor: User | None, action: str, target: models.Model | None, source: str, **detail: Any) -> None:
     audit_record(actor=actor, action=action, target=target, source=source, detail=detail)
 
 
@@ -438,7 +438,15 @@ def submit_record(
     return SubmitResult(rec, True, warnings)
 
 
-def _save_score(fa, indicator: Indicator, s: ScoreInput, rec, actor, new_visit, new_talk) -> dict | None:
+def _save_score(
+    fa: FieldAssessment,
+    indicator: Indicator,
+    s: ScoreInput,
+    rec: FieldRecord,
+    actor: User,
+    new_visit: SiteVisit | None,
+    new_talk: Talk | None,
+) -> dict | None:
     visit_ids = set(
         SiteVisit.objects.filter(field_assessment=fa, pk__in=s.visit_ids).values_list("pk", flat=True)
     )
@@ -587,7 +595,7 @@ def record_observation(
     source_kind: str,
     text: str,
     assessment: Assessment | None = None,
-    person=None,
+    person: Person | None = None,
     score: int | None = None,
     source: str = "web",
 ) -> Observation:

@@ -6,6 +6,8 @@ an assessee or liaison sees only the meeting their own assessment reports at.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -14,8 +16,11 @@ from shuping.campaigns.models import Campaign
 
 from .models import AgendaItem, AttendeeGroup, Commentary, Meeting, MeetingBox
 
+if TYPE_CHECKING:
+    from shuping.accounts.models import User
 
-def meetings_visible_to(user) -> QuerySet[Meeting]:
+
+def meetings_visible_to(user: User) -> QuerySet[Meeting]:
     if not campaign_selectors._signed_in(user):
         return Meeting.objects.none()
     wide = Campaign.objects.filter(campaign_selectors.campaign_wide_q(user)).values("pk")
@@ -24,7 +29,7 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(pk__in=ids)
 
 
-def meetings_for_list(user) -> QuerySet[Meeting]:
+def meetings_for_list(user: User) -> QuerySet[Meeting]:
     return (
         meetings_visible_to(user)
         .select_related("campaign__organizer")
@@ -36,7 +41,7 @@ def meetings_for_list(user) -> QuerySet[Meeting]:
     )
 
 
-def campaigns_for_new_meetings(user) -> list[Campaign]:
+def campaigns_for_new_meetings(user: User) -> list[Campaign]:
     """The list page's campaigns to create a meeting in: the user's campaigns with their roles primed, so
     the view's `can_create_meeting` per campaign costs no query (PERF-5)."""
     campaigns = list(campaign_selectors.campaigns_for_list(user))
@@ -44,7 +49,7 @@ def campaigns_for_new_meetings(user) -> list[Campaign]:
     return campaigns
 
 
-def get_meeting_for(user, pk: int) -> Meeting:
+def get_meeting_for(user: User, pk: int) -> Meeting:
     meeting = (
         meetings_visible_to(user)
         .select_related("campaign__organizer", "presiding", "plan")
@@ -56,7 +61,7 @@ def get_meeting_for(user, pk: int) -> Meeting:
     return meeting
 
 
-def meetings_of_campaign(user, campaign: Campaign) -> QuerySet[Meeting]:
+def meetings_of_campaign(user: User, campaign: Campaign) -> QuerySet[Meeting]:
     return meetings_for_list(user).filter(campaign=campaign)
 
 
@@ -95,7 +100,7 @@ def commentaries_of(meeting: Meeting, *, assessment_ids: list[int] | None = None
     return list(qs.order_by("assessment__organization_path", "commenter__position", "pk"))
 
 
-def own_assessment_ids(user, meeting: Meeting) -> list[int]:
+def own_assessment_ids(user: User, meeting: Meeting) -> list[int]:
     """The agenda's assessments this user is the assessee or a liaison of (EVA-9 hides drafts from them)."""
     return list(
         campaign_selectors.assessments_visible_to(user)

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from shuping.audit.services import record
 from shuping.campaigns import cascade
 from shuping.campaigns.choices import ReportingMode
-from shuping.campaigns.models import Assessment, Campaign
+from shuping.campaigns.models import Assessment, Campaign, MeetingPlan
 from shuping.core.errors import ConflictError, DomainError
 from shuping.orgs.models import Person, Secretaryship
 
@@ -45,7 +45,15 @@ class MeetingConflict(ConflictError):
     """The meeting is not in a state that allows the action."""
 
 
-def _audit(actor, action: str, target, source: str, *, on_behalf_of: str = "", **detail: Any) -> None:
+def _audit(
+    actor: User | None,
+    action: str,
+    target: models.Model | None,
+    source: str,
+    *,
+    on_behalf_of: str = "",
+    **detail: Any,
+) -> None:
     record(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
@@ -219,7 +227,7 @@ def set_agenda(
 
 
 @transaction.atomic
-def send_plan_up(*, actor: User | None, meeting: Meeting, source: str = "web"):
+def send_plan_up(*, actor: User | None, meeting: Meeting, source: str = "web") -> MeetingPlan:
     """Send the 会议方案 up before the meeting (CMP-7) through campaigns' cascade; the meeting links to it.
 
     The agenda text names the reporters in order, so the level above sees who reports and can send guidance

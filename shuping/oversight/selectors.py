@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Substr
@@ -50,6 +50,9 @@ from shuping.orgs.selectors import grant_scope
 from .choices import ReportStatus
 from .models import UpwardReport
 
+if TYPE_CHECKING:
+    from shuping.accounts.models import User
+
 #: Grants that make a user an overseer of their subtree: the organization department's staff and leaders.
 OVERSIGHT_ROLES = (Role.ORGANIZER_STAFF, Role.DEPARTMENT_LEADER)
 
@@ -65,7 +68,7 @@ OWN_LEVEL = "本级"
 # --- scope ---------------------------------------------------------------------------------------------
 
 
-def oversight_paths(user) -> tuple[str, ...]:
+def oversight_paths(user: User) -> tuple[str, ...]:
     """Subtree roots the user oversees (paths; nested roots dropped). Reads the cached grant scope."""
     paths = sorted(
         {
@@ -81,22 +84,22 @@ def oversight_paths(user) -> tuple[str, ...]:
     return tuple(roots)
 
 
-def can_use_oversight(user) -> bool:
+def can_use_oversight(user: User) -> bool:
     """The 监督指导 menu (FLOW-3): dashboards (`oversight_paths`), the upward-report inbox and the reports
     sent up are for organizer staff and department leaders only — not the assessee, liaison or guidance."""
     return any(role in OVERSIGHT_ROLES for role, _p, _s, _pk in grant_scope(user).grants)
 
 
-def can_oversee(user, org: Organization) -> bool:
+def can_oversee(user: User, org: Organization) -> bool:
     return any(org.path.startswith(root) for root in oversight_paths(user))
 
 
-def oversight_roots_for(user) -> QuerySet[Organization]:
+def oversight_roots_for(user: User) -> QuerySet[Organization]:
     """The organizations whose dashboards the user starts from."""
     return Organization.objects.filter(path__in=oversight_paths(user)).order_by("path")
 
 
-def get_oversight_org_for(user, pk: int) -> Organization:
+def get_oversight_org_for(user: User, pk: int) -> Organization:
     """An organization inside the user's oversight subtrees, else 404 (its existence is not revealed)."""
     paths = oversight_paths(user)
     if not paths:
@@ -107,7 +110,7 @@ def get_oversight_org_for(user, pk: int) -> Organization:
     return org
 
 
-def overseeable_campaigns(user) -> QuerySet[Campaign]:
+def overseeable_campaigns(user: User) -> QuerySet[Campaign]:
     """Campaigns organized anywhere in the user's oversight subtrees (read-only for them)."""
     paths = oversight_paths(user)
     if not paths:
@@ -115,7 +118,7 @@ def overseeable_campaigns(user) -> QuerySet[Campaign]:
     return Campaign.objects.filter(subtrees_q(paths, field="organizer__path"))
 
 
-def get_overseeable_campaign_for(user, pk: int) -> Campaign:
+def get_overseeable_campaign_for(user: User, pk: int) -> Campaign:
     campaign = overseeable_campaigns(user).select_related("organizer").filter(pk=pk).first()
     if campaign is None:
         raise Http404
@@ -468,11 +471,11 @@ def meeting_plans_of(campaign: Campaign) -> QuerySet[MeetingPlan]:
 # --- upward reports (OVS-1) ---------------------------------------------------------------------------
 
 
-def _inbox_org_ids(user) -> list[int]:
+def _inbox_org_ids(user: User) -> list[int]:
     return sorted({pk for role, _p, _s, pk in grant_scope(user).grants if role in OVERSIGHT_ROLES})
 
 
-def inbox_for(user) -> QuerySet[UpwardReport]:
+def inbox_for(user: User) -> QuerySet[UpwardReport]:
     """Submitted reports addressed to an organization whose department the user works in (OVS-1)."""
     ids = _inbox_org_ids(user)
     if not ids:
@@ -484,7 +487,7 @@ def inbox_for(user) -> QuerySet[UpwardReport]:
     )
 
 
-def sent_reports_for(user) -> QuerySet[UpwardReport]:
+def sent_reports_for(user: User) -> QuerySet[UpwardReport]:
     """Reports of campaigns whose organizer the user is organizer staff of (their own drafts)."""
     ids = sorted({pk for role, _p, _s, pk in grant_scope(user).grants if role == Role.ORGANIZER_STAFF})
     if not ids:
@@ -494,7 +497,7 @@ def sent_reports_for(user) -> QuerySet[UpwardReport]:
     )
 
 
-def get_report_for(user, pk: int) -> UpwardReport:
+def get_report_for(user: User, pk: int) -> UpwardReport:
     """The sender's organizer staff and, once submitted, the receiving department; else 404."""
     report = (
         UpwardReport.objects.filter(pk=pk)
@@ -570,7 +573,7 @@ def upward_report_state(campaign: Campaign) -> UpwardReportState:
     return UpwardReportState(report=None, parent_name=parent_name, refusal=refusal, is_external=external)
 
 
-def can_edit_report(user, report: UpwardReport) -> bool:
+def can_edit_report(user: User, report: UpwardReport) -> bool:
     return not report.is_submitted and any(
         role == Role.ORGANIZER_STAFF and pk == report.from_organization_id
         for role, _p, _s, pk in grant_scope(user).grants

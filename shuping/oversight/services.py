@@ -35,7 +35,7 @@ class OversightError(DomainError):
     pass
 
 
-def _check_manager(actor, campaign: Campaign) -> None:
+def _check_manager(actor: User | None, campaign: Campaign) -> None:
     if actor is not None and not campaign_permissions.can_manage_campaign(actor, campaign):
         raise OversightError(
             "只有本次考核的组织部门工作人员可以起草、修改和报送向上级的报告。", code="forbidden"

@@ -5,6 +5,7 @@ Overdue is COMPUTED here (an annotation comparing the deadline to today), never 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, TypedDict
 
@@ -20,6 +21,8 @@ from .choices import ItemStatus
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
+
+    from shuping.accounts.models import User
 
 from .models import (
     AccountabilityReferral,
@@ -60,13 +63,13 @@ def with_overdue(
     )
 
 
-def lists_visible_to(user) -> QuerySet[RectificationList]:
+def lists_visible_to(user: User) -> QuerySet[RectificationList]:
     return RectificationList.objects.filter(
         assessment__in=campaign_selectors.assessments_visible_to(user).values("pk")
     )
 
 
-def items_visible_to(user) -> QuerySet[WithAnnotations[RectificationItem, Overdue]]:
+def items_visible_to(user: User) -> QuerySet[WithAnnotations[RectificationItem, Overdue]]:
     return with_overdue(
         RectificationItem.objects.filter(rectification_list__in=lists_visible_to(user).values("pk"))
     )
@@ -95,7 +98,7 @@ def _counted(qs: QuerySet[RectificationList], on: date | None = None) -> Counted
     )
 
 
-def my_lists(user) -> CountedLists:
+def my_lists(user: User) -> CountedLists:
     """The index page: every list the user may see, newest campaigns first, with counts (constant queries)."""
     return (
         _counted(lists_visible_to(user))
@@ -104,7 +107,7 @@ def my_lists(user) -> CountedLists:
     )
 
 
-def own_lists(user) -> CountedLists:
+def own_lists(user: User) -> CountedLists:
     """The lists of the user's OWN assessments (as the assessed secretary or a liaison), with counts — the
     home page's 待办 (constant queries)."""
     own = Assessment.objects.filter(campaign_selectors.own_assessment_q(user)).values("pk")
@@ -115,7 +118,9 @@ def own_lists(user) -> CountedLists:
     )
 
 
-def list_detail(rectification_list: RectificationList):
+def list_detail(
+    rectification_list: RectificationList,
+) -> QuerySet[WithAnnotations[RectificationItem, Overdue]]:
     """The list's items with overdue, sources, milestones, updates — a fixed number of queries."""
     return (
         with_overdue(rectification_list.items.all())
@@ -131,7 +136,7 @@ def list_detail(rectification_list: RectificationList):
     )
 
 
-def list_of(assessment) -> RectificationList | None:
+def list_of(assessment: Assessment) -> RectificationList | None:
     return (
         RectificationList.objects.select_related("filed_with", "assessment", "campaign")
         .filter(assessment=assessment)
@@ -139,7 +144,7 @@ def list_of(assessment) -> RectificationList | None:
     )
 
 
-def carried_into(assessment) -> list:
+def carried_into(assessment: Assessment) -> list:
     """RCT-6: earlier years' unfinished items at this assessee's organization (same organizer), which
     `start_list` will carry in — shown on the list page before the list is started (two queries)."""
     from .carryover import unfinished_for
@@ -147,7 +152,7 @@ def carried_into(assessment) -> list:
     return unfinished_for([assessment]).get(assessment.pk, [])
 
 
-def get_item_for(user, pk: int) -> RectificationItem:
+def get_item_for(user: User, pk: int) -> RectificationItem:
     item = (
         items_visible_to(user)
         .select_related(
@@ -165,7 +170,7 @@ def get_item_for(user, pk: int) -> RectificationItem:
     return item
 
 
-def get_update_for(user, pk: int) -> ProgressUpdate:
+def get_update_for(user: User, pk: int) -> ProgressUpdate:
     update = (
         ProgressUpdate.objects.filter(item__in=items_visible_to(user).values("pk"), pk=pk)
         .exclude(evidence="")
@@ -221,7 +226,9 @@ def restrictions(campaign: Campaign) -> QuerySet[AnnualGradeRestriction]:
     return AnnualGradeRestriction.objects.filter(assessment__campaign=campaign).select_related("assessment")
 
 
-def restrictions_visible_to(user, year: int | None = None, person: int | None = None):
+def restrictions_visible_to(
+    user: User, year: int | None = None, person: int | None = None
+) -> QuerySet[AnnualGradeRestriction]:
     qs = AnnualGradeRestriction.objects.filter(
         assessment__in=campaign_selectors.assessments_visible_to(user).values("pk")
     ).select_related("assessment__campaign")
@@ -251,7 +258,7 @@ def annual_grades(campaign: Campaign, people: dict) -> QuerySet[AnnualAssessment
     )
 
 
-def person_visible(user, person_id: int) -> bool:
+def person_visible(user: User, person_id: int) -> bool:
     return campaign_selectors.assessments_visible_to(user).filter(person_id=person_id).exists()
 
 
@@ -259,7 +266,7 @@ def unit_evaluations(campaign: Campaign) -> QuerySet[UnitEvaluation]:
     return UnitEvaluation.objects.filter(assessment__campaign=campaign).order_by("organization_name")
 
 
-def consequences_of(assessment) -> dict:
+def consequences_of(assessment: Assessment) -> dict:
     return {
         "admonitions": list(Admonition.objects.filter(assessment=assessment)),
         "referrals": list(
@@ -268,13 +275,15 @@ def consequences_of(assessment) -> dict:
     }
 
 
-def notices_for(user, limit: int = 20) -> list[Notification]:
+def notices_for(user: User, limit: int = 20) -> list[Notification]:
     if not getattr(user, "is_authenticated", False):
         return []
     return list(Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")[:limit])
 
 
-def sources_of(items) -> dict[int, list[ItemSource]]:
+def sources_of(
+    items: Iterable[RectificationItem] | QuerySet[RectificationItem],
+) -> dict[int, list[ItemSource]]:
     out: dict[int, list[ItemSource]] = {}
     for s in ItemSource.objects.filter(item__in=items):
         out.setdefault(s.item_id, []).append(s)

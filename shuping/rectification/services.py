@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from shuping.audit.services import record
@@ -23,6 +23,7 @@ from shuping.campaigns.models import Assessment, Campaign
 from shuping.core import uploads
 from shuping.core.crypto import sm3_hex
 from shuping.core.errors import ConflictError, DomainError
+from shuping.documents.models import RegisteredDocument
 
 from . import carryover, notify, permissions, rules, sources
 from .choices import ClosureMethod, ItemStatus, ListStatus, NotificationKind, SourceKind
@@ -42,11 +43,11 @@ class RectificationConflict(ConflictError):
     """Not allowed in the current state, or not by this user."""
 
 
-def _audit(actor, action: str, target, source: str, **detail: Any) -> None:
+def _audit(actor: User | None, action: str, target: models.Model | None, source: str, **detail: Any) -> None:
     record(actor=actor, action=action, target=target, source=source, detail=detail)
 
 
-def _user(actor):
+def _user(actor: User | None) -> User | None:
     return actor if getattr(actor, "pk", None) else None
 
 
@@ -219,7 +220,7 @@ def _locked_list(rectification_list: RectificationList) -> RectificationList:
     )
 
 
-def _check_drafter(actor, rectification_list: RectificationList) -> None:
+def _check_drafter(actor: User | None, rectification_list: RectificationList) -> None:
     if _user(actor) is None:
         return
     if not (
@@ -375,7 +376,7 @@ def submit_list(
     return rectification_list
 
 
-def _check_manager(actor, campaign: Campaign, what: str) -> None:
+def _check_manager(actor: User | None, campaign: Campaign, what: str) -> None:
     if _user(actor) is not None and not permissions.can_manage_rectification(actor, campaign):
         raise RectificationConflict(f"只有组织部门工作人员可以{what}。", code="forbidden")
 
@@ -511,7 +512,7 @@ def add_progress(
     return update
 
 
-def _close(actor, items: list[RectificationItem], batch: ClosureBatch, source: str) -> None:
+def _close(actor: User | None, items: list[RectificationItem], batch: ClosureBatch, source: str) -> None:
     now = timezone.now()
     for item in items:
         item.transition_to(ItemStatus.CLOSED)
@@ -522,7 +523,7 @@ def _close(actor, items: list[RectificationItem], batch: ClosureBatch, source: s
         _audit(actor, "rectification.item.close", item, source, method=batch.method, batch=batch.pk)
 
 
-def _closable(actor, items: Sequence[RectificationItem]) -> list[RectificationItem]:
+def _closable(actor: User | None, items: Sequence[RectificationItem]) -> list[RectificationItem]:
     ids = sorted({i.pk for i in items})
     if not ids:
         raise RectificationError("请至少选择一项。", field="items")
@@ -641,7 +642,9 @@ def set_milestone_done(*, actor: User | None, milestone: Milestone, source: str 
 
 
 @transaction.atomic
-def issue_progress_circular(*, actor, campaign: Campaign, on: date, source: str = "web"):
+def issue_progress_circular(
+    *, actor: User | None, campaign: Campaign, on: date, source: str = "web"
+) -> RegisteredDocument:
     """The day's 整改通报 (Art. 7) numbered in the organizer's 发文 register (DOC-1); issuing it again the
     same day keeps the number."""
     from django.urls import reverse

@@ -40,6 +40,7 @@ def circular_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @scoped("经 campaigns.selectors.get_campaign_for 取考核（404）；限在该考核中有角色的人员（403）")
 def circular_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    from shuping.documents.models import RegisteredDocument
     from shuping.documents.selectors import registered
     from shuping.documents.services import render_document_pdf
 
@@ -47,6 +48,7 @@ def circular_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     on = selectors.today()
     # The organizer's staff issue the day's 整改通报: it takes a 文号 from the 发文 register (DOC-1); others
     # read the issued one (or an unnumbered copy before it is issued).
+    entry: RegisteredDocument | None
     if permissions.can_manage_rectification(request.user, campaign):
         entry = services.issue_progress_circular(actor=request.user, campaign=campaign, on=on)
     else:

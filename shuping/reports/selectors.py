@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -20,14 +21,17 @@ from .choices import ReportStatus
 from .models import Opinion, Publication, Report
 from .services import max_chars
 
+if TYPE_CHECKING:
+    from shuping.accounts.models import User
 
-def reports_visible_to(user) -> QuerySet[Report]:
+
+def reports_visible_to(user: User) -> QuerySet[Report]:
     """Reports of every assessment the user may see."""
     ids = campaign_selectors.assessments_visible_to(user).values("pk")
     return Report.objects.filter(assessment_id__in=ids)
 
 
-def reports_for_list(user) -> QuerySet[Report]:
+def reports_for_list(user: User) -> QuerySet[Report]:
     """The API list and the overview: one query, whatever the number of reports (PERF-5)."""
     return (
         reports_visible_to(user)
@@ -36,14 +40,14 @@ def reports_for_list(user) -> QuerySet[Report]:
     )
 
 
-def get_report_for(user, pk: int) -> Report:
+def get_report_for(user: User, pk: int) -> Report:
     report = reports_for_list(user).filter(pk=pk).first()
     if report is None:
         raise Http404
     return report
 
 
-def assessments_for_overview(user) -> list[Assessment]:
+def assessments_for_overview(user: User) -> list[Assessment]:
     """The 述职报告 page: assessments the user may see, with their report, campaign and organizer, and the
     user's roles in each campaign primed — a constant number of queries however many rows (PERF-5)."""
     rows = list(
@@ -202,7 +206,7 @@ def publications_of(campaign: Campaign) -> QuerySet[Publication]:
     return campaign.publications.select_related("audience").order_by("-opens_at", "pk")
 
 
-def get_publication_for(user, pk: int) -> Publication:
+def get_publication_for(user: User, pk: int) -> Publication:
     campaigns = campaign_selectors.campaigns_visible_to(user).values("pk")
     publication = (
         Publication.objects.filter(campaign_id__in=campaigns, pk=pk)
@@ -229,7 +233,7 @@ def opinions_of(publication: Publication) -> QuerySet[Opinion]:
     return publication.opinions.select_related("report__assessment").order_by("-received_at", "pk")
 
 
-def get_opinion_for(user, pk: int) -> Opinion:
+def get_opinion_for(user: User, pk: int) -> Opinion:
     campaigns = campaign_selectors.campaigns_visible_to(user).values("pk")
     opinion = (
         Opinion.objects.filter(pk=pk, publication__campaign_id__in=campaigns)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from shuping.audit.services import record
@@ -43,7 +43,7 @@ class ReportConflict(ConflictError):
     """The report is not in a state that allows the action."""
 
 
-def _audit(actor, action: str, target, source: str, **detail: Any) -> None:
+def _audit(actor: User | None, action: str, target: models.Model | None, source: str, **detail: Any) -> None:
     record(actor=actor, action=action, target=target, source=source, detail=detail)
 
 
