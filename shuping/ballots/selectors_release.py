@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Protocol
 
 from django.apps import apps
@@ -24,7 +25,7 @@ from . import disclosure
 from .choices import BoxStatus
 from .models import BallotBox, BoxSubject
 from .selectors import box_tally, category_weights, dimension_tallies, min_category_ballots, tally
-from .tally import BallotData, Tally
+from .tally import BallotData, SubjectResult, Tally
 
 
 def policy() -> disclosure.Policy:
@@ -158,12 +159,12 @@ def unit_releases(
     return out
 
 
-def unit_weights(unit: Unit):
+def unit_weights(unit: Unit) -> dict[str, float] | None:
     found = [category_weights(part.box) for part in unit.parts]
     return found[0] if found and all(w == found[0] for w in found) else None
 
 
-def _assessment_of(box: BallotBox, subjects) -> dict[int, int]:
+def _assessment_of(box: BallotBox, subjects: Iterable[BoxSubject]) -> dict[int, int]:
     """Box subject id → the assessment whose counting unit it belongs to (none: the box is the unit)."""
     out = {s.pk: s.assessment_id for s in subjects if s.assessment_id}
     link = BallotBox.objects.select_related("meeting_link").filter(pk=box.pk).first()
@@ -181,7 +182,7 @@ def _assessment_of(box: BallotBox, subjects) -> dict[int, int]:
     return out
 
 
-def part_codes(box: BallotBox, subjects) -> dict[str, str]:
+def part_codes(box: BallotBox, subjects: Iterable[BoxSubject]) -> dict[str, str]:
     """Subjects of `box` that the box must not publish on its own: PART when the subject's counting unit
     spans more than this box (or the box is an offline venue's laptop copy, MTG-6)."""
     if BallotBox.objects.filter(pk=box.pk, offline_venue__isnull=False).exists():
@@ -243,8 +244,8 @@ def box_release(box: BallotBox) -> dict:
     }
 
 
-def formatted(result) -> dict[str, str]:
-    def pct(value) -> str:
+def formatted(result: SubjectResult | None) -> dict[str, str]:
+    def pct(value: Fraction | None) -> str:
         return "—" if value is None else f"{float(value) * 100:.1f}%"
 
     if result is None:

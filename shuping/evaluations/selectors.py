@@ -10,8 +10,9 @@ may see the assessment read its final grade and opinion.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     BooleanField,
@@ -31,13 +32,15 @@ from shuping.accounts.choices import Role
 from shuping.campaigns import rules as campaign_rules
 from shuping.campaigns import selectors as campaign_selectors
 from shuping.campaigns.choices import CampaignRole, Stage
-from shuping.campaigns.models import Assessment, Campaign, CampaignGrant
+from shuping.campaigns.models import Assessment, Campaign, CampaignGrant, IndicatorSet
 
 from . import quota, scoring
 from .choices import EvaluationStatus
 from .models import AdjustmentEntry, DecisionStep, Evaluation, EvaluationConfig
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from shuping.accounts.models import User
 
 RESULT_ROLES = (Role.ORGANIZER_STAFF, Role.DEPARTMENT_LEADER)
@@ -159,7 +162,13 @@ def decided_grade(assessment: Assessment) -> str | None:
     return (evaluation.final_grade or None) if evaluation is not None else None
 
 
-def with_decided_grade(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+class DecidedGrade(TypedDict):
+    decided_grade: str | None
+
+
+def with_decided_grade(
+    assessments: QuerySet[Assessment],
+) -> QuerySet[WithAnnotations[Assessment, DecidedGrade]]:
     """`decided_grade` in SQL for a whole queryset (aggregates, OVS-2): each row annotated `decided_grade`,
     NULL where `decided_grade(assessment)` is None."""
     return assessments.annotate(
@@ -272,7 +281,7 @@ def group_kinds(campaign: Campaign, config: EvaluationConfig) -> list[str]:
 
 def config_origin(campaign: Campaign, config: EvaluationConfig, *, own_weights: bool, own_lower: bool) -> str:
     """Where the rules on the page come from, in a sentence (last year's carried over, or the defaults)."""
-    source = config.copied_from.campaign.year if config.copied_from_id else None
+    source = config.copied_from.campaign.year if config.copied_from is not None else None
     if config.pk is None:
         text = (
             f"以下沿用 {source} 年设置，尚未保存为本年度规则；核对或修改后保存。"
@@ -300,7 +309,9 @@ def campaign_evaluations(campaign: Campaign) -> list[Evaluation]:
     )
 
 
-def quota_entries(evaluations: list[Evaluation], config: EvaluationConfig, *, override: dict | None = None):
+def quota_entries(
+    evaluations: list[Evaluation], config: EvaluationConfig, *, override: dict | None = None
+) -> list[quota.Entry]:
     override = override or {}
     return [
         quota.Entry(
@@ -320,11 +331,12 @@ def calibration(campaign: Campaign) -> dict:
     rule = quota_rule(campaign, config)
     groups = quota.check_quota(quota_entries(evaluations, config), rule)
     group_by_key = {key: g.name for g in groups for key in g.members}
-    table = {e.pk: {n: (v or {}).get("score") for n, v in (e.components or {}).items()} for e in evaluations}
-    table = {
-        k: {n: (Fraction(s) if s is not None else None) for n, s in row.items()} for k, row in table.items()
+    raw = {e.pk: {n: (v or {}).get("score") for n, v in (e.components or {}).items()} for e in evaluations}
+    # Keyed by evaluation id; quota's rules take any hashable key.
+    table: dict[Hashable, Mapping[str, Fraction | int | None]] = {
+        k: {n: (Fraction(s) if s is not None else None) for n, s in row.items()} for k, row in raw.items()
     }
-    flagged: dict[int, str] = {}
+    flagged: dict[Hashable, str] = {}
     for g in groups:
         sub = {k: table[k] for k in g.members if k in table}
         for d in quota.disagreements(
@@ -391,7 +403,7 @@ def assessments_without_evaluation(campaign: Campaign) -> QuerySet[Assessment]:
 # --- 加减分 (EVA-1, CMP-4) ------------------------------------------------------------------------------
 
 
-def indicator_set_of(assessment: Assessment):
+def indicator_set_of(assessment: Assessment) -> IndicatorSet | None:
     """The assessee's indicator set: the one its field assessment uses, else the campaign's set for its kind
     and level (`fieldwork.selectors.indicator_set_for`, 分类指导). None when the campaign has no sets."""
     from shuping.fieldwork import selectors as field_selectors

@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from shuping.audit.services import checkpoint_after_commit, record
@@ -47,6 +47,8 @@ from .models import (
 
 if TYPE_CHECKING:
     from shuping.accounts.models import User
+    from shuping.ballots.models import BoxSubject
+    from shuping.campaigns.models import Adjustment
 
 
 class EvaluationError(DomainError):
@@ -58,7 +60,12 @@ class EvaluationConflict(ConflictError):
 
 
 def _audit(
-    actor: User | None, action: str, target, source: str, on_behalf_of: str = "", **detail: Any
+    actor: User | None,
+    action: str,
+    target: models.Model | None,
+    source: str,
+    on_behalf_of: str = "",
+    **detail: Any,
 ) -> None:
     record(actor=actor, action=action, target=target, source=source, on_behalf_of=on_behalf_of, detail=detail)
 
@@ -87,7 +94,13 @@ def _locked(evaluation: Evaluation) -> Evaluation:
 
 
 def _version(
-    evaluation: Evaluation, *, kind: str, grade: str, reason: str, actor: User | None, step=None
+    evaluation: Evaluation,
+    *,
+    kind: str,
+    grade: str,
+    reason: str,
+    actor: User | None,
+    step: DecisionStep | None = None,
 ) -> GradeVersion:
     evaluation.version += 1
     return GradeVersion.objects.create(
@@ -132,7 +145,7 @@ def _check_config(config: EvaluationConfig) -> None:
         [str(g) for g, _f in bands] != list(scoring.GRADES[: len(bands)])
         or not bands
         or None in floors
-        or any(a <= b for a, b in itertools.pairwise(floors))
+        or any(a <= b for a, b in itertools.pairwise(f for f in floors if f is not None))
     ):
         raise EvaluationError(
             "分数段应在 0 到 100 分之间，且“好”的分数线高于“较好”，“较好”高于“一般”。", field="bands"
@@ -458,7 +471,9 @@ def draft_opinion(*, actor: User | None, evaluation: Evaluation, source: str = "
 # --- the decision chain (EVA-4) -----------------------------------------------------------------------
 
 
-def _quota_check(campaign: Campaign, members: Sequence[Evaluation], overrides: dict[int, str]):
+def _quota_check(
+    campaign: Campaign, members: Sequence[Evaluation], overrides: dict[int, str]
+) -> list[quota.GroupResult]:
     config = selectors.config_for(campaign)
     everyone = selectors.campaign_evaluations(campaign)
     groups = quota.check_quota(
@@ -469,7 +484,7 @@ def _quota_check(campaign: Campaign, members: Sequence[Evaluation], overrides: d
     return touched
 
 
-def _snapshot(groups) -> list[dict]:
+def _snapshot(groups: Sequence[quota.GroupResult]) -> list[dict]:
     return [
         {
             "name": g.name,
@@ -509,7 +524,7 @@ def _clean_recusals(recusals: Iterable[Mapping[str, Any]]) -> list[dict]:
 @transaction.atomic
 def record_step(
     *,
-    actor: User | None,
+    actor: User,  # DecisionStep.entered_by: a step is always entered by a person
     campaign: Campaign,
     kind: str,
     evaluations: Sequence[Evaluation],
@@ -549,7 +564,11 @@ def record_step(
         raise EvaluationError("所选考核对象不属于本次考核。", field="evaluations")
     _refuse_own(actor, [e.assessment_id for e in members], "本次研究")
     recusal_rows = _clean_recusals(recusals)
-    if _user(actor) is not None and any(r.get("user") == actor.pk for r in recusal_rows):
+    if (
+        actor is not None
+        and _user(actor) is not None
+        and any(r.get("user") == actor.pk for r in recusal_rows)
+    ):
         raise EvaluationConflict("录入人已登记回避，不能录入本环节。", code="recused")
     before, after = STEP_FLOW[kind]
     wrong = [e.assessment.organization_name for e in members if e.status != before]
@@ -649,6 +668,7 @@ def record_step(
 def _advance(actor: User | None, assessment: Assessment, kind: str, source: str) -> None:
     """Section draft: 综合评价 → 研究. Approval: on through 研究 to 反馈 (campaigns' stage service, which
     checks every registered blocker)."""
+    wanted: dict[str, str]
     if kind == StepKind.SECTION_DRAFT:
         wanted = {Stage.EVALUATION: Stage.DECISION}
     elif kind == StepKind.COMMITTEE:
@@ -666,7 +686,7 @@ def _advance(actor: User | None, assessment: Assessment, kind: str, source: str)
 @transaction.atomic
 def redecide(
     *,
-    actor: User | None,
+    actor: User,  # DecisionStep.entered_by: a step is always entered by a person
     evaluation: Evaluation,
     grade: str,
     held_on: date,
@@ -742,7 +762,7 @@ def redecide(
 
 @transaction.atomic
 def link_ballot_subject(
-    *, actor: User | None, assessment: Assessment, subject, source: str = "web"
+    *, actor: User | None, assessment: Assessment, subject: BoxSubject, source: str = "web"
 ) -> BallotLink:
     """Say which ballot subject rates this assessee (one per box); the box must be the organizer's."""
     if subject.box.organization_id != assessment.campaign.organizer_id:
@@ -808,7 +828,7 @@ def add_adjustment(
     *,
     actor: User | None,
     evaluation: Evaluation,
-    item,
+    item: Adjustment | int | str,  # the item, or its id as posted
     points: Any,
     reason: str,
     basis: str = "",
@@ -830,15 +850,17 @@ def add_adjustment(
             "已经党委（党组）研究确定，不能再增减加减分；如需改变等次，请录入重新研究。", code="locked"
         )
     _refuse_own(actor, [evaluation.assessment_id], "本次综合评价")
+    item_pk: int | None
     try:
-        item_pk = int(getattr(item, "pk", item))
+        item_pk = int(item if isinstance(item, (int, str)) else item.pk)
     except (TypeError, ValueError):
         item_pk = None
-    item = Adjustment.objects.filter(pk=item_pk).first() if item_pk is not None else None
+    found = Adjustment.objects.filter(pk=item_pk).first() if item_pk is not None else None
     indicator_set = selectors.indicator_set_of(evaluation.assessment)
-    if item is None or indicator_set is None or item.indicator_set_id != indicator_set.pk:
+    if found is None or indicator_set is None or found.indicator_set_id != indicator_set.pk:
         name = f"“{indicator_set.name}”" if indicator_set is not None else ""
         raise EvaluationError(f"请选择该考核对象适用的考核指标{name}中的加减分项。", field="item")
+    item = found
     points = _points(points)
     if points > item.max_points:
         raise EvaluationError(
@@ -890,9 +912,10 @@ def remove_adjustment(*, actor: User | None, entry: AdjustmentEntry, source: str
             "已经党委（党组）研究确定，不能再增减加减分；如需改变等次，请录入重新研究。", code="locked"
         )
     _refuse_own(actor, [evaluation.assessment_id], "本次综合评价")
-    entry = AdjustmentEntry.objects.filter(pk=entry.pk, evaluation=evaluation).first()
-    if entry is None:
+    current = AdjustmentEntry.objects.filter(pk=entry.pk, evaluation=evaluation).first()
+    if current is None:
         raise EvaluationConflict("该加减分记录已被删除。", code="gone")
+    entry = current
     _audit(
         actor,
         "evaluations.adjustment.remove",

@@ -59,7 +59,8 @@ def build_demo_feedback(
     )
     signed = 0
     for i, f in enumerate(rows[: int(len(rows) * acknowledged_share)]):
-        user = f.assessment.person.user if f.assessment.person_id else None
+        person = f.assessment.person
+        user = person.user if person is not None else None
         if user is not None and i % 2 == 0:
             services.acknowledge_feedback(actor=user, feedback=f, source="system")
         else:
@@ -86,7 +87,7 @@ def build_demo_feedback(
     transfers = []
     if rows:
         first = rows[0].assessment
-        if holder is not None and first.person_id:
+        if holder is not None and first.person is not None:
             services.set_file_authority(
                 actor=actor,
                 person=first.person,

@@ -11,6 +11,7 @@ Only decided, staff-written text goes in — never a raw ballot opinion (BAL-6).
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, datetime
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -34,7 +35,7 @@ def _secretary(assessment: Assessment) -> str:
     return f"{assessment.organization_name}书记{assessment.person_name}".strip()
 
 
-def _today(value) -> object:
+def _today(value: datetime | None) -> date:
     return timezone.localdate(value) if value else timezone.localdate()
 
 
@@ -185,10 +186,10 @@ def circular_document(
 
 def _signatures(transfer: ArchiveTransfer) -> str:
     """移交人 and 接收人 by name and post (EVA-7) when known, else a line to sign on paper."""
-    sender = transfer.sent_by.name_and_post if transfer.sent_by_id else "____________"
+    sender = transfer.sent_by.name_and_post if transfer.sent_by is not None else "____________"
     if transfer.acknowledged_at:
         receiver = transfer.on_behalf_of or (
-            transfer.acknowledged_by.name_and_post if transfer.acknowledged_by_id else ""
+            transfer.acknowledged_by.name_and_post if transfer.acknowledged_by is not None else ""
         )
         return f"移交人：{sender}　　接收人：{receiver}　　接收日期：{chinese_date(_today(transfer.acknowledged_at))}"
     return f"移交人：{sender}　　接收人：____________　　接收日期：____年__月__日"

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,15 @@ from shuping.orgs.models import Organization, Person
 
 from . import rules
 from .choices import DEFAULT_MATERIALS
-from .models import ArchiveTransfer, Circular, CircularCopy, Feedback, FeedbackConfig, FileAuthority
+from .models import (
+    ArchiveTransfer,
+    Circular,
+    CircularCopy,
+    Feedback,
+    FeedbackConfig,
+    FileAuthority,
+    TransferItem,
+)
 
 if TYPE_CHECKING:
     from shuping.accounts.models import User
@@ -135,7 +144,27 @@ def is_overdue(feedback: Feedback, today: date | None = None) -> bool:
     )
 
 
-def overdue_feedback(campaign: Campaign, today: date | None = None) -> list[Feedback]:
+@dataclass(frozen=True)
+class OverdueFeedback:
+    """Released feedback past its 签收 deadline, and by how many days (EVA-5)."""
+
+    feedback: Feedback
+    days_overdue: int
+
+    @property
+    def pk(self) -> int:
+        return self.feedback.pk
+
+    @property
+    def assessment(self) -> Assessment:
+        return self.feedback.assessment
+
+    @property
+    def acknowledge_by_on(self) -> date | None:
+        return self.feedback.acknowledge_by_on
+
+
+def overdue_feedback(campaign: Campaign, today: date | None = None) -> list[OverdueFeedback]:
     """Released, unacknowledged feedback past its deadline, oldest deadline first (EVA-5)."""
     today = today or timezone.localdate()
     rows = (
@@ -148,10 +177,7 @@ def overdue_feedback(campaign: Campaign, today: date | None = None) -> list[Feed
         .select_related("assessment")
         .order_by("acknowledge_by_on", "assessment__organization_path")
     )
-    out = list(rows)
-    for f in out:
-        f.days_overdue = rules.days_overdue(f.acknowledge_by_on, today)
-    return out
+    return [OverdueFeedback(f, rules.days_overdue(f.acknowledge_by_on, today)) for f in rows]
 
 
 def board(campaign: Campaign) -> list[dict]:
@@ -173,7 +199,7 @@ def board(campaign: Campaign) -> list[dict]:
                 "feedback": feedback,
                 "is_decided": a.stage in DECIDED_STAGES and bool(evaluation and evaluation.is_locked),
                 "grade": evaluation_selectors.decided_grade(a),
-                "is_overdue": bool(feedback) and is_overdue(feedback, today),
+                "is_overdue": feedback is not None and is_overdue(feedback, today),
             }
         )
     return rows
@@ -256,7 +282,9 @@ def holders_for(assessments: list[Assessment]) -> dict[int, Organization]:
     (干部管理权限, rules.file_holder) — a constant number of queries."""
     person_ids = {a.person_id for a in assessments if a.person_id}
     rows = FileAuthority.objects.filter(person_id__in=person_ids).select_related("holder")
-    by_post = {(r.person_id, r.post_organization_id): r.holder for r in rows}
+    by_post: dict[tuple[int | None, int | None], Organization] = {
+        (r.person_id, r.post_organization_id): r.holder for r in rows
+    }
     campaigns = {a.campaign_id: a.campaign for a in assessments}
     rule_sets = {pk: config_for(c).holder_rules for pk, c in campaigns.items()}  # one campaign per page, or a
     # person's few years
@@ -335,7 +363,7 @@ def get_transfer_for(user: User, pk: int) -> ArchiveTransfer:
     return transfer
 
 
-def transfer_items(transfer: ArchiveTransfer):
+def transfer_items(transfer: ArchiveTransfer) -> QuerySet[TransferItem]:
     return transfer.items.prefetch_related("materials").order_by("pk")
 
 

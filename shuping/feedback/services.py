@@ -15,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +26,8 @@ from shuping.campaigns.models import Assessment, Campaign
 from shuping.core.crypto import sm3_hex
 from shuping.core.errors import ConflictError, DomainError
 from shuping.documents import services as document_services
+from shuping.documents.models import RegisteredDocument
+from shuping.evaluations.models import Evaluation
 from shuping.evaluations.selectors import DECIDED_STAGES, decided_evaluation, decided_grade
 from shuping.orgs.models import Organization, Person
 
@@ -56,7 +58,7 @@ class FeedbackConflict(ConflictError):
     """Not in a state that allows the action (e.g. not yet decided by the committee)."""
 
 
-def _register(actor: User | None, campaign: Campaign, **entry: Any):
+def _register(actor: User | None, campaign: Campaign, **entry: Any) -> RegisteredDocument:
     """The document's entry in the campaign organizer's 发文 register (numbered once, DOC-1)."""
     return document_services.register_document(
         actor=actor if getattr(actor, "pk", None) else None, organization=campaign.organizer, **entry
@@ -64,7 +66,12 @@ def _register(actor: User | None, campaign: Campaign, **entry: Any):
 
 
 def _audit(
-    actor: User | None, action: str, target, source: str, on_behalf_of: str = "", **detail: Any
+    actor: User | None,
+    action: str,
+    target: models.Model | None,
+    source: str,
+    on_behalf_of: str = "",
+    **detail: Any,
 ) -> None:
     record(actor=actor, action=action, target=target, source=source, on_behalf_of=on_behalf_of, detail=detail)
 
@@ -73,7 +80,7 @@ def _user(actor: User | None) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
-def _decided_evaluation(assessment: Assessment):
+def _decided_evaluation(assessment: Assessment) -> Evaluation:
     """The approved, locked evaluation of an assessee past 研究 — or a refusal citing Art. 6."""
     evaluation = decided_evaluation(assessment)
     if evaluation is None or not evaluation.is_locked or assessment.stage not in DECIDED_STAGES:

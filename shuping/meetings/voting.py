@@ -415,7 +415,7 @@ def meeting_results(meeting: Meeting) -> dict[str, Any]:
     first = meeting.boxes.select_related("box").first()
     if first is not None:
         scale = first.box.tally_scale
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in agenda:
         found = releases.get(item.assessment_id)
         if found is None:

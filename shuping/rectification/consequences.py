@@ -148,12 +148,13 @@ def apply_decision(*, assessment: Assessment, actor: User | None = None, source:
             continue
         row.resolved_at = timezone.now()
         row.save(update_fields=["status", "note", "resolved_at"])
-        if assessment.person.user_id:
+        person = assessment.person
+        if person is not None and person.user_id:
             notify._create(
                 [
                     notify.Notification(
                         kind=NotificationKind.ANNUAL_GRADE,
-                        recipient_id=assessment.person.user_id,
+                        recipient_id=person.user_id,
                         subject=f"{year} 年度考核等次：{row.get_status_display()}",
                         body=row.note or "年度考核“优秀”等次已确定。",
                     )
@@ -202,7 +203,7 @@ def record_admonition(
     """约谈提醒 (RCT-5): who talked to whom, when, and the record of the talk; only for 一般 / 差 (Art. 7)."""
     _check_manager(actor, assessment.campaign, "录入约谈提醒")
     grade = sources.approved_grade(assessment)
-    if not rules.needs_admonition(grade):
+    if grade is None or not rules.needs_admonition(grade):
         raise RectificationConflict("约谈提醒适用于综合评价等次为“一般”或“差”的（第七条）。", code="grade")
     if not conducted_by.strip():
         raise RectificationError("请填写约谈人。", field="conducted_by")
@@ -231,7 +232,7 @@ def record_admonition(
 @transaction.atomic
 def refer_for_accountability(
     *,
-    actor: User | None,
+    actor: User,  # AccountabilityReferral.recorded_by: a referral is always recorded by a person
     assessment: Assessment,
     referred_to: str,
     reason: str,
