@@ -828,7 +828,7 @@ def add_adjustment(
     *,
     actor: User | None,
     evaluation: Evaluation,
-    item: Adjustment | int | str,  # the item, or its id as posted
+    item: Adjustment | int | str | None,  # the item, or its id as posted
     points: Any,
     reason: str,
     basis: str = "",
@@ -850,10 +850,11 @@ def add_adjustment(
             "已经党委（党组）研究确定，不能再增减加减分；如需改变等次，请录入重新研究。", code="locked"
         )
     _refuse_own(actor, [evaluation.assessment_id], "本次综合评价")
+    raw = item.pk if isinstance(item, Adjustment) else item
     item_pk: int | None
     try:
-        item_pk = int(item if isinstance(item, (int, str)) else item.pk)
-    except (TypeError, ValueError):
+        item_pk = int(raw) if raw is not None else None
+    except ValueError:
         item_pk = None
     found = Adjustment.objects.filter(pk=item_pk).first() if item_pk is not None else None
     indicator_set = selectors.indicator_set_of(evaluation.assessment)
