@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
+from shuping.core.forms import OperationForm
 from shuping.orgs.choices import OrgKind
 
+from .choices import RecusalReason
+from .models import Evaluation
 from .scoring import COMPONENT_LABELS, GRADES
 from .selectors import DEFAULT_GROUPS, OTHER_GROUP
 
@@ -253,3 +256,115 @@ class ConfigForm(forms.Form):
 def _json_number(value: Decimal) -> int | str:
     """Numbers in the JSON fields as the seeded defaults have them: ints, or a decimal string."""
     return int(value) if value == value.to_integral_value() else str(value.normalize())
+
+
+# --- the writes of the calibration, decision and assessment pages (one form per operation) ----------------
+#
+# These parse only: every value is passed to the service as typed, and the service's checks (with their
+# messages) decide; `shuping.core.forms.handle_form` turns its DomainError into the page's error with the
+# input kept.
+
+
+def _text() -> forms.CharField:
+    return forms.CharField(required=False)
+
+
+class ProposeForm(OperationForm):
+    """A 拟定等次 for one row of the calibration screen (EVA-3)."""
+
+    operation = "propose"
+    evaluation = forms.ModelChoiceField(
+        queryset=Evaluation.objects.none(), error_messages={"invalid_choice": "未找到该考核对象。"}
+    )
+    grade = _text()
+    reason = _text()
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluation"].queryset = Evaluation.objects.filter(campaign=campaign).select_related(
+            "assessment", "campaign"
+        )
+
+
+class DecisionStepForm(OperationForm):
+    """One step of the decision chain, entered by staff (EVA-4); a reason per broken quota group."""
+
+    operation = "record_step"
+    kind = _text()
+    held_on = forms.DateField(label="日期", required=False, error_messages={"invalid": "请检查日期。"})
+    minutes_reference = _text()
+    body = _text()
+    evaluations = forms.ModelMultipleChoiceField(queryset=Evaluation.objects.none(), required=False)
+    recusals = forms.CharField(required=False, widget=forms.Textarea)
+    note = _text()
+
+    def __init__(self, *args, campaign, groups: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = cast(forms.ModelMultipleChoiceField, self.fields["evaluations"])
+        chosen.queryset = Evaluation.objects.filter(campaign=campaign)
+        self.groups = groups
+        for name in groups:
+            self.fields[f"reason:{name}"] = _text()
+
+    def quota_reasons(self) -> dict[str, str]:
+        return {name: self.cleaned_data[f"reason:{name}"] for name in self.groups}
+
+    def recusal_rows(self) -> list[dict]:
+        """回避人员, one a line: 姓名，情形 (a relative or a relationship → RELATED, else the own grade)."""
+        rows = []
+        for line in self.cleaned_data["recusals"].splitlines():
+            if not line.strip():
+                continue
+            name, _sep, detail = line.partition("，")
+            related = "亲属" in detail or "关系" in detail
+            reason = RecusalReason.RELATED if related else RecusalReason.OWN_GRADE
+            rows.append({"name": name.strip(), "reason": reason, "detail": detail.strip()})
+        return rows
+
+
+class AdjustmentEntryForm(OperationForm):
+    """A 加减分 applied to one evaluation (EVA-1): the service checks the item, the points and the 事由."""
+
+    operation = "adjustment_add"
+    item = _text()
+    points = _text()
+    reason = forms.CharField(required=False, widget=forms.Textarea)
+    basis = _text()
+    on_behalf_of = _text()
+
+
+class OpinionForm(OperationForm):
+    """综合评价意见: 肯定成绩 and the problems, one a line (each keeps the source it was drafted from)."""
+
+    operation = "opinion"
+    achievements = forms.CharField(required=False, widget=forms.Textarea)
+    problems = forms.CharField(required=False, widget=forms.Textarea)
+
+    def problem_rows(self, evaluation: Evaluation) -> list[dict[str, str]]:
+        sources = {p["text"]: p["source"] for p in evaluation.problems or []}
+        texts = [t.strip() for t in self.cleaned_data["problems"].splitlines() if t.strip()]
+        return [{"text": t, "source": sources.get(t, "organizer")} for t in texts]
+
+
+class FlagForm(OperationForm):
+    """Record or withdraw a 否决情形 on an evaluation (EVA-2); `is_set` "0" withdraws it."""
+
+    operation = "flag"
+    flag = _text()
+    note = _text()
+    is_set = _text()
+
+    def is_setting(self) -> bool:
+        return (self.cleaned_data["is_set"] or "1") == "1"
+
+
+class RedecideForm(OperationForm):
+    """A recorded re-decision of a decided grade (EVA-4)."""
+
+    operation = "redecide"
+    grade = _text()
+    held_on = forms.DateField(label="日期", required=False, error_messages={"invalid": "请检查日期。"})
+    body = _text()
+    minutes_reference = _text()
+    reason = _text()
+    quota_reason = _text()

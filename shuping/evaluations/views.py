@@ -8,18 +8,19 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date
-from django.views.decorators.http import require_POST
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
 from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.campaigns import selectors as campaign_selectors
 from shuping.core.access import scoped
 from shuping.core.errors import DomainError
+from shuping.core.forms import OperationForm, error_context, handle_form
 
 from . import documents, forms, permissions, selectors, services
-from .choices import EvaluationStatus, Grade, RecusalReason, StepKind
+from .choices import EvaluationStatus, Grade, StepKind
 from .models import AdjustmentEntry, Evaluation
 
 
@@ -30,66 +31,117 @@ def _campaign(request: AuthenticatedHttpRequest, pk: int):
     return campaign
 
 
-def _evaluation_in(campaign, raw) -> Evaluation:
-    try:
-        return Evaluation.objects.select_related("assessment", "campaign").get(pk=int(raw), campaign=campaign)
-    except (TypeError, ValueError, Evaluation.DoesNotExist) as exc:
-        raise Http404 from exc
-
-
-def _calibration_action(request: AuthenticatedHttpRequest, campaign) -> None:
-    action = request.POST.get("action", "")
-    user = request.user
-    if action == "compute":
-        done = services.compute_composites(actor=user, campaign=campaign)
-        messages.success(request, f"已重新计算 {len(done)} 名考核对象的综合得分。")
-    elif action == "link_by_name":
-        made = services.link_ballot_subjects_by_name(actor=user, campaign=campaign)
-        messages.success(request, f"已按姓名关联 {made} 个测评对象，请核对。")
-    elif action == "propose":
-        evaluation = _evaluation_in(campaign, request.POST.get("evaluation"))
-        services.propose_grade(
-            actor=user,
-            evaluation=evaluation,
-            grade=request.POST.get("grade", ""),
-            reason=request.POST.get("reason", ""),
-        )
-        messages.success(request, f"已提出{evaluation.assessment.organization_name}的拟定等次。")
-    elif action == "accept_all":
-        count = 0
-        for e in selectors.campaign_evaluations(campaign):
-            if e.assessment.is_graded and e.suggested_grade and not e.proposed_grade and not e.is_locked:
-                services.propose_grade(actor=user, evaluation=e, grade=e.suggested_grade)
-                count += 1
-        messages.success(request, f"已按建议等次提出 {count} 人的拟定等次。")
-    else:
-        messages.error(request, "未知操作。")
-
-
-@scoped(
-    "经 campaigns.selectors.get_campaign_for 取考核（404）；研究前的综合得分和拟定等次只对组织部门工作人员和部门领导显示（permissions.can_view_calibration，否则 403，EVA-9）；POST 须为组织部门工作人员（403）"
-)
-def calibration(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def _managed_campaign(request: AuthenticatedHttpRequest, pk: int):
     campaign = _campaign(request, pk)
-    can_manage = permissions.can_manage_evaluations(request.user, campaign)
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
-        try:
-            _calibration_action(request, campaign)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("evaluations:calibration", pk=campaign.pk)
+    if not permissions.can_manage_evaluations(request.user, campaign):
+        raise PermissionDenied
+    return campaign
+
+
+def _calibration_page(request: AuthenticatedHttpRequest, campaign, *, failed=None) -> HttpResponse:
     context = selectors.calibration(campaign)
     context.update(
         {
             "campaign": campaign,
-            "can_manage": can_manage,
+            "can_manage": permissions.can_manage_evaluations(request.user, campaign),
             "grades": Grade.values,
             "unopened": selectors.assessments_without_evaluation(campaign).count(),
+            **error_context(failed),
         }
     )
     return render(request, "evaluations/calibration.html", context)
+
+
+@require_safe
+@scoped(
+    "经 campaigns.selectors.get_campaign_for 取考核（404）；研究前的综合得分和拟定等次只对组织部门工作人员和部门领导显示（permissions.can_view_calibration，否则 403，EVA-9）"
+)
+def calibration(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _calibration_page(request, _campaign(request, pk))
+
+
+def _calibration_write(request: AuthenticatedHttpRequest, campaign, form, operation, success) -> HttpResponse:
+    """A write from the calibration screen: the shared handler, back to the screen."""
+    return handle_form(
+        request,
+        form,
+        operation,
+        success=success,
+        redirect_to=reverse("evaluations:calibration", args=[campaign.pk]),
+        render_page=lambda failed: _calibration_page(request, campaign, failed=failed),
+    )
+
+
+_CALIBRATION_WRITE = "同等次校准页面：经 get_campaign_for（404）与 EVA-9（403）；须为组织部门工作人员（permissions.can_manage_evaluations，否则 403）；"
+
+
+@require_POST
+@scoped(_CALIBRATION_WRITE + "重新计算综合得分")
+def compute(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    campaign = _managed_campaign(request, pk)
+    return _calibration_write(
+        request,
+        campaign,
+        OperationForm(request.POST),
+        lambda _data: services.compute_composites(actor=request.user, campaign=campaign),
+        lambda done: f"已重新计算 {len(done)} 名考核对象的综合得分。",
+    )
+
+
+@require_POST
+@scoped(_CALIBRATION_WRITE + "按姓名关联测评对象")
+def link_by_name(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    campaign = _managed_campaign(request, pk)
+    return _calibration_write(
+        request,
+        campaign,
+        OperationForm(request.POST),
+        lambda _data: services.link_ballot_subjects_by_name(actor=request.user, campaign=campaign),
+        lambda made: f"已按姓名关联 {made} 个测评对象，请核对。",
+    )
+
+
+@require_POST
+@scoped(_CALIBRATION_WRITE + "提出一名考核对象的拟定等次（须属于本次考核，EVA-3）")
+def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    campaign = _managed_campaign(request, pk)
+
+    def run(data):
+        services.propose_grade(
+            actor=request.user, evaluation=data["evaluation"], grade=data["grade"], reason=data["reason"]
+        )
+        return data["evaluation"]
+
+    return _calibration_write(
+        request,
+        campaign,
+        forms.ProposeForm(request.POST, campaign=campaign),
+        run,
+        lambda evaluation: f"已提出{evaluation.assessment.organization_name}的拟定等次。",
+    )
+
+
+def _accept_suggested(user, campaign) -> int:
+    """Propose the suggested grade for every graded evaluation without a proposal (EVA-3)."""
+    count = 0
+    for e in selectors.campaign_evaluations(campaign):
+        if e.assessment.is_graded and e.suggested_grade and not e.proposed_grade and not e.is_locked:
+            services.propose_grade(actor=user, evaluation=e, grade=e.suggested_grade)
+            count += 1
+    return count
+
+
+@require_POST
+@scoped(_CALIBRATION_WRITE + "未提出的按建议等次提出")
+def accept_all(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    campaign = _managed_campaign(request, pk)
+    return _calibration_write(
+        request,
+        campaign,
+        OperationForm(request.POST),
+        lambda _data: _accept_suggested(request.user, campaign),
+        lambda count: f"已按建议等次提出 {count} 人的拟定等次。",
+    )
 
 
 @scoped(
@@ -144,15 +196,29 @@ def config(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _recusals(text: str) -> list[dict]:
-    rows = []
-    for line in (text or "").splitlines():
-        if not line.strip():
-            continue
-        name, _sep, detail = line.partition("，")
-        reason = RecusalReason.RELATED if "亲属" in detail or "关系" in detail else RecusalReason.OWN_GRADE
-        rows.append({"name": name.strip(), "reason": reason, "detail": detail.strip()})
-    return rows
+def _decisions_page(request: AuthenticatedHttpRequest, campaign, *, form=None) -> HttpResponse:
+    context = selectors.calibration(campaign)
+    context.update(
+        {
+            "campaign": campaign,
+            "can_manage": permissions.can_manage_evaluations(request.user, campaign),
+            "steps": selectors.decision_steps(campaign),
+            "kinds": [
+                (k, StepKind(k).label)
+                for k in (StepKind.SECTION_DRAFT, StepKind.DEPARTMENT_MEETING, StepKind.COMMITTEE)
+            ],
+            "statuses": EvaluationStatus,
+            "step_form": form,
+            # a reason per quota group that is broken, as typed when the entry failed
+            "broken_groups": [
+                (g, form.data.get(f"reason:{g.name}", "") if form else "")
+                for g in context["groups"]
+                if g.is_broken
+            ],
+            **error_context(form),
+        }
+    )
+    return render(request, "evaluations/decisions.html", context)
 
 
 @scoped(
@@ -160,46 +226,36 @@ def _recusals(text: str) -> list[dict]:
 )
 def decisions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    can_manage = permissions.can_manage_evaluations(request.user, campaign)
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
-        ids = [int(v) for v in request.POST.getlist("evaluations") if v.isdigit()]
-        reasons = {k[len("reason:") :]: v for k, v in request.POST.items() if k.startswith("reason:")}
-        try:
-            step = services.record_step(
-                actor=request.user,
-                campaign=campaign,
-                kind=request.POST.get("kind", ""),
-                evaluations=list(Evaluation.objects.filter(campaign=campaign, pk__in=ids)),
-                held_on=parse_date(request.POST.get("held_on", "") or "")
-                if request.POST.get("held_on")
-                else None,
-                minutes_reference=request.POST.get("minutes_reference", ""),
-                body=request.POST.get("body", ""),
-                on_behalf_of=request.POST.get("body", ""),
-                recusals=_recusals(request.POST.get("recusals", "")),
-                quota_reasons=reasons,
-                note=request.POST.get("note", ""),
-            )
-            messages.success(request, f"已录入“{step.get_kind_display()}”（{step.minutes_reference}）。")
-        except (DomainError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", "输入有误，请检查日期。"))
-        return redirect("evaluations:decisions", pk=campaign.pk)
-    context = selectors.calibration(campaign)
-    context.update(
-        {
-            "campaign": campaign,
-            "can_manage": can_manage,
-            "steps": selectors.decision_steps(campaign),
-            "kinds": [
-                (k, StepKind(k).label)
-                for k in (StepKind.SECTION_DRAFT, StepKind.DEPARTMENT_MEETING, StepKind.COMMITTEE)
-            ],
-            "statuses": EvaluationStatus,
-        }
+    if request.method != "POST":
+        return _decisions_page(request, campaign)
+    if not permissions.can_manage_evaluations(request.user, campaign):
+        raise PermissionDenied
+    groups = [g.name for g in selectors.calibration(campaign)["groups"]]
+    form = forms.DecisionStepForm(request.POST, campaign=campaign, groups=groups)
+
+    def run(data):
+        return services.record_step(
+            actor=request.user,
+            campaign=campaign,
+            kind=data["kind"],
+            evaluations=list(data["evaluations"]),
+            held_on=data["held_on"],
+            minutes_reference=data["minutes_reference"],
+            body=data["body"],
+            on_behalf_of=data["body"],
+            recusals=form.recusal_rows(),
+            quota_reasons=form.quota_reasons(),
+            note=data["note"],
+        )
+
+    return handle_form(
+        request,
+        form,
+        run,
+        success=lambda step: f"已录入“{step.get_kind_display()}”（{step.minutes_reference}）。",
+        redirect_to=reverse("evaluations:decisions", args=[campaign.pk]),
+        render_page=lambda failed: _decisions_page(request, campaign, form=failed),
     )
-    return render(request, "evaluations/decisions.html", context)
 
 
 def _assessment_evaluation(request: AuthenticatedHttpRequest, pk: int):
@@ -209,105 +265,24 @@ def _assessment_evaluation(request: AuthenticatedHttpRequest, pk: int):
     return assessment, selectors.evaluation_of(assessment)
 
 
-def _adjustment_action(request: AuthenticatedHttpRequest, evaluation: Evaluation, action: str) -> None:
-    if action == "adjustment_add":
-        entry = services.add_adjustment(
-            actor=request.user,
-            evaluation=evaluation,
-            item=request.POST.get("item", ""),
-            points=request.POST.get("points", ""),
-            reason=request.POST.get("reason", ""),
-            basis=request.POST.get("basis", ""),
-            on_behalf_of=request.POST.get("on_behalf_of", ""),
-        )
-        messages.success(
-            request, f"已记录{entry.get_kind_display()} {entry.points.normalize():f} 分，综合得分已重新计算。"
-        )
-    else:
-        try:
-            entry = evaluation.adjustments.get(pk=int(request.POST.get("entry", "")))
-        except (ValueError, AdjustmentEntry.DoesNotExist) as exc:
-            raise Http404 from exc
-        services.remove_adjustment(actor=request.user, entry=entry)
-        messages.success(request, "已删除该加减分，综合得分已重新计算。")
+def _reader_panels(assessment, evaluation, *, is_reader: bool, can_manage: bool) -> dict:
+    """What only the inner circle reads (EVA-9): the versions, the 加减分 and, for staff, the items."""
+    if evaluation is None or not is_reader:
+        return {"versions": [], "adjustments": [], "adjustment_items": []}
+    return {
+        "versions": list(evaluation.versions.select_related("created_by", "step")),
+        "adjustments": selectors.adjustment_entries(evaluation),
+        "adjustment_items": selectors.adjustment_items_for(assessment) if can_manage else [],
+    }
 
 
-@scoped(
-    "经 campaigns.selectors.get_assessment_for 取考核对象（404）；研究前只对组织部门工作人员和部门领导显示，考核对象、联络员 403；研究后本人可见（EVA-9）；修改意见、加减分、重新研究须为组织部门工作人员（403）"
-)
-def assessment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment, evaluation = _assessment_evaluation(request, pk)
+def _assessment_page(request: AuthenticatedHttpRequest, assessment, *, failed=None) -> HttpResponse:
     campaign = assessment.campaign
+    evaluation = selectors.evaluation_of(assessment)
     is_reader = selectors.is_result_reader(request.user, campaign)
     can_manage = permissions.can_manage_evaluations(request.user, campaign)
-    adjustment_form: dict[str, str] = {}
-    adjustment_error = None
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
-        if evaluation is None:
-            messages.error(request, "尚未开始综合评价：请先在等次校准页面计算综合得分。")
-            return redirect("evaluations:assessment", pk=assessment.pk)
-        action = request.POST.get("action", "")
-        try:
-            if action in ("adjustment_add", "adjustment_remove"):
-                _adjustment_action(request, evaluation, action)
-            elif action == "opinion":
-                texts = [t for t in request.POST.get("problems", "").splitlines() if t.strip()]
-                sources = {p["text"]: p["source"] for p in evaluation.problems or []}
-                services.update_opinion(
-                    actor=request.user,
-                    evaluation=evaluation,
-                    achievements=request.POST.get("achievements", ""),
-                    problems=[
-                        {"text": t.strip(), "source": sources.get(t.strip(), "organizer")} for t in texts
-                    ],
-                )
-                messages.success(request, "综合评价意见已保存。")
-            elif action == "draft":
-                services.draft_opinion(actor=request.user, evaluation=evaluation)
-                messages.success(request, "已从各来源汇集问题，请修改完善。")
-            elif action == "redecide":
-                held_on = parse_date(request.POST.get("held_on", "") or "")
-                services.redecide(
-                    actor=request.user,
-                    evaluation=evaluation,
-                    grade=request.POST.get("grade", ""),
-                    held_on=held_on,
-                    minutes_reference=request.POST.get("minutes_reference", ""),
-                    reason=request.POST.get("reason", ""),
-                    body=request.POST.get("body", ""),
-                    quota_reasons={"__all__": request.POST.get("quota_reason", "")},
-                )
-                messages.success(request, "已录入重新研究结果。")
-            elif action == "flag":
-                services.set_flag(
-                    actor=request.user,
-                    evaluation=evaluation,
-                    flag=request.POST.get("flag", ""),
-                    note=request.POST.get("note", ""),
-                    is_set=request.POST.get("is_set", "1") == "1",
-                )
-                messages.success(request, "已记录，请重新计算综合得分。")
-            else:
-                messages.error(request, "未知操作。")
-        except (DomainError, ValueError) as exc:
-            if action != "adjustment_add":
-                messages.error(request, getattr(exc, "message", "输入有误。"))
-                return redirect("evaluations:assessment", pk=assessment.pk)
-            # Nothing typed is lost: the page comes back with the form as it was and the error beside it.
-            adjustment_error = getattr(exc, "message", "输入有误。")
-            adjustment_form = {
-                k: request.POST.get(k, "") for k in ("item", "points", "reason", "basis", "on_behalf_of")
-            }
-            evaluation.refresh_from_db()
-        else:
-            return redirect("evaluations:assessment", pk=assessment.pk)
-    versions = (
-        list(evaluation.versions.select_related("created_by", "step")) if evaluation and is_reader else []
-    )
-    adjustments = selectors.adjustment_entries(evaluation) if evaluation and is_reader else []
-    items = selectors.adjustment_items_for(assessment) if evaluation and can_manage else []
+    config = selectors.config_for(campaign)
+    panels = _reader_panels(assessment, evaluation, is_reader=is_reader, can_manage=can_manage)
     return render(
         request,
         "evaluations/assessment.html",
@@ -317,16 +292,157 @@ def assessment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "is_reader": is_reader,
             "can_manage": can_manage,
-            "versions": versions,
             "grades": Grade.values,
-            "vetoes": selectors.config_for(campaign).vetoes if can_manage else [],
-            "adjustments": adjustments,
-            "adjustment_total": sum((e.signed_points for e in adjustments), Decimal(0)),
-            "adjustment_items": items,
-            "adjustment_form": adjustment_form,
-            "adjustment_error": adjustment_error,
-            "adjustment_cap": selectors.config_for(campaign).adjustment_cap if is_reader else None,
+            "vetoes": config.vetoes if can_manage else [],
+            "adjustment_total": sum((e.signed_points for e in panels["adjustments"]), Decimal(0)),
+            "adjustment_cap": config.adjustment_cap if is_reader else None,
+            **panels,
+            **error_context(failed),
         },
+    )
+
+
+@require_safe
+@scoped(
+    "经 campaigns.selectors.get_assessment_for 取考核对象（404）；研究前只对组织部门工作人员和部门领导显示，考核对象、联络员 403；研究后本人可见（EVA-9）"
+)
+def assessment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment, _evaluation = _assessment_evaluation(request, pk)
+    return _assessment_page(request, assessment)
+
+
+def _managed_evaluation(request: AuthenticatedHttpRequest, pk: int):
+    """The assessment page's writes: scoped (404), readable (403, EVA-9) and the staff's (403)."""
+    assessment, evaluation = _assessment_evaluation(request, pk)
+    if not permissions.can_manage_evaluations(request.user, assessment.campaign):
+        raise PermissionDenied
+    return assessment, evaluation
+
+
+def _started(evaluation: Evaluation | None) -> Evaluation:
+    if evaluation is None:
+        raise DomainError("尚未开始综合评价：请先在等次校准页面计算综合得分。")
+    return evaluation
+
+
+def _assessment_write(
+    request: AuthenticatedHttpRequest, assessment, form, operation, success
+) -> HttpResponse:
+    """A write from the assessment page: the shared handler, back to the page (input kept on error)."""
+    return handle_form(
+        request,
+        form,
+        operation,
+        success=success,
+        redirect_to=reverse("evaluations:assessment", args=[assessment.pk]),
+        render_page=lambda failed: _assessment_page(request, assessment, failed=failed),
+    )
+
+
+_ASSESSMENT_WRITE = "同综合评价页面：经 get_assessment_for（404）与 EVA-9（403）；须为组织部门工作人员（permissions.can_manage_evaluations，否则 403）；"
+
+
+@require_POST
+@scoped(_ASSESSMENT_WRITE + "录入加减分（EVA-1），研究确定后锁定（EVA-4）")
+def adjustment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment, evaluation = _managed_evaluation(request, pk)
+
+    def run(data):
+        return services.add_adjustment(actor=request.user, evaluation=_started(evaluation), **data)
+
+    return _assessment_write(
+        request,
+        assessment,
+        forms.AdjustmentEntryForm(request.POST),
+        run,
+        lambda entry: (
+            f"已记录{entry.get_kind_display()} {entry.points.normalize():f} 分，综合得分已重新计算。"
+        ),
+    )
+
+
+@require_POST
+@scoped(_ASSESSMENT_WRITE + "删除一项加减分（须属于该考核对象的综合评价，否则 404），研究确定后锁定（EVA-4）")
+def adjustment_remove(request: AuthenticatedHttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    assessment, evaluation = _managed_evaluation(request, pk)
+    entry = get_object_or_404(AdjustmentEntry, evaluation=_started(evaluation), pk=entry_pk)
+    return _assessment_write(
+        request,
+        assessment,
+        OperationForm(request.POST),
+        lambda _data: services.remove_adjustment(actor=request.user, entry=entry),
+        "已删除该加减分，综合得分已重新计算。",
+    )
+
+
+@require_POST
+@scoped(_ASSESSMENT_WRITE + "保存综合评价意见")
+def opinion(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment, evaluation = _managed_evaluation(request, pk)
+    form = forms.OpinionForm(request.POST)
+
+    def run(data):
+        started = _started(evaluation)
+        return services.update_opinion(
+            actor=request.user,
+            evaluation=started,
+            achievements=data["achievements"],
+            problems=form.problem_rows(started),
+        )
+
+    return _assessment_write(request, assessment, form, run, "综合评价意见已保存。")
+
+
+@require_POST
+@scoped(_ASSESSMENT_WRITE + "从报告、点评、实地考核等汇集问题")
+def draft_opinion(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment, evaluation = _managed_evaluation(request, pk)
+    return _assessment_write(
+        request,
+        assessment,
+        OperationForm(request.POST),
+        lambda _data: services.draft_opinion(actor=request.user, evaluation=_started(evaluation)),
+        "已从各来源汇集问题，请修改完善。",
+    )
+
+
+@require_POST
+@scoped(_ASSESSMENT_WRITE + "记录或撤销否决情形（EVA-2）")
+def flag(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment, evaluation = _managed_evaluation(request, pk)
+    form = forms.FlagForm(request.POST)
+
+    def run(data):
+        return services.set_flag(
+            actor=request.user,
+            evaluation=_started(evaluation),
+            flag=data["flag"],
+            note=data["note"],
+            is_set=form.is_setting(),
+        )
+
+    return _assessment_write(request, assessment, form, run, "已记录，请重新计算综合得分。")
+
+
+@require_POST
+@scoped(_ASSESSMENT_WRITE + "录入重新研究（EVA-4：已研究确定的等次只能经重新研究改变）")
+def redecide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment, evaluation = _managed_evaluation(request, pk)
+
+    def run(data):
+        return services.redecide(
+            actor=request.user,
+            evaluation=_started(evaluation),
+            grade=data["grade"],
+            held_on=data["held_on"],
+            minutes_reference=data["minutes_reference"],
+            reason=data["reason"],
+            body=data["body"],
+            quota_reasons={"__all__": data["quota_reason"]},
+        )
+
+    return _assessment_write(
+        request, assessment, forms.RedecideForm(request.POST), run, "已录入重新研究结果。"
     )
 
 

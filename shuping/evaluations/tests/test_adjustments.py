@@ -257,9 +257,8 @@ def test_page_adds_and_deletes_and_keeps_input_on_error(client, setup):
     assert "村（社区）党组织软弱涣散且整顿不力" not in page  # the township set's item is not offered
     # bad input: the page comes back with the error and everything typed
     bad = client.post(
-        url,
+        url + "adjustments/",
         {
-            "action": "adjustment_add",
             "item": bonus.pk,
             "points": "3.01",
             "reason": "获省委通报表扬的典型经验",
@@ -268,15 +267,14 @@ def test_page_adds_and_deletes_and_keeps_input_on_error(client, setup):
         },
     )
     body = bad.content.decode()
-    assert bad.status_code == 200 and "最高 3 分，不能填 3.01 分" in body
+    assert bad.status_code == 400 and "最高 3 分，不能填 3.01 分" in body
     assert "获省委通报表扬的典型经验</textarea>" in body and 'value="3.01"' in body
     assert 'value="省委组织部通报〔2024〕5号"' in body and 'value="省委组织部"' in body
     assert f'<option value="{bonus.pk}" selected>' in body
     assert not AdjustmentEntry.objects.exists()
     ok = client.post(
-        url,
+        url + "adjustments/",
         {
-            "action": "adjustment_add",
             "item": bonus.pk,
             "points": "3",
             "reason": "获省委通报表扬的典型经验",
@@ -291,9 +289,11 @@ def test_page_adds_and_deletes_and_keeps_input_on_error(client, setup):
     assert "获省委通报表扬的典型经验" in page and "依据：省委组织部通报〔2024〕5号" in page
     assert "（代省委组织部录入）" in page and "+3 分" in page.replace("</strong>", "")
     assert "加减分 +3.0 分，得 83.00 分。" in page
-    assert client.post(url, {"action": "adjustment_remove", "entry": entry.pk}).status_code == 302
+    remove = f"{url}adjustments/{entry.pk}/delete/"
+    assert f'action="{remove}"' in page
+    assert client.post(remove).status_code == 302
     assert not AdjustmentEntry.objects.exists() and _score(evaluation) == Decimal("80.00")
-    assert client.post(url, {"action": "adjustment_remove", "entry": entry.pk}).status_code == 404
+    assert client.post(remove).status_code == 404
 
 
 @pytest.mark.req("EVA-1", "EVA-9")
@@ -304,12 +304,12 @@ def test_page_leaders_read_others_see_nothing(client, setup, world):
     leader = world.users["department_leader"]
     client.force_login(leader)
     page = client.get(url).content.decode()
-    assert "经验被省委推广" in page and "录入加减分" not in page and "adjustment_remove" not in page
-    assert client.post(url, {"action": "adjustment_add", "item": bonus.pk}).status_code == 403
+    assert "经验被省委推广" in page and "录入加减分" not in page and "/delete/" not in page
+    assert client.post(url + "adjustments/", {"item": bonus.pk}).status_code == 403
     for persona in ("assessee", "liaison"):
         client.force_login(world.users[persona])
         assert client.get(url).status_code == 403
-        assert client.post(url, {"action": "adjustment_remove", "entry": 1}).status_code == 403
+        assert client.post(url + "adjustments/1/delete/").status_code == 403
     client.force_login(world.users["outsider"])
     assert client.get(url).status_code == 404
     assert AdjustmentEntry.objects.count() == 1
