@@ -8,6 +8,7 @@ the grassroots burden the phases counted (为基层减负).
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -446,15 +447,20 @@ def test_grades_are_calibrated_decided_fed_back_and_the_rectification_list_close
     from shuping.evaluations.tests.builders import campaign_at_evaluation
     from shuping.rectification.models import RectificationItem
 
-    campaign = campaign_at_evaluation(world, extra=6)
-    assessment = campaign.assessments.get(organization=world.prefecture)
+    # The county's round over its fifteen townships, at 综合评价: the clerk, 丙镇's liaison and secretary.
+    county = build_county(world)
+    campaign = campaign_at_evaluation(
+        world, organizer=world.county, year=YEAR, extra=0, assessee_org=county.township
+    )
+    assert campaign.assessments.filter(is_excluded=False).count() == len(county.townships)
+    assessment = campaign.assessments.get(organization=county.township)
     add_finding(
-        actor=world.organizer_staff,
+        actor=county.staff,
         assessment=assessment,
         source_kind="circuit_inspection",
         description="党支部“三会一课”落实不到位，部分支部组织生活不规范",
     )
-    scores = {a.pk: 95 - 3 * i for i, a in enumerate(campaign.assessments.order_by("organization_path"))}
+    scores = {a.pk: 95 - i for i, a in enumerate(campaign.assessments.order_by("organization_path"))}
     scores[assessment.pk] = 70  # the weakest this year
 
     @providers.provider("ballot", label="民主评议")
@@ -466,13 +472,13 @@ def test_grades_are_calibrated_decided_fed_back_and_the_rectification_list_close
         return Value(score=scores.get(a.pk))
 
     try:
-        evaluation_services.compute_composites(actor=world.organizer_staff, campaign=campaign)
+        evaluation_services.compute_composites(actor=county.staff, campaign=campaign)
     finally:
         providers.batch_provider("ballot", label="民主评议")(components.ballot_component)
         providers.batch_provider("field", label="实地考核")(components.field_component)
 
     # Calibration against the quota: the suggestions first, then the weakest moved to 一般 with a reason.
-    staff = actors(world.organizer_staff)
+    staff = actors(county.staff, burden=CLERK)
     page = staff.todo("等次校准")
     expect(page.get_by_role("heading", name="综合评价与等次校准")).to_be_visible()
     page.get_by_role("button", name="未提出的按建议等次提出").click()
@@ -486,15 +492,15 @@ def test_grades_are_calibrated_decided_fed_back_and_the_rectification_list_close
     staff.check()
     staff.shot("staff-calibration")
 
-    # 科室拟定 → 部务会 → 常委会, each entered with its minutes (代录).
+    # 科室拟定 → 部务会 → 常委会, each entered with its minutes (代录), all fifteen ticked in one submit.
     page = staff.click("研究环节")
-    for kind, body, minutes in (
-        ("科室拟定", "组织一处", "拟定稿"),
-        ("部务会审议", "省委组织部部务会", "部务会纪要〔2025〕3号"),
-        ("党委（党组）研究", "省委常委会第12次会议", "常委会纪要〔2025〕5号"),
+    for kind, day, body, minutes in (
+        ("科室拟定", "2025-01-10", "组织股", "拟定稿"),
+        ("部务会审议", "2025-01-15", "乙县委组织部部务会", "部务会纪要〔2025〕3号"),
+        ("党委（党组）研究", "2025-01-20", "乙县委常委会第8次会议", "常委会纪要〔2025〕5号"),
     ):
         page.get_by_label("环节").select_option(label=kind)
-        staff.fill(page.get_by_label("日期"), "2025-01-20")
+        staff.fill(page.get_by_label("日期"), day)
         staff.fill(page.get_by_label("会议", exact=True), body)
         staff.fill(page.get_by_label("会议纪要"), minutes)
         for box in page.locator("input[name=evaluations]:not([disabled])").all():
@@ -508,13 +514,14 @@ def test_grades_are_calibrated_decided_fed_back_and_the_rectification_list_close
     assert evaluation.is_locked and evaluation.final_grade == "一般"
 
     # The department leader reads the record of the decisions.
-    leader = actors(world.department_leader)
+    leader = actors(county.leader)
     _open_campaign(leader, campaign)
     page = leader.click("研究（部务会、常委会）")
     expect(page.locator("table.data")).to_contain_text("部务会纪要〔2025〕3号")
     leader.shot("leader-decisions")
 
-    # Feedback: the organizer writes the summary and releases it; the secretary signs it on a phone.
+    # Feedback: the organizer writes 丙镇's summary, then sends every decided township's feedback at once;
+    # the secretary signs it on a phone.
     _open_campaign(staff, campaign)
     staff.click("反馈", exact=True)
     page = staff.click(assessment.organization_name, exact=True)
@@ -523,10 +530,13 @@ def test_grades_are_calibrated_decided_fed_back_and_the_rectification_list_close
         "与会同志认为抓基层党建有思路；希望加强对“三会一课”落实情况的督促检查。",
     )
     page.get_by_role("button", name="保存意见归纳").click()
-    page.get_by_role("button", name="送达本人和联络员").click()
     staff.check()
     staff.shot("staff-feedback")
-    secretary = actors(world.assessee, phone=True, burden=SECRETARY)
+    _open_campaign(staff, campaign)
+    page = staff.click("反馈", exact=True)
+    page.get_by_role("button", name="向已研究确定的考核对象送达反馈").click()
+    expect(page.get_by_text(f"已送达 {len(county.townships)} 份反馈意见。")).to_be_visible()
+    secretary = actors(county.secretary, phone=True, burden=SECRETARY)
     page = secretary.menu("考核反馈")
     expect(page.get_by_text("待签收")).to_be_visible()
     page.get_by_role("link", name=campaign.title).click()
@@ -538,7 +548,7 @@ def test_grades_are_calibrated_decided_fed_back_and_the_rectification_list_close
     secretary.check()
 
     # Rectification: the liaison starts the list — the problems are already there — and files it.
-    liaison = actors(world.liaison, burden=LIAISON)
+    liaison = actors(county.liaison, burden=LIAISON)
     page = liaison.todo("制定并报备")
     page.get_by_role("button", name="建立整改清单").click()
     expect(page.locator(".rct-item").first).to_contain_text("三会一课")
@@ -561,11 +571,11 @@ def test_grades_are_calibrated_decided_fed_back_and_the_rectification_list_close
     page.get_by_role("button", name="确认清单").click()
     expect(page.locator(".rct-summary .badge").first).to_have_text("已确认")
     expect(page.get_by_role("heading", name="约谈提醒")).to_be_visible()
-    staff.fill(page.get_by_label("约谈人"), "省委组织部 李部长")
-    staff.fill(page.get_by_label("约谈日期"), "2025-02-10")
+    staff.fill(page.get_by_label("约谈人"), "乙县委组织部 孙部长")
+    staff.fill(page.get_by_label("约谈日期"), date.today().isoformat())  # after the feedback, sent today
     staff.fill(page.get_by_label("约谈记录"), "指出“三会一课”问题，提出限期整改要求。")
     page.get_by_role("button", name="录入约谈").click()
-    expect(page.get_by_text("由 省委组织部 李部长 约谈")).to_be_visible()
+    expect(page.get_by_text("由 乙县委组织部 孙部长 约谈")).to_be_visible()
     staff.shot("staff-rectification-list")
 
     # The secretary reports each item done from the phone, without any upload (Art. 6).
