@@ -528,7 +528,7 @@ def record_step(
     campaign: Campaign,
     kind: str,
     evaluations: Sequence[Evaluation],
-    held_on: date,
+    held_on: date | None,
     minutes_reference: str,
     body: str = "",
     on_behalf_of: str = "",
@@ -689,7 +689,7 @@ def redecide(
     actor: User,  # DecisionStep.entered_by: a step is always entered by a person
     evaluation: Evaluation,
     grade: str,
-    held_on: date,
+    held_on: date | None,
     minutes_reference: str,
     reason: str,
     body: str = "",
@@ -707,6 +707,8 @@ def redecide(
         raise EvaluationError("重新研究须写明理由。", field="reason")
     if not minutes_reference.strip():
         raise EvaluationError("请填写会议纪要的文号或编号。", field="minutes_reference")
+    if held_on is None:
+        raise EvaluationError("请填写日期。", field="held_on")
     _refuse_own(actor, [evaluation.assessment_id], "本次研究")
     touched = _quota_check(evaluation.campaign, [evaluation], {evaluation.pk: grade})
     reasons = {str(k): str(v).strip() for k, v in (quota_reasons or {}).items() if str(v).strip()}

@@ -53,6 +53,7 @@ def _restore_is_the_last_audit_row(rows_before: int) -> None:
     from shuping.audit.models import AuditEvent
 
     last = AuditEvent.objects.order_by("-sequence").first()
+    assert last is not None
     assert (last.action, last.target_type, last.source) == ("core.restore", "core.backup", "cli")
     assert last.actor_name.startswith("命令行 restore：")
     assert AuditEvent.objects.count() == rows_before + 1

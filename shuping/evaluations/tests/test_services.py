@@ -213,6 +213,12 @@ def test_a_locked_set_changes_only_by_a_recorded_redecision_and_history_is_kept(
         services.redecide(
             actor=staff, evaluation=e, grade="较好", held_on=D, minutes_reference="纪要", reason=" "
         )
+    # A re-decision without its date is refused with the field named (not a database error).
+    with pytest.raises(services.EvaluationError) as missing_date:
+        services.redecide(
+            actor=staff, evaluation=e, grade="较好", held_on=None, minutes_reference="纪要", reason="巡视"
+        )
+    assert missing_date.value.field == "held_on"
     step = services.redecide(
         actor=staff,
         evaluation=e,
