@@ -4,6 +4,10 @@ a service or a selector, render. Out of scope → 404 (selectors); not allowed �
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -43,7 +47,7 @@ from .forms import (
     StartForm,
     TemplateForm,
 )
-from .models import Adjustment, Assessment, Indicator
+from .models import Adjustment, Assessment, Indicator, IndicatorSet
 from .views_manage import liaison_context, people_context
 
 WIZARD_STEPS = (("year", "年度"), ("scope", "考核对象"), ("indicators", "考核指标"), ("schedule", "时间安排"))
@@ -223,6 +227,16 @@ def _scope_action(request: AuthenticatedHttpRequest, campaign, action: str) -> N
         raise DomainError("未知操作。")
 
 
+@dataclass(frozen=True)
+class _SetRow:
+    """An indicator set on the indicators step, with what it lacks (Art. 4) and its points (FLOW-5)."""
+
+    indicator_set: IndicatorSet
+    missing: list[str]
+    points_total: Decimal
+    points_problem: str | None
+
+
 @scoped(
     "经 selectors.get_campaign_for 取考核（范围外 404）；须为组织部门工作人员（permissions.can_manage_campaign，否则 403）"
 )
@@ -245,10 +259,17 @@ def wizard_indicators(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         except DomainError as exc:
             _fail(request, exc)
         return redirect("campaigns:wizard_indicators", pk=pk)
-    sets = list(selectors.indicator_sets_of(campaign))
-    for s in sets:
-        s.missing = [d for d in indicators.missing_dimensions(s)]
-        s.points_total, s.points_problem = indicators.points_of(s)  # FLOW-5
+    sets = []
+    for s in selectors.indicator_sets_of(campaign):
+        points_total, points_problem = indicators.points_of(s)  # FLOW-5
+        sets.append(
+            _SetRow(
+                indicator_set=s,
+                missing=list(indicators.missing_dimensions(s)),
+                points_total=points_total,
+                points_problem=points_problem,
+            )
+        )
     return render(
         request,
         "campaigns/wizard_indicators.html",
@@ -275,6 +296,8 @@ def _flag_points(request: AuthenticatedHttpRequest, indicator_set) -> None:
 
 def _indicator_action(request: AuthenticatedHttpRequest, campaign, action: str) -> None:
     post, user = request.POST, request.user
+    form: forms.Form  # one form per action below
+    indicator: Indicator | None
     if action == "template":
         form = TemplateForm(post)
         if not form.is_valid():
@@ -469,6 +492,7 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _detail_action(request: AuthenticatedHttpRequest, campaign) -> None:
     action = request.POST.get("action", "")
+    form: forms.Form  # one form per action below
     try:
         if action == "notice":
             form = NoticeForm(request.POST)
