@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "shuping.core.context_processors.navigation",
+                "shuping.documents.context_processors.font_notice",
             ],
         },
     }
