@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import Resolver404, get_resolver, resolve, reverse
+from django.urls import Resolver404, URLResolver, get_resolver, resolve, reverse
 
 from shuping.accounts.models import User
 from shuping.demo.services import build_demo
@@ -35,11 +35,11 @@ DOCUMENT_PATH = re.compile(r"(\.pdf|\.docx|\.<str:fmt>|\.<docfmt:fmt>|/pack/|/le
 NOT_DOCUMENTS = frozenset({"orgs:import_template"})
 
 
-def _routes(resolver=None, prefix: str = "", namespace: str = "") -> dict[str, str]:
+def _routes(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> dict[str, str]:
     """Every named route of the URL conf: view name → its path pattern."""
     out: dict[str, str] = {}
     for pattern in (resolver or get_resolver()).url_patterns:
-        if hasattr(pattern, "url_patterns"):
+        if isinstance(pattern, URLResolver):
             inner = ":".join(part for part in (namespace, pattern.namespace or "") if part)
             out.update(_routes(pattern, prefix + str(pattern.pattern), inner))
         elif pattern.name:
