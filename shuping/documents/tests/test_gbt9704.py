@@ -9,7 +9,7 @@ import datetime
 import pytest
 
 from shuping.documents import services
-from shuping.documents.content import Paragraph, balance_title, chinese_date
+from shuping.documents.content import OfficialDocument, Paragraph, balance_title, chinese_date
 from shuping.documents.tests import measure
 from shuping.documents.tests.helpers import sample_document, sample_form
 
@@ -106,7 +106,7 @@ def test_every_pdf_carries_its_title_in_the_metadata():
     assert measure.metadata(form).get("Title") == "综合评价意见表"
 
 
-def _converged_pdf(document) -> bytes:
+def _converged_pdf(document: OfficialDocument) -> bytes:
     """The PDF, refused if Typst's layout did not converge (the 落款 decision reads positions back)."""
     import json
 
@@ -120,6 +120,7 @@ def _converged_pdf(document) -> bytes:
     with render._compile_lock:
         pdf, warnings = compiler.compile_with_warnings(sys_inputs={"data": payload}, format="pdf")
     assert not warnings, warnings
+    assert isinstance(pdf, bytes)
     return pdf
 
 
