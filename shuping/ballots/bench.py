@@ -102,13 +102,13 @@ for start in range(0, http_sessions, 5000):
         token = services.new_session_token(box)
         tokens.append(token)
         receipt = "".join(secrets.choice(services.RECEIPT_ALPHABET) for _ in range(8))
-        token_hash = services._session_hash(token)
+        token_hash = services.session_hash(token)
         batch.append(BallotSession(credential=cred, token_hash=token_hash, receipt_hash=receipt_digest(receipt),
                                    receipt_sealed=seal_receipt(receipt, token_hash)))
     BallotSession.objects.bulk_create(batch)
 subjects = [str(pk) for pk in box.subjects.values_list("id", flat=True)]
 print(json.dumps({"box": box.pk, "category": categories[0], "subjects": subjects, "tokens": tokens,
-                  "token_hashes": [services._session_hash(t) for t in tokens[:1]]}))
+                  "token_hashes": [services.session_hash(t) for t in tokens[:1]]}))
 """
 
 WRK_LUA = r"""

@@ -39,17 +39,16 @@ from .services_voting import (  # noqa: F401
     SESSION_LABEL,
     CredentialError,
     SessionStart,
-    _lock_box_for_voting,
-    _refuse_for_status,
-    _session_hash,
     clean_ballot,
     code_hash,
     consume_and_store,
     format_code,
+    lock_box_for_voting,
     new_session_token,
     normalize_code,
     receipt_for_code,
     seal_slip_key,
+    session_hash,
     slip_key,
     slip_key_from_secret,
     start_session,
@@ -72,7 +71,7 @@ _random = random.SystemRandom()
 # --- audit -----------------------------------------------------------------------------------------
 
 
-def _audit(*, actor: User | None, action: str, box: BallotBox, detail: dict | None = None) -> None:
+def audit_box(*, actor: User | None, action: str, box: BallotBox, detail: dict | None = None) -> None:
     """A box-level audit event in the current transaction (never for a single ballot, BAL-6)."""
     if importlib.util.find_spec("shuping.audit.services") is None:  # the audit app lands separately
         return
@@ -81,7 +80,7 @@ def _audit(*, actor: User | None, action: str, box: BallotBox, detail: dict | No
     record(actor=actor, action=action, target=box, detail=detail or {})
 
 
-def _require_manager(actor: User | None, box: BallotBox) -> None:
+def require_manager(actor: User | None, box: BallotBox) -> None:
     if not can_manage_box(actor, box):
         raise DomainError("您没有管理此票箱的权限。", code="forbidden")
 
@@ -168,7 +167,7 @@ def create_box(
         announces_on_spot=announces_on_spot,
         created_by=actor,
     )
-    _audit(
+    audit_box(
         actor=actor,
         action="ballots.box_created",
         box=box,
@@ -192,7 +191,7 @@ def set_up_box(
     default None): it must be one of the box organization's own campaigns.
     """
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
-    _require_manager(actor, box)
+    require_manager(actor, box)
     _require_status(box, BoxStatus.DRAFT, message="只有草拟状态的票箱可以修改测评对象和类别。")
     if not subjects:
         raise DomainError("请至少填写一位测评对象。", field="subjects")
@@ -237,7 +236,7 @@ def set_up_box(
     )
     box.config_version += 1  # voters' cached copies of the old settings no longer match (PERF-1)
     box.save(update_fields=["config_version"])
-    _audit(
+    audit_box(
         actor=actor,
         action="ballots.box_set_up",
         box=box,
@@ -279,7 +278,7 @@ def generate_credentials(
     to a person; rows are also inserted in shuffled order.
     """
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
-    _require_manager(actor, box)
+    require_manager(actor, box)
     if is_rehearsal:
         _require_status(box, BoxStatus.DRAFT, BoxStatus.REHEARSAL, message="演练凭证只能在投票开始前生成。")
     else:
@@ -319,7 +318,7 @@ def generate_credentials(
         )
         for slip, category in slips
     )
-    _audit(
+    audit_box(
         actor=actor,
         action="ballots.slips_generated",
         box=box,
@@ -341,10 +340,10 @@ def _wipe_rehearsal(box: BallotBox) -> int:
 def start_rehearsal(*, actor: User | None, box: BallotBox) -> BallotBox:
     """演练: the box accepts rehearsal slips only; every rehearsal ballot is wiped when it ends."""
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
-    _require_manager(actor, box)
+    require_manager(actor, box)
     box.transition_to(BoxStatus.REHEARSAL)
     box.save(update_fields=["status"])
-    _audit(actor=actor, action="ballots.rehearsal_started", box=box)
+    audit_box(actor=actor, action="ballots.rehearsal_started", box=box)
     return box
 
 
@@ -352,11 +351,11 @@ def start_rehearsal(*, actor: User | None, box: BallotBox) -> BallotBox:
 def end_rehearsal(*, actor: User | None, box: BallotBox) -> BallotBox:
     """End the rehearsal: rehearsal ballots and rehearsal slips are deleted, never counted."""
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
-    _require_manager(actor, box)
+    require_manager(actor, box)
     box.transition_to(BoxStatus.DRAFT)
     wiped = _wipe_rehearsal(box)
     box.save(update_fields=["status"])
-    _audit(actor=actor, action="ballots.rehearsal_ended", box=box, detail={"wiped_ballots": wiped})
+    audit_box(actor=actor, action="ballots.rehearsal_ended", box=box, detail={"wiped_ballots": wiped})
     return box
 
 
@@ -375,7 +374,7 @@ def open_box(*, actor: User | None, box: BallotBox, confirm_early: bool = False)
     """Start voting. Needs subjects and at least one real slip. A meeting's box before the meeting day
     opens only with `confirm_early` — the explicit confirmation the pages ask for (FLOW-5)."""
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
-    _require_manager(actor, box)
+    require_manager(actor, box)
     if not Credential.objects.filter(box=box, is_rehearsal=False).exists():
         raise ConflictError("请先生成投票凭证，再开始投票。", code="no_slips")
     held_on = early_meeting_day(box)
@@ -390,7 +389,7 @@ def open_box(*, actor: User | None, box: BallotBox, confirm_early: bool = False)
     box.opened_at = timezone.now()
     box.save(update_fields=["status", "opened_at"])
     early = {"before_meeting_day": held_on.isoformat()} if held_on is not None else None
-    _audit(actor=actor, action="ballots.box_opened", box=box, detail=early)
+    audit_box(actor=actor, action="ballots.box_opened", box=box, detail=early)
     return box
 
 
@@ -401,10 +400,10 @@ def start_counting(*, actor: User | None, box: BallotBox) -> BallotBox:
     The row lock waits for every phone vote in flight (they hold a share lock), as closing does.
     """
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
-    _require_manager(actor, box)
+    require_manager(actor, box)
     box.transition_to(BoxStatus.COUNTING)
     box.save(update_fields=["status"])
-    _audit(actor=actor, action="ballots.counting_started", box=box)
+    audit_box(actor=actor, action="ballots.counting_started", box=box)
     return box
 
 
@@ -416,13 +415,13 @@ def close_box(*, actor: User | None, box: BallotBox) -> BallotBox:
     vote sees the box closed. In the same transaction the box is sealed (see `_seal`).
     """
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
-    _require_manager(actor, box)
+    require_manager(actor, box)
     box.transition_to(BoxStatus.CLOSED)
     box.closed_at = timezone.now()
     stored, used = _seal(box)
     box.is_sealed = True
     box.save(update_fields=["status", "closed_at", "is_sealed"])
-    _audit(
+    audit_box(
         actor=actor,
         action="ballots.box_closed",
         box=box,

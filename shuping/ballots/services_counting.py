@@ -29,13 +29,13 @@ from .receipts import receipt_digest
 from .services import (
     CODE_LENGTH,
     CredentialError,
-    _audit,
-    _lock_box_for_voting,
-    _require_manager,
+    audit_box,
     code_hash,
     consume_and_store,
+    lock_box_for_voting,
     normalize_code,
     receipt_for_code,
+    require_manager,
     slip_key,
 )
 from .tally import INVALID_MARK, Reconciliation
@@ -131,7 +131,7 @@ def check_paper_slip(*, actor: User | None, box: BallotBox, code: str) -> None:
     not this box's, a voided slip, or one already voted by phone or already entered — so the clerk does not
     key a whole ballot only to have it refused. A read: no audit event and no log line (BAL-6); the submit
     checks everything again under the box lock."""
-    _require_manager(actor, box)
+    require_manager(actor, box)
     credential = _find_slip(box, code)
     if credential.is_used and not credential.is_voided and box.status != BoxStatus.CLOSED:
         if BallotSession.objects.filter(credential=credential).exists():
@@ -163,8 +163,8 @@ def enter_paper_ballot(
     stored with no marks and counted as invalid. Several clerks may key at once: the credential is
     consumed by `services.consume_and_store`, so the same slip is accepted exactly once.
     """
-    _require_manager(actor, box)
-    box.status = _lock_box_for_voting(box.pk)
+    require_manager(actor, box)
+    box.status = lock_box_for_voting(box.pk)
     credential = _find_slip(box, code)
     _refuse_paper(box, credential)
     if is_spoiled:
@@ -198,8 +198,8 @@ def void_slip(*, actor: User | None, box: BallotBox, code: str) -> None:
 
     A voided slip can never vote; it is subtracted from the slips handed out in the reconciliation.
     """
-    _require_manager(actor, box)
-    box.status = _lock_box_for_voting(box.pk)
+    require_manager(actor, box)
+    box.status = lock_box_for_voting(box.pk)
     if box.status == BoxStatus.CLOSED:
         raise ConflictError("票箱已封箱，不能再登记作废凭条。", code="closed")
     credential = _find_slip(box, code)
@@ -261,7 +261,7 @@ def verify_paper_ballot(
     The first entry is found through the slip's receipt, so this works before and after sealing and
     keeps nothing the paper does not carry. A mismatch is listed in the report until resolved.
     """
-    _require_manager(actor, box)
+    require_manager(actor, box)
     ballot = _ballot_for_slip(box, code)
     second = PaperMarks({}, {}) if is_spoiled else _clean_marks(box, ratings, dimension_ratings)
     differences = _differences(box, ballot, second)
@@ -290,8 +290,8 @@ def correct_paper_ballot(
     Only before sealing (afterwards the sealed ballots are final) and only for a ballot that a second
     entry found different. Counted in the certificate (corrections), not audited per ballot (BAL-6).
     """
-    _require_manager(actor, box)
-    box.status = _lock_box_for_voting(box.pk)
+    require_manager(actor, box)
+    box.status = lock_box_for_voting(box.pk)
     if box.status == BoxStatus.CLOSED:
         raise ConflictError("票箱已封箱，选票不能再更正。", code="closed")
     ballot = _ballot_for_slip(box, code)
@@ -313,14 +313,16 @@ def correct_paper_ballot(
 def record_attendance(*, actor: User | None, box: BallotBox, attendees: int) -> BallotBox:
     """签到人数 for the reconciliation, entered by staff (later: taken from the meeting's sign-in)."""
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
-    _require_manager(actor, box)
+    require_manager(actor, box)
     if hasattr(box, "certificate"):
         raise ConflictError("计票结果报告单已确认，签到人数不能再改。", code="certified")
     if not (0 <= int(attendees) <= MAX_ATTENDEES):
         raise DomainError("签到人数应为 0 或正整数。", field="attendees")
     box.attendees_signed_in = int(attendees)
     box.save(update_fields=["attendees_signed_in"])
-    _audit(actor=actor, action="ballots.attendance_recorded", box=box, detail={"attendees": int(attendees)})
+    audit_box(
+        actor=actor, action="ballots.attendance_recorded", box=box, detail={"attendees": int(attendees)}
+    )
     return box
 
 
@@ -328,12 +330,12 @@ def record_attendance(*, actor: User | None, box: BallotBox, attendees: int) -> 
 def set_announcement(*, actor: User | None, box: BallotBox, announces_on_spot: bool) -> BallotBox:
     """MTG-4: whether the meeting screen shows the result once sealed — decided before voting, audited."""
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
-    _require_manager(actor, box)
+    require_manager(actor, box)
     if box.status not in (BoxStatus.DRAFT, BoxStatus.REHEARSAL):
         raise ConflictError("是否当场公布结果须在投票开始前决定。", code="bad_status")
     box.announces_on_spot = bool(announces_on_spot)
     box.save(update_fields=["announces_on_spot"])
-    _audit(
+    audit_box(
         actor=actor,
         action="ballots.announcement_set",
         box=box,
@@ -379,7 +381,7 @@ def certify_box(
     监票人 and 计票人 are printed as names (optional) beside blank places where they sign the printout.
     """
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
-    _require_manager(actor, box)
+    require_manager(actor, box)
     if box.status != BoxStatus.CLOSED:
         raise ConflictError("票箱封箱后才能确认计票结果报告单。", code="not_closed")
     if TallyCertificate.objects.filter(box=box).exists():
@@ -399,5 +401,5 @@ def certify_box(
     )
     # "phone" is a word the audit log refuses in keys (phone numbers); here it is the voting channel.
     detail = {("by_app" if key == "phone" else key): value for key, value in certificate.figures.items()}
-    _audit(actor=actor, action="ballots.certified", box=box, detail=detail)
+    audit_box(actor=actor, action="ballots.certified", box=box, detail=detail)
     return certificate

@@ -161,7 +161,7 @@ class SessionStart:
     box: BallotBox
 
 
-def _session_hash(token: str) -> str:
+def session_hash(token: str) -> str:
     return crypto.hmac_sm3(SESSION_LABEL, token.encode("ascii", "ignore")).hex()
 
 
@@ -237,7 +237,7 @@ def _start_session(normalized: str, *, replace: bool) -> SessionStart:
     ):
         raise CredentialError(RATE_LIMITED_MESSAGE, code="rate_limited", field="code")
     # Lock order box → credential → session, as voting and closing take them (no deadlock with close_box).
-    status = _lock_box_for_voting(box_id)
+    status = lock_box_for_voting(box_id)
     credential = _lock_credential(credential_id)
     if credential.is_used:
         raise CredentialError("此凭证已投过票，每张凭条只能投票一次。", code="used", field="code")
@@ -255,7 +255,7 @@ def _start_session(normalized: str, *, replace: bool) -> SessionStart:
         )
     existing.delete()
     token = new_session_token(credential.box)
-    token_hash = _session_hash(token)
+    token_hash = session_hash(token)
     receipt = receipt_for_code(normalized, slip_key=slip_key(credential.box))
     BallotSession.objects.create(
         credential=credential,
@@ -283,7 +283,7 @@ def new_session_token(box: BallotBox) -> str:
     return f"{box.public_id}.{secrets.token_urlsafe(24)}"
 
 
-def _lock_box_for_voting(box_id: int) -> str:
+def lock_box_for_voting(box_id: int) -> str:
     """The box's status under a lock that `close_box` must wait for (BAL-5).
 
     PostgreSQL: FOR SHARE — votes do not block one another, but closing (FOR UPDATE) waits for every
@@ -459,7 +459,7 @@ def submit_ballot(
     to `_submit_checked`, the step-by-step transaction that finds the right answer or refusal.
     """
     token = token or ""
-    token_hash = _session_hash(token)
+    token_hash = session_hash(token)
     if connection.vendor == "postgresql":
         config = _CONFIGS.get(token.partition(".")[0])
         if config is not None:
@@ -530,7 +530,7 @@ def _submit_checked(token_hash: str, ratings: object, dimension_ratings: object,
     if is_accepted:
         return open_receipt(receipt_sealed, token_hash)
     if connection.vendor == "postgresql":  # SQLite: BEGIN IMMEDIATE already holds the write lock
-        status = _lock_box_for_voting(box_id)
+        status = lock_box_for_voting(box_id)
     _refuse(status, bool(is_rehearsal))
     clean_ratings, clean_dimensions, clean_opinions = clean_ballot(
         box_config(box_id, public_id, version), ratings, dimension_ratings, opinions
@@ -568,7 +568,7 @@ def consume_and_store(
     """THE one consume-and-store step (BAL-5), for phone ballots and paper ballots alike.
 
     Must run inside the caller's transaction, after the box row was locked for voting
-    (`_lock_box_for_voting`). The conditional UPDATE's affected-row count decides: two racing
+    (`lock_box_for_voting`). The conditional UPDATE's affected-row count decides: two racing
     submissions of one credential (two phones, two clerks, a phone and a clerk) can never both succeed.
     Writes no log line and no audit event (BAL-6).
     """

@@ -17,14 +17,8 @@ from django.utils import timezone
 
 from .choices import CampaignRole
 from .models import Campaign, CampaignGrant, CampaignNotice, MeetingPlan
-from .services import (
-    CampaignConflict,
-    CampaignError,
-    _audit,
-    _check_editable,
-    _schedule_of,
-    grant_campaign_role,
-)
+from .services import grant_campaign_role
+from .services.base import CampaignConflict, CampaignError, audit, check_editable, schedule_of
 
 if TYPE_CHECKING:
     from shuping.accounts.models import User
@@ -42,7 +36,7 @@ def publish_notice(
     source: str = "web",
 ) -> CampaignNotice:
     """Publish the campaign's notice to the levels below; it carries the campaign's current schedule."""
-    _check_editable(campaign)
+    check_editable(campaign)
     if not title.strip():
         raise CampaignError("通知标题不能为空。", field="title")
     notice = CampaignNotice.objects.create(
@@ -51,11 +45,11 @@ def publish_notice(
         key_content=key_content.strip(),
         forms=[f.strip() for f in (forms or []) if f.strip()],
         statistics_tables=[t.strip() for t in (statistics_tables or []) if t.strip()],
-        schedule=_schedule_of(campaign).as_dict(),
+        schedule=schedule_of(campaign).as_dict(),
         published_at=timezone.now(),
         published_by=actor if getattr(actor, "pk", None) else None,
     )
-    _audit(actor, "campaigns.notice.publish", notice, source, campaign=campaign.pk)
+    audit(actor, "campaigns.notice.publish", notice, source, campaign=campaign.pk)
     # The notice is a 红头文件: its 文号 from the organizer's 发文 register (DOC-1).
     from django.urls import reverse
 
@@ -86,7 +80,7 @@ def submit_meeting_plan(
     source: str = "web",
 ) -> MeetingPlan:
     """A lower campaign sends its 会议方案 up before the meeting (CMP-7)."""
-    _check_editable(campaign)
+    check_editable(campaign)
     if campaign.source_notice_id is None:
         raise CampaignConflict("本次考核不是依据上级通知开展的，无需向上级报送会议方案。")
     if not venue.strip():
@@ -101,7 +95,7 @@ def submit_meeting_plan(
         submitted_at=timezone.now(),
         submitted_by=actor if getattr(actor, "pk", None) else None,
     )
-    _audit(actor, "campaigns.meeting_plan.submit", plan, source, planned_on=planned_on)
+    audit(actor, "campaigns.meeting_plan.submit", plan, source, planned_on=planned_on)
     return plan
 
 
@@ -122,5 +116,5 @@ def assign_guidance_staff(
     grant = grant_campaign_role(
         actor=actor, campaign=lower_campaign, user=user, role=CampaignRole.GUIDANCE_STAFF, source=source
     )
-    _audit(actor, "campaigns.guidance.assign", lower_campaign, source, user=user.pk, upper=upper_campaign.pk)
+    audit(actor, "campaigns.guidance.assign", lower_campaign, source, user=user.pk, upper=upper_campaign.pk)
     return grant

@@ -26,7 +26,7 @@ from shuping.core import uploads
 
 from .choices import FindingSource
 from .models import Assessment, Campaign, InspectionFinding
-from .services import CampaignError, _audit, _check_editable
+from .services.base import CampaignError, audit, check_editable
 
 if TYPE_CHECKING:
     from shuping.accounts.models import User
@@ -83,7 +83,7 @@ def add_finding(
     source: str = "web",
 ) -> InspectionFinding:
     """Attach one 巡视/巡察/审计/督查 finding to an assessee (CMP-5)."""
-    _check_editable(assessment.campaign)
+    check_editable(assessment.campaign)
     if source_kind not in FindingSource.values:
         raise CampaignError("来源应为巡视、巡察、审计或督查。", field="source")
     if not description.strip():
@@ -96,7 +96,7 @@ def add_finding(
         rectification_status=rectification_status.strip(),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    _audit(actor, "campaigns.finding.add", finding, source, assessment=assessment.pk, kind=source_kind)
+    audit(actor, "campaigns.finding.add", finding, source, assessment=assessment.pk, kind=source_kind)
     return finding
 
 
@@ -117,7 +117,7 @@ def import_findings(
     """Import findings from an .xlsx sheet; any bad row → FindingImportError and nothing written (CMP-5)."""
     from openpyxl import load_workbook
 
-    _check_editable(campaign)
+    check_editable(campaign)
     data = file.read(uploads.FINDINGS_XLSX.max_bytes + 1)
     # The upload gate (INT-1): size and the zip directory before openpyxl inflates anything.
     uploads.check_bytes(data, uploads.FINDINGS_XLSX)
@@ -172,5 +172,5 @@ def import_findings(
     if errors:
         raise FindingImportError(errors)
     created = InspectionFinding.objects.bulk_create(pending)
-    _audit(actor, "campaigns.finding.import", campaign, source, rows=len(created))
+    audit(actor, "campaigns.finding.import", campaign, source, rows=len(created))
     return created

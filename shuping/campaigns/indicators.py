@@ -18,7 +18,7 @@ from django.db import transaction
 from . import lint, rules
 from .choices import STATUTORY_DIMENSIONS, AdjustmentKind, AssessmentMethod, Dimension
 from .models import Adjustment, Campaign, Indicator, IndicatorSet
-from .services import CampaignError, _audit, _check_editable
+from .services.base import CampaignError, audit, check_editable
 
 if TYPE_CHECKING:
     from shuping.accounts.models import User
@@ -83,7 +83,7 @@ def create_set_from_template(
     *, actor: User | None, campaign: Campaign, kind: str, level: str, source: str = "web"
 ) -> IndicatorSet:
     """A campaign's indicator set for one kind and level, started from the template (CMP-4)."""
-    _check_editable(campaign)
+    check_editable(campaign)
     template = template_for(kind, level)
     indicator_set = IndicatorSet.objects.create(
         campaign=campaign, name=template["name"], organization_kind=kind, admin_level=level
@@ -105,7 +105,7 @@ def create_set_from_template(
         Adjustment(indicator_set=indicator_set, kind=k, text=t, max_points=Decimal(str(p)), position=i)
         for i, (k, t, p) in enumerate(template["adjustments"])
     )
-    _audit(actor, "campaigns.indicators.create", indicator_set, source, template=template["name"])
+    audit(actor, "campaigns.indicators.create", indicator_set, source, template=template["name"])
     return indicator_set
 
 
@@ -144,7 +144,7 @@ def copy_indicator_sets(
             for a in old.adjustments.all()
         )
         created.append(new)
-    _audit(
+    audit(
         actor,
         "campaigns.indicators.copy",
         campaign,
@@ -169,7 +169,7 @@ def add_indicator(
 ) -> Indicator:
     """Add an indicator; the formalism lint (text, guidance, method) runs at once, warnings stored (CMP-6)."""
     if indicator_set.campaign is not None:
-        _check_editable(indicator_set.campaign)
+        check_editable(indicator_set.campaign)
     if dimension not in Dimension.values:
         raise CampaignError("考核内容不是允许的取值。", field="dimension")
     if method and method not in AssessmentMethod.values:
@@ -188,7 +188,7 @@ def add_indicator(
         position=position,
         lint_warnings=lint_for(text, scoring_guidance, method),
     )
-    _audit(actor, "campaigns.indicator.add", indicator, source, flagged=bool(indicator.lint_warnings))
+    audit(actor, "campaigns.indicator.add", indicator, source, flagged=bool(indicator.lint_warnings))
     return indicator
 
 
@@ -201,7 +201,7 @@ def remove_indicator(*, actor: User | None, indicator: Indicator, source: str = 
         .get(pk=indicator.pk)
     )
     if indicator.indicator_set.campaign is not None:
-        _check_editable(indicator.indicator_set.campaign)
+        check_editable(indicator.indicator_set.campaign)
     if (
         indicator.dimension in STATUTORY_DIMENSIONS
         and indicator.indicator_set.indicators.filter(dimension=indicator.dimension).count() == 1
@@ -210,7 +210,7 @@ def remove_indicator(*, actor: User | None, indicator: Indicator, source: str = 
             f"《办法》第四条规定的“{Dimension(indicator.dimension).label}”必须保留至少一项指标。",
             field="indicator",
         )
-    _audit(actor, "campaigns.indicator.remove", indicator, source, text=indicator.text[:100])
+    audit(actor, "campaigns.indicator.remove", indicator, source, text=indicator.text[:100])
     indicator.delete()
 
 
@@ -225,13 +225,13 @@ def override_lint(*, actor: User | None, indicator: Indicator, reason: str, sour
         .get(pk=indicator.pk)
     )
     if indicator.indicator_set.campaign is not None:
-        _check_editable(indicator.indicator_set.campaign)
+        check_editable(indicator.indicator_set.campaign)
     if not indicator.lint_warnings:
         raise CampaignError("该指标没有形式主义提示，无需说明理由。", field="reason")
     indicator.lint_override_reason = reason.strip()
     indicator.lint_overridden_by = actor if getattr(actor, "pk", None) else None
     indicator.save(update_fields=["lint_override_reason", "lint_overridden_by"])
-    _audit(actor, "campaigns.indicator.lint_override", indicator, source, reason=reason.strip())
+    audit(actor, "campaigns.indicator.lint_override", indicator, source, reason=reason.strip())
     return indicator
 
 
@@ -241,7 +241,7 @@ def add_adjustment(
 ) -> Adjustment:
     """Add a 加减分 item (CMP-4)."""
     if indicator_set.campaign is not None:
-        _check_editable(indicator_set.campaign)
+        check_editable(indicator_set.campaign)
     if kind not in AdjustmentKind.values:
         raise CampaignError("加减分类型不是允许的取值。", field="kind")
     if not text.strip():
@@ -253,7 +253,7 @@ def add_adjustment(
         max_points=_decimal(max_points, "max_points"),
         position=indicator_set.adjustments.count(),
     )
-    _audit(actor, "campaigns.adjustment.add", adjustment, source, kind=kind)
+    audit(actor, "campaigns.adjustment.add", adjustment, source, kind=kind)
     return adjustment
 
 
@@ -280,7 +280,7 @@ def update_indicator(
         .get(pk=indicator.pk)
     )
     if indicator.indicator_set.campaign is not None:
-        _check_editable(indicator.indicator_set.campaign)
+        check_editable(indicator.indicator_set.campaign)
     before = {f: getattr(indicator, f) for f in ("text", "weight", "scoring_guidance", "method")}
     if text is not None:
         text = " ".join(text.split())
@@ -305,7 +305,7 @@ def update_indicator(
         indicator.lint_overridden_by = actor if getattr(actor, "pk", None) else None
     indicator.save()
     changed = {f: str(getattr(indicator, f)) for f, old in before.items() if getattr(indicator, f) != old}
-    _audit(
+    audit(
         actor,
         "campaigns.indicator.update",
         indicator,
@@ -353,6 +353,6 @@ def remove_adjustment(*, actor: User | None, adjustment: Adjustment, source: str
         .get(pk=adjustment.pk)
     )
     if adjustment.indicator_set.campaign is not None:
-        _check_editable(adjustment.indicator_set.campaign)
-    _audit(actor, "campaigns.adjustment.remove", adjustment, source, text=adjustment.text[:100])
+        check_editable(adjustment.indicator_set.campaign)
+    audit(actor, "campaigns.adjustment.remove", adjustment, source, text=adjustment.text[:100])
     adjustment.delete()

@@ -15,7 +15,8 @@ from shuping.accounts import services as account_services
 
 from .choices import CampaignRole
 from .models import Assessment, CampaignGrant
-from .services import CampaignConflict, CampaignError, _audit, _check_editable, _locked, add_liaison
+from .services import add_liaison
+from .services.base import CampaignConflict, CampaignError, audit, check_editable, locked_assessment
 
 if TYPE_CHECKING:
     from shuping.accounts.models import User
@@ -30,10 +31,10 @@ def revoke_campaign_role(*, actor: User | None, grant: CampaignGrant, source: st
         .select_related("campaign", "user")
         .get(pk=grant.pk)
     )
-    _check_editable(grant.campaign)
+    check_editable(grant.campaign)
     if getattr(actor, "pk", None) == grant.user_id and grant.role == CampaignRole.ORGANIZER_STAFF:
         raise CampaignConflict("不能撤销本人的组织部门工作人员角色。", field="grant")
-    _audit(
+    audit(
         actor,
         "campaigns.grant.revoke",
         grant.campaign,
@@ -49,12 +50,12 @@ def remove_liaison(
     *, actor: User | None, assessment: Assessment, user: User, source: str = "web"
 ) -> Assessment:
     """A liaison stops drafting for this assessee (SEC-1)."""
-    assessment = _locked(assessment)
-    _check_editable(assessment.campaign)
+    assessment = locked_assessment(assessment)
+    check_editable(assessment.campaign)
     if not assessment.liaisons.filter(pk=user.pk).exists():
         raise CampaignError("该用户不是本考核对象的联络员。", field="user")
     assessment.liaisons.remove(user)
-    _audit(actor, "campaigns.assessment.liaison_remove", assessment, source, user=user.pk)
+    audit(actor, "campaigns.assessment.liaison_remove", assessment, source, user=user.pk)
     return assessment
 
 
@@ -68,8 +69,8 @@ def create_liaison_account(
     must change it at first sign-in. The account gets no organization-wide role: it reaches only the
     assessments it is named liaison on.
     """
-    assessment = _locked(assessment)
-    _check_editable(assessment.campaign)
+    assessment = locked_assessment(assessment)
+    check_editable(assessment.campaign)
     if assessment.is_excluded:
         raise CampaignConflict("该考核对象已移出名单，不能指定联络员。")
     try:

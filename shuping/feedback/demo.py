@@ -12,7 +12,7 @@ from django.db import transaction
 from shuping.campaigns.models import Campaign
 from shuping.orgs.models import Organization
 
-from . import services, tasks  # noqa: F401  (tasks: the jobs the demo's pages start)
+from . import selectors, services, tasks  # noqa: F401  (tasks: the jobs the demo's pages start)
 from .models import Feedback
 
 SUMMARIES = (
@@ -75,7 +75,7 @@ def build_demo_feedback(
         and not campaign.assessments.filter(is_excluded=False, feedback__isnull=True).exists()
     ):
         # Every candidate: the 主送 then names every organization in the 通报's own table (DOC-3).
-        audience = list(services.selectors.audience_candidates(campaign))
+        audience = list(selectors.audience_candidates(campaign))
         circular = services.publish_circular(
             actor=actor,
             campaign=campaign,

@@ -22,7 +22,7 @@ from shuping.core.errors import DomainError
 from . import rules
 from .choices import CommentaryStatus, CommenterRole, MeetingStatus, ProblemCategory
 from .models import Commentary, CommentaryProblem, Commenter, Meeting
-from .services import MeetingConflict, MeetingError, _audit
+from .services import MeetingConflict, MeetingError, audit
 
 if TYPE_CHECKING:
     from shuping.accounts.models import User
@@ -112,7 +112,7 @@ def draft_commentaries(*, actor: User | None, meeting: Meeting, source: str = "w
                 current.problems.all().delete()
             _store_problems(current, problems)
             written.append(current)
-    _audit(actor, "meetings.commentary_draft", meeting, source, drafts=len(written))
+    audit(actor, "meetings.commentary_draft", meeting, source, drafts=len(written))
     return written
 
 
@@ -140,7 +140,7 @@ def save_draft(
         raise MeetingConflict("点评已定稿，不能再修改点评稿。", code="final")
     commentary.draft_text = draft_text.strip()
     commentary.save(update_fields=["draft_text"])
-    _audit(actor, "meetings.commentary_draft_edit", commentary, source)
+    audit(actor, "meetings.commentary_draft_edit", commentary, source)
     return commentary
 
 
@@ -183,7 +183,7 @@ def finalise_commentary(
     commentary.save(update_fields=["remarks", "direction", "status", "entered_by", "finalised_at"])
     commentary.problems.all().delete()
     _store_problems(commentary, cleaned)
-    _audit(
+    audit(
         actor,
         "meetings.commentary_final",
         commentary,

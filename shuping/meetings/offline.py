@@ -46,7 +46,7 @@ from shuping.ballots.models import Ballot, Credential
 from shuping.core import crypto, uploads
 
 from .models import Meeting, MeetingBox, OfflineExport, OfflineVenue
-from .services import MeetingConflict, MeetingError, _audit
+from .services import MeetingConflict, MeetingError, audit
 
 if TYPE_CHECKING:
     from shuping.accounts.models import User
@@ -246,7 +246,7 @@ def export_venue_pack(
     }
     body = canonical(payload)
     document = {"payload": payload, "sm3": crypto.sm3_hex(body), "signature": sign(secret, body)}
-    _audit(
+    audit(
         actor,
         "meetings.offline_export",
         meeting,
@@ -373,7 +373,7 @@ def load_pack(*, data: bytes, secret: str, source: str = "cli") -> LoadedVenue:
         subject_map={str(m): s["id"] for m, s in zip(mine, subjects, strict=True)},
         clerk=clerk,
     )
-    ballot_services._audit(
+    ballot_services.audit_box(
         actor=None,
         action="ballots.offline_pack_loaded",
         box=box,
@@ -408,7 +408,7 @@ def venue_results(*, venue: OfflineVenue, actor: User | None = None, source: str
     venue.results_written_at = timezone.now()
     venue.results_sm3 = crypto.sm3_hex(data)
     venue.save(update_fields=["results_written_at", "results_sm3"])
-    ballot_services._audit(
+    ballot_services.audit_box(
         actor=actor if getattr(actor, "pk", None) else None,
         action="ballots.offline_results_sealed",
         box=box,
@@ -528,7 +528,7 @@ def import_results(*, actor: User | None, meeting, data: bytes, source: str = "w
             "imported_by",
         ]
     )
-    _audit(actor, "meetings.offline_import", meeting, source, serial=serial, ballots=len(inputs))
+    audit(actor, "meetings.offline_import", meeting, source, serial=serial, ballots=len(inputs))
     return export
 
 

@@ -45,7 +45,7 @@ class MeetingConflict(ConflictError):
     """The meeting is not in a state that allows the action."""
 
 
-def _audit(
+def audit(
     actor: User | None,
     action: str,
     target: models.Model | None,
@@ -144,7 +144,7 @@ def create_meeting(
         post=(presiding.position if presiding else "")[:100],
         person=presiding,
     )
-    _audit(actor, "meetings.create", meeting, source, held_on=held_on, form=form)
+    audit(actor, "meetings.create", meeting, source, held_on=held_on, form=form)
     return meeting
 
 
@@ -176,7 +176,7 @@ def update_meeting(
     meeting.commentary_mode, meeting.announces_on_spot = commentary_mode, announces_on_spot
     meeting.save(update_fields=["held_on", "venue", "form", "commentary_mode", "announces_on_spot"])
     meeting.venues.filter(is_main=True).update(name=meeting.venue)
-    _audit(actor, "meetings.update", meeting, source, held_on=held_on, form=form)
+    audit(actor, "meetings.update", meeting, source, held_on=held_on, form=form)
     return meeting
 
 
@@ -220,9 +220,7 @@ def set_agenda(
             )
         )
     AgendaItem.objects.bulk_create(items)
-    _audit(
-        actor, "meetings.agenda", meeting, source, on_site=counters["on_site"], written=counters["written"]
-    )
+    audit(actor, "meetings.agenda", meeting, source, on_site=counters["on_site"], written=counters["written"])
     return list(meeting.agenda.all())
 
 
@@ -256,7 +254,7 @@ def send_plan_up(*, actor: User | None, meeting: Meeting, source: str = "web") -
     )
     meeting.plan = plan
     meeting.save(update_fields=["plan"])
-    _audit(actor, "meetings.plan_sent", meeting, source, plan=plan.pk)
+    audit(actor, "meetings.plan_sent", meeting, source, plan=plan.pk)
     return plan
 
 
@@ -284,7 +282,7 @@ def add_venue(
     venue = Venue.objects.create(
         meeting=meeting, name=name.strip()[:200], is_offline=is_offline, position=meeting.venues.count()
     )
-    _audit(actor, "meetings.venue_add", meeting, source, venue=venue.name, is_offline=is_offline)
+    audit(actor, "meetings.venue_add", meeting, source, venue=venue.name, is_offline=is_offline)
     return venue
 
 
@@ -340,7 +338,7 @@ def set_attendance(
         )
         for i, a in enumerate(names)
     )
-    _audit(
+    audit(
         actor,
         "meetings.attendance",
         meeting,
@@ -388,7 +386,7 @@ def add_commenter(
         keywords=[k.strip() for k in keywords if k.strip()],
         position=meeting.commenters.count(),
     )
-    _audit(actor, "meetings.commenter_add", meeting, source, commenter=commenter.name, role=role)
+    audit(actor, "meetings.commenter_add", meeting, source, commenter=commenter.name, role=role)
     return commenter
 
 
@@ -406,7 +404,7 @@ def start_meeting(*, actor: User | None, meeting: Meeting, source: str = "web") 
     meeting.current_position = first.position if first else None
     meeting.started_at = timezone.now()
     meeting.save(update_fields=[*changed, "current_position", "started_at"])
-    _audit(actor, "meetings.start", meeting, source)
+    audit(actor, "meetings.start", meeting, source)
     return meeting
 
 
@@ -428,7 +426,7 @@ def advance_agenda(*, actor: User | None, meeting: Meeting, step: int = 1, sourc
     new_index = index + (1 if step > 0 else -1)
     meeting.current_position = positions[new_index] if 0 <= new_index < len(positions) else None
     meeting.save(update_fields=["current_position"])
-    _audit(actor, "meetings.advance", meeting, source, position=meeting.current_position)
+    audit(actor, "meetings.advance", meeting, source, position=meeting.current_position)
     return meeting
 
 
@@ -442,5 +440,5 @@ def end_meeting(*, actor: User | None, meeting: Meeting, source: str = "web") ->
     meeting.current_position = None
     meeting.ended_at = now
     meeting.save(update_fields=[*changed, "current_position", "ended_at"])
-    _audit(actor, "meetings.end", meeting, source)
+    audit(actor, "meetings.end", meeting, source)
     return meeting

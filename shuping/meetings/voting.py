@@ -29,7 +29,7 @@ from shuping.ballots.tally import BallotData, Tally, tally
 from . import offline, rules
 from .choices import AttendeeCategory
 from .models import Attendee, Meeting, MeetingBox
-from .services import MeetingConflict, MeetingError, _audit
+from .services import MeetingConflict, MeetingError, audit
 
 if TYPE_CHECKING:
     from shuping.accounts.models import User
@@ -152,7 +152,7 @@ def set_up_ballots(*, actor: User | None, meeting: Meeting, source: str = "web")
                 recused=items[planned.recused].assessment if planned.recused is not None else None,
             )
         )
-    _audit(
+    audit(
         actor,
         "meetings.ballots_set_up",
         meeting,
@@ -229,7 +229,7 @@ def issue_slips(*, actor: User | None, meeting: Meeting, source: str = "web") ->
             continue
         slips = ballot_services.generate_credentials(actor=actor, box=mb.box, counts=counts)
         out.append(BoxSlips(mb, slips))
-    _audit(
+    audit(
         actor, "meetings.slips_issued", meeting, source, boxes=len(out), slips=sum(len(b.slips) for b in out)
     )
     return out
@@ -261,7 +261,7 @@ def open_voting(
     if not opened:
         raise MeetingConflict("没有可以开始投票的票箱：请先生成凭条。", code="nothing_to_open")
     early = today < meeting.held_on
-    _audit(actor, "meetings.voting_open", meeting, source, boxes=opened, before_meeting_day=early)
+    audit(actor, "meetings.voting_open", meeting, source, boxes=opened, before_meeting_day=early)
     return opened
 
 
@@ -274,7 +274,7 @@ def stop_phone_voting(*, actor: User | None, meeting: Meeting, source: str = "we
     for mb in meeting.boxes.select_related("box").filter(box__status=BoxStatus.OPEN):
         ballot_services.start_counting(actor=actor, box=mb.box)
         n += 1
-    _audit(actor, "meetings.voting_counting", meeting, source, boxes=n)
+    audit(actor, "meetings.voting_counting", meeting, source, boxes=n)
     return n
 
 
@@ -288,7 +288,7 @@ def close_voting(*, actor: User | None, meeting: Meeting, source: str = "web") -
             n += 1
     if not n:
         raise MeetingConflict("没有正在投票的票箱。", code="nothing_to_close")
-    _audit(actor, "meetings.voting_closed", meeting, source, boxes=n)
+    audit(actor, "meetings.voting_closed", meeting, source, boxes=n)
     return n
 
 
@@ -489,5 +489,5 @@ def certify(*, actor: User | None, meeting: Meeting, scrutineers: str = "", coun
             out.append(
                 counting.certify_box(actor=actor, box=mb.box, scrutineers=scrutineers, counters=counters)
             )
-        _audit(actor, "meetings.certified", meeting, "web", boxes=len(out))
+        audit(actor, "meetings.certified", meeting, "web", boxes=len(out))
     return out

@@ -30,14 +30,8 @@ from .models import (
     RectificationList,
     UnitEvaluation,
 )
-from .services import (
-    RectificationConflict,
-    RectificationError,
-    _audit,
-    _check_manager,
-    _user,
-    admonition_days,
-)
+from .selectors import admonition_days
+from .services.base import RectificationConflict, RectificationError, actor_user, audit, check_manager
 
 if TYPE_CHECKING:
     from shuping.accounts.models import User
@@ -92,7 +86,7 @@ def record_annual_grade(
         raise RectificationError("年度考核等次应为优秀、称职、基本称职或不称职。", field="grade")
     state = standing(person.pk, year)
     if grade == rules.EXCELLENT and state["status"] == "restricted":
-        _audit(actor, "rectification.annual_grade.refused", person, source, year=year, grade=grade)
+        audit(actor, "rectification.annual_grade.refused", person, source, year=year, grade=grade)
         raise RectificationConflict(state["reason"], field="grade", code="art7")
     status = AnnualGradeStatus.RECORDED
     if grade == rules.EXCELLENT and state["status"] == "pending":
@@ -104,11 +98,11 @@ def record_annual_grade(
             "grade": grade,
             "status": status,
             "note": note.strip() or (state["reason"] if status == AnnualGradeStatus.PENDING else ""),
-            "recorded_by": _user(actor),
+            "recorded_by": actor_user(actor),
             "resolved_at": None if status == AnnualGradeStatus.PENDING else timezone.now(),
         },
     )
-    _audit(actor, "rectification.annual_grade.record", person, source, year=year, grade=grade, status=status)
+    audit(actor, "rectification.annual_grade.record", person, source, year=year, grade=grade, status=status)
     return row
 
 
@@ -160,7 +154,7 @@ def apply_decision(*, assessment: Assessment, actor: User | None = None, source:
                     )
                 ]
             )
-        _audit(
+        audit(
             actor,
             "rectification.annual_grade.resolve",
             assessment.person,
@@ -172,7 +166,10 @@ def apply_decision(*, assessment: Assessment, actor: User | None = None, source:
     if rules.needs_admonition(grade):
         if not Admonition.objects.filter(assessment=assessment).exists():
             Admonition.objects.create(
-                assessment=assessment, grade=grade, person_name=assessment.person_name, opened_by=_user(actor)
+                assessment=assessment,
+                grade=grade,
+                person_name=assessment.person_name,
+                opened_by=actor_user(actor),
             )
         for lst in RectificationList.objects.filter(assessment=assessment, rectify_by__isnull=True):
             lst.rectify_by = rules.list_due_on(lst.starts_on, admonition_days(assessment.campaign))
@@ -187,7 +184,7 @@ def apply_decision(*, assessment: Assessment, actor: User | None = None, source:
             "secretary_grade": grade,
         },
     )
-    _audit(actor, "rectification.decision.apply", assessment, source, grade=grade, year=year)
+    audit(actor, "rectification.decision.apply", assessment, source, grade=grade, year=year)
 
 
 @transaction.atomic
@@ -201,7 +198,7 @@ def record_admonition(
     source: str = "web",
 ) -> Admonition:
     """约谈提醒 (RCT-5): who talked to whom, when, and the record of the talk; only for 一般 / 差 (Art. 7)."""
-    _check_manager(actor, assessment.campaign, "录入约谈提醒")
+    check_manager(actor, assessment.campaign, "录入约谈提醒")
     grade = sources.approved_grade(assessment)
     if grade is None or not rules.needs_admonition(grade):
         raise RectificationConflict("约谈提醒适用于综合评价等次为“一般”或“差”的（第七条）。", code="grade")
@@ -212,13 +209,13 @@ def record_admonition(
     admonition = Admonition.objects.select_for_update(of=("self",)).filter(
         assessment=assessment
     ).first() or Admonition(
-        assessment=assessment, grade=grade, person_name=assessment.person_name, opened_by=_user(actor)
+        assessment=assessment, grade=grade, person_name=assessment.person_name, opened_by=actor_user(actor)
     )
     admonition.conducted_by = conducted_by.strip()[:100]
     admonition.held_on = held_on
     admonition.record = record_text.strip()
     admonition.save()
-    _audit(
+    audit(
         actor,
         "rectification.admonition",
         admonition,
@@ -241,7 +238,7 @@ def refer_for_accountability(
 ) -> AccountabilityReferral:
     """追责问责 referral (RCT-5), recorded only. It never closes or replaces a rectification item — Art. 7:
     避免简单以问责代替整改 — so the items stay open and must still be rectified and closed."""
-    _check_manager(actor, assessment.campaign, "录入追责问责")
+    check_manager(actor, assessment.campaign, "录入追责问责")
     if not referred_to.strip():
         raise RectificationError("请填写移交机关。", field="referred_to")
     if not reason.strip():
@@ -255,7 +252,7 @@ def refer_for_accountability(
         referred_on=referred_on,
         recorded_by=actor,
     )
-    _audit(actor, "rectification.referral", referral, source, assessment=assessment.pk)
+    audit(actor, "rectification.referral", referral, source, assessment=assessment.pk)
     return referral
 
 
@@ -264,10 +261,10 @@ def record_unit_note(
     *, actor: User | None, unit: UnitEvaluation, note: str, source: str = "web"
 ) -> UnitEvaluation:
     """Add a note to a unit's annual evaluation record (RCT-7)."""
-    _check_manager(actor, unit.assessment.campaign, "填写单位年度党建工作评价")
+    check_manager(actor, unit.assessment.campaign, "填写单位年度党建工作评价")
     unit.note = note.strip()
     unit.save(update_fields=["note", "recorded_at"])
-    _audit(actor, "rectification.unit_evaluation.note", unit, source)
+    audit(actor, "rectification.unit_evaluation.note", unit, source)
     return unit
 
 

@@ -165,7 +165,7 @@ def _open_items():
 def send_reminders(*, today: date | None = None) -> int:
     """RCT-2: remind the drafters of items whose deadline is within the campaign's lead time (default 7)."""
     from . import rules
-    from .services import reminder_days
+    from .selectors import reminder_days
 
     today = today or timezone.localdate()
     made = 0

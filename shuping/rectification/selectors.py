@@ -37,6 +37,26 @@ from .models import (
     UnitEvaluation,
 )
 
+# --- the campaign's rectification settings (copied from last year) ------------------------------------
+
+
+def list_days(campaign: Campaign) -> int:
+    """RCT-1: days after feedback the list is due — a campaign setting, copied from last year (default 30)."""
+    value = (campaign.settings or {}).get("rectification_days")
+    return rules.DEFAULT_LIST_DAYS if value in (None, "") else int(value)
+
+
+def admonition_days(campaign: Campaign) -> int:
+    """RCT-5 限期整改 for 一般 / 差: days from the list's start — a campaign setting
+    (`admonition_deadline_days`, copied from last year), default 90."""
+    value = (campaign.settings or {}).get("admonition_deadline_days")
+    return rules.DEFAULT_RECTIFY_DAYS if value in (None, "") else int(value)
+
+
+def reminder_days(campaign: Campaign) -> int:
+    value = (campaign.settings or {}).get("rectification_reminder_days")
+    return rules.DEFAULT_REMINDER_DAYS if value in (None, "") else int(value)
+
 
 def today() -> date:
     """The date overdue is computed against (tests patch this)."""

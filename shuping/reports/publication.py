@@ -29,7 +29,7 @@ from shuping.orgs.models import Organization
 
 from .choices import OpinionStatus, ReportStatus
 from .models import Opinion, Publication, Report
-from .services import ReportConflict, ReportError, _audit
+from .services import ReportConflict, ReportError, audit
 
 if TYPE_CHECKING:
     from shuping.accounts.models import User
@@ -76,7 +76,7 @@ def publish_reports(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     publication.reports.set(ids)
-    _audit(
+    audit(
         actor,
         "reports.publication.create",
         publication,
@@ -97,7 +97,7 @@ def withdraw_publication(*, actor: User | None, publication: Publication, source
         raise ReportConflict("该公布已撤回。")
     publication.is_withdrawn = True
     publication.save(update_fields=["is_withdrawn"])
-    _audit(actor, "reports.publication.withdraw", publication, source)
+    audit(actor, "reports.publication.withdraw", publication, source)
     return publication
 
 
@@ -158,7 +158,7 @@ def post_opinion(
     opinion = Opinion.objects.create(publication=publication, report=report, text=text)
     _count(publication, address)
     # The event names the publication only: no text, no address (anonymity of the box).
-    _audit(None, "reports.opinion.receive", publication, "web", length=len(text))
+    audit(None, "reports.opinion.receive", publication, "web", length=len(text))
     return opinion
 
 
@@ -177,5 +177,5 @@ def moderate_opinion(
     opinion.moderated_by = actor if getattr(actor, "pk", None) else None
     opinion.moderated_at = timezone.now()
     opinion.save()
-    _audit(actor, "reports.opinion.moderate", opinion, source, status=status)
+    audit(actor, "reports.opinion.moderate", opinion, source, status=status)
     return opinion

@@ -43,7 +43,7 @@ class ReportConflict(ConflictError):
     """The report is not in a state that allows the action."""
 
 
-def _audit(actor: User | None, action: str, target: models.Model | None, source: str, **detail: Any) -> None:
+def audit(actor: User | None, action: str, target: models.Model | None, source: str, **detail: Any) -> None:
     record(actor=actor, action=action, target=target, source=source, detail=detail)
 
 
@@ -160,7 +160,7 @@ def save_report(
     ]
     report.updated_by = actor if getattr(actor, "pk", None) else None
     report.save()
-    _audit(actor, "reports.report.save", report, source, problems=len(report.problems))
+    audit(actor, "reports.report.save", report, source, problems=len(report.problems))
     return report
 
 
@@ -206,7 +206,7 @@ def upload_report_docx(
     report.original_name = name
     report.updated_by = actor if getattr(actor, "pk", None) else None
     report.save()
-    _audit(
+    audit(
         actor,
         "reports.report.upload",
         report,
@@ -237,7 +237,7 @@ def submit_report(*, actor: User | None, assessment: Assessment, source: str = "
     report.submission_count += 1
     report.updated_by = actor if getattr(actor, "pk", None) else None
     report.save()
-    _audit(
+    audit(
         actor,
         "reports.report.submit",
         report,
@@ -270,7 +270,7 @@ def return_report(*, actor: User | None, report: Report, remarks: str, source: s
     report.reviewed_at = timezone.now()
     report.reviewed_by = actor if getattr(actor, "pk", None) else None
     report.save()
-    _audit(actor, "reports.report.return", report, source, remarks_length=len(remarks))
+    audit(actor, "reports.report.return", report, source, remarks_length=len(remarks))
     return report
 
 
@@ -282,5 +282,5 @@ def accept_report(*, actor: User | None, report: Report, source: str = "web") ->
     report.reviewed_at = timezone.now()
     report.reviewed_by = actor if getattr(actor, "pk", None) else None
     report.save()
-    _audit(actor, "reports.report.accept", report, source, is_late=report.is_late)
+    audit(actor, "reports.report.accept", report, source, is_late=report.is_late)
     return report

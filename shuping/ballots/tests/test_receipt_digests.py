@@ -75,7 +75,7 @@ def test_no_receipt_in_clear_in_any_column_after_voting_and_after_sealing(world)
                 assert not any(form in value for value in stored), (moment, receipt, form)
         if moment == "after voting":
             # What the phone gets back on a retry is the session's sealed copy, readable with the key only.
-            session = BallotSession.objects.get(token_hash=services._session_hash(open_session.token))
+            session = BallotSession.objects.get(token_hash=services.session_hash(open_session.token))
             assert open_receipt(session.receipt_sealed, session.token_hash) == slips[4].receipt
             box = services.close_box(actor=world.organizer_staff, box=box)
     # The stored digest is keyed: under another data key the same receipt gives another digest.

@@ -102,7 +102,7 @@ def test_a_double_use_through_two_sessions_is_refused(world):
     # A session row forged for the same credential cannot consume it a second time.
     credential = Credential.objects.get(box=box, is_used=True)
     BallotSession.objects.filter(credential=credential).delete()
-    forged = services._session_hash("forged")
+    forged = services.session_hash("forged")
     BallotSession.objects.create(
         credential=credential,
         token_hash=forged,

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from shuping.campaigns import services
+from shuping.campaigns.models import Campaign
 from shuping.orgs.choices import AdminLevel, OrgKind
 from shuping.orgs.services import create_organization, create_person, create_secretaryship
 
@@ -36,7 +37,7 @@ def test_create_list_and_move_through_the_api(world, secretaries, login):
     )
     assert r.status_code == 403
     campaign = services.apply_scope_proposal(
-        actor=world.organizer_staff, campaign=services.Campaign.objects.get(pk=cid)
+        actor=world.organizer_staff, campaign=Campaign.objects.get(pk=cid)
     )
     aid = campaign[0].pk
     client = login(world.organizer_staff)

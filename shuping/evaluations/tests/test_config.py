@@ -12,6 +12,7 @@ import pytest
 from shuping.audit.models import AuditEvent
 from shuping.campaigns import services as campaign_services
 from shuping.campaigns.models import Campaign
+from shuping.core.errors import DomainError
 from shuping.evaluations import selectors, services
 from shuping.evaluations.choices import StepKind
 from shuping.evaluations.models import Evaluation, EvaluationConfig
@@ -199,7 +200,7 @@ def test_save_config_rules_and_boundaries(world, fields, ok):
         services.save_config(actor=world.organizer_staff, campaign=campaign, **fields)
         assert EvaluationConfig.objects.filter(campaign=campaign).exists()
     else:
-        with pytest.raises(services.DomainError) as refused:
+        with pytest.raises(DomainError) as refused:
             services.save_config(actor=world.organizer_staff, campaign=campaign, **fields)
         assert refused.value.message and not refused.value.message.isascii()
         assert not EvaluationConfig.objects.filter(campaign=campaign).exists()
