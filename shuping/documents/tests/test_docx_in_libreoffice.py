@@ -221,3 +221,61 @@ def test_page_numbers_alternate_right_and_left(converted):
             assert abs(measure.RIGHT - measure.CHAR * 14 / 16 - number.x1) < 3
         else:
             assert abs(number.x0 - measure.LEFT - measure.CHAR * 14 / 16) < 3
+
+
+@pytest.mark.django_db
+def test_the_generated_notice_and_certificate_docx_print_inside_the_type_area(world, tmp_path):
+    # Two .docx as the app generates them, from their pages: the campaign's 工作通知 (红头文件 with its
+    # attachments) and the certified 计票结果报告单.
+    from django.test import Client
+    from django.urls import reverse
+
+    from shuping.ballots import services as ballot_services
+    from shuping.ballots import services_counting
+    from shuping.ballots.tests.factories import make_box, vote
+    from shuping.campaigns import cascade
+    from shuping.evaluations.tests.builders import campaign_at_evaluation
+
+    staff = world.organizer_staff
+    campaign = campaign_at_evaluation(world, extra=2)
+    title = "关于开展2023年度党委（党组）书记抓基层党建工作述职评议考核的通知"
+    notice = cascade.publish_notice(
+        actor=staff,
+        campaign=campaign,
+        title=title,
+        key_content="突出抓党建促乡村振兴。\n加强党员队伍建设。",
+        forms=["民主评议测评表"],
+        statistics_tables=["党组织书记述职评议考核结果统计表"],
+    )
+    box, slips = make_box(world, subjects=3, categories={"市级领导": 6})
+    for slip in slips[:5]:
+        vote(box, slip)
+    ballot_services.close_box(actor=staff, box=box)
+    services_counting.record_attendance(actor=staff, box=box, attendees=6)
+    services_counting.certify_box(actor=staff, box=box, scrutineers="王监票", counters="李计票")
+    client = Client()
+    client.force_login(staff)
+    files = {
+        "campaign-notice": client.get(
+            reverse("campaigns:notice_file", args=[campaign.pk, notice.pk, "docx"])
+        ).content,
+        "certificate": client.get(f"/ballots/{box.pk}/certificate.docx").content,
+    }
+    pdfs = docx_to_pdf(files, tmp_path / "generated")
+
+    notice_pdf = pdfs["campaign-notice"]
+    assert measure.metadata(notice_pdf).get("Title") == title
+    assert "".join(measure.title_lines(notice_pdf)) == title
+    assert all(len(line) >= 3 for line in measure.title_lines(notice_pdf))
+    assert measure.title_lines(pdfs["certificate"]) == ["计票结果报告单"]
+    for name, pdf in pdfs.items():
+        with pdfplumber.open(io.BytesIO(pdf)) as document:
+            assert {(round(p.width / measure.MM), round(p.height / measure.MM)) for p in document.pages} == {
+                (210, 297)
+            }
+        assert all(embedded for _, embedded in pdf_fonts(pdf, tmp_path)), name
+        (tmp_path / name).mkdir()
+        assert measure.ink_outside(pdf, tmp_path / name) == [], name
+        for line in measure.body_lines(pdf):
+            assert line.x0 >= measure.LEFT - measure.TOLERANCE, (name, line)
+            assert line.x1 - measure.CHAR / 2 <= measure.RIGHT + measure.TOLERANCE, (name, line)
