@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := fonts-noto-cjk fonts-wqy-zenhei fonts-arphic-ukai chromium wrk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 curl libreoffice-writer-nogui
 PYTEST_FAST := -m "not journey and not slow"
 
-.PHONY: setup sysdeps venv assets demo test test-all lint fmt lock ci clean guide
+.PHONY: setup sysdeps venv assets demo test test-all lint fmt lock ci clean guide guide-docs
 
 setup: sysdeps venv assets
 
@@ -67,6 +67,11 @@ ci:
 # The user guide's screenshots (docs/guide/img/), taken by the year's browser journey from the current code.
 guide: setup
 	SHUPING_GUIDE_SCREENSHOTS=1 $(BIN)/pytest -p no:cacheprovider tests/journeys -m journey
+
+# The guide's document renders (docs/guide/img/doc-*.png): every generated document type from the small demo
+# province, at 60 dpi (pdftoppm), in a throw-away database.
+guide-docs: setup
+	$(BIN)/python tools/doc_shots.py docs/guide/img
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .test-media staticfiles

@@ -96,3 +96,27 @@ def date_drafts(campaign: Campaign, meeting=None) -> None:
     Report.objects.filter(assessment__campaign=campaign, status=ReportStatus.DRAFT).update(
         due_on=max(due, today + timedelta(days=1))
     )
+
+
+def date_held_meetings(campaign: Campaign) -> None:
+    """A 述职评议会 held on a past day happened on that day: opened at 9:00, each reporter heard in turn, the
+    box open and sealed late in the morning, the count certified and the presiding secretary's 点评 final
+    by noon — not at the moment the demo was built (the 计票结果报告单 prints the sealing time)."""
+    from datetime import timedelta as td
+
+    from shuping.ballots.models import BallotBox, TallyCertificate
+    from shuping.meetings.models import AgendaItem, Commentary, Meeting
+
+    for meeting in Meeting.objects.filter(campaign=campaign, status="held"):
+        day = meeting.held_on
+        start = _at(day, 9)
+        Meeting.objects.filter(pk=meeting.pk).update(started_at=start, ended_at=start + td(hours=3))
+        for n, item in enumerate(meeting.agenda.filter(reported_at__isnull=False).order_by("position")):
+            AgendaItem.objects.filter(pk=item.pk).update(reported_at=start + td(minutes=5 + 15 * n))
+        boxes = BallotBox.objects.filter(meeting_link__meeting=meeting)
+        boxes.filter(opened_at__isnull=False).update(opened_at=start + td(hours=2))
+        boxes.filter(closed_at__isnull=False).update(closed_at=start + td(hours=2, minutes=30))
+        TallyCertificate.objects.filter(box__in=boxes).update(certified_at=start + td(hours=2, minutes=50))
+        Commentary.objects.filter(meeting=meeting, finalised_at__isnull=False).update(
+            finalised_at=start + td(hours=3)
+        )

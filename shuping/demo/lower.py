@@ -23,7 +23,7 @@ from shuping.campaigns import services as campaign_services
 from shuping.campaigns.choices import CampaignRole
 from shuping.campaigns.models import Campaign
 
-from .dating import date_reports
+from .dating import date_held_meetings, date_reports
 
 
 def _accept(campaign: Campaign, actor: Any, *, leave: int = 0) -> int:
@@ -156,6 +156,7 @@ def _county(campaign: Campaign, *, staff: Any) -> dict[str, Any]:
     date_reports(campaign)
     reporters = campaign.assessments.filter(is_excluded=False, person__isnull=False).count()
     meetings = build_demo_meetings(campaign=campaign, actor=staff, per_meeting=reporters, seed=2202)
+    date_held_meetings(campaign)
     evaluation_services.save_config(actor=staff, campaign=campaign, weights=DEMO_WEIGHTS, source="system")
     moved = to_evaluation(campaign, staff)
     evaluation_services.start_evaluations(actor=staff, campaign=campaign, source="system")

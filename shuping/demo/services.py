@@ -207,7 +207,7 @@ def _write_campaigns(demo: Demo) -> None:
     from shuping.rectification.demo import build_demo_rectification
     from shuping.reports.demo import build_demo_reports
 
-    from .dating import date_drafts, date_last_round, date_reports
+    from .dating import date_drafts, date_held_meetings, date_last_round, date_reports
     from .lower import build_lower_levels
 
     province = Organization.objects.get(code=ROOT_CODE)
@@ -226,14 +226,30 @@ def _write_campaigns(demo: Demo) -> None:
     )
     # Reports: submitted, one returned and resubmitted, one planted near-copy, one draft (REP-1, REP-2).
     build_demo_reports(campaign=top, actor=staff, drafts=drafts, copies=1)
+    # Reviewed since the deadline (two months ago): every report accepted but the one returned and handed in
+    # again, which waits for 审核 — so the assessees heard at the meeting went on with accepted reports.
+    from shuping.reports import services as report_services
+    from shuping.reports.models import Report
+
+    for report in Report.objects.filter(
+        assessment__campaign=top, status="submitted", submission_count=1
+    ).order_by("assessment__organization_path"):
+        report_services.accept_report(actor=staff, report=report, source="system")
     date_reports(top)
-    # A held 述职评议会 with commentary and counted votes, and one still to come (MTG-1 … MTG-5); the member who
-    # comments by portfolio is the department's leader, by name and post.
+    # A held 述职评议会 with commentary and counted votes, and one still to come (MTG-1 … MTG-5), the
+    # reporters split between them; the member who comments by portfolio is the department's leader, by
+    # name and post.
     leader = users["sheng_buzhang"]
+    reporters = top.assessments.filter(is_excluded=False, person__isnull=False).count()
     meetings = build_demo_meetings(
-        campaign=top, actor=staff, member=(leader.full_name, leader.post), later=drafts
+        campaign=top,
+        actor=staff,
+        member=(leader.full_name, leader.post),
+        later=drafts,
+        per_meeting=max(3, (reporters + 1) // 2),
     )
     date_drafts(top, meetings["planned"])
+    date_held_meetings(top)
     # Last year's round reported and decided by the committee; this year's brought up to 部务会, awaiting 研究
     # (EVA-1 … EVA-4).
     evaluations = build_demo_evaluations(campaign=top, actor=staff)

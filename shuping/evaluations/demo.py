@@ -62,6 +62,18 @@ def to_evaluation(campaign: Campaign, actor) -> list:
     return moved
 
 
+def _from_report(assessment, rng: random.Random) -> tuple[str, str]:
+    """The opinion's 肯定成绩 and 存在问题 in the assessee's own terms: a line of their report's achievements and
+    its first problem (the organizer confirms what the report and the field work showed), else a stock line."""
+    report = getattr(assessment, "report", None)
+    lines = [line for line in (getattr(report, "achievements", "") or "").splitlines() if line.strip()]
+    problems = getattr(report, "problem_texts", None) or []
+    return (
+        rng.choice(lines) if lines else rng.choice(ACHIEVEMENTS),
+        problems[0] if problems else rng.choice(PROBLEMS),
+    )
+
+
 def _propose(campaign: Campaign, actor, rng: random.Random, *, adjust: bool = False) -> list:
     from shuping.fieldwork import services as field_services
     from shuping.fieldwork.choices import ObservationSource
@@ -103,11 +115,12 @@ def _propose(campaign: Campaign, actor, rng: random.Random, *, adjust: bool = Fa
             else "综合平时了解和群众反映，部务会研究后调整。"
         )
         services.propose_grade(actor=actor, evaluation=e, grade=grade, reason=reason, source="system")
+        achievement, problem = _from_report(e.assessment, rng)
         services.update_opinion(
             actor=actor,
             evaluation=e,
-            achievements=rng.choice(ACHIEVEMENTS),
-            problems=[{"text": rng.choice(PROBLEMS), "source": "organizer"}],
+            achievements=achievement,
+            problems=[{"text": problem, "source": "organizer"}],
             source="system",
         )
     return evaluations
