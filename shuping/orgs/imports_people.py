@@ -14,19 +14,19 @@ from django.utils.translation import gettext as _
 
 from shuping.core.errors import DomainError
 
-from .imports import (
+from .imports.base import (
     LOOKUP_CHUNK,
     ImportRejected,
     ImportResult,
     Progress,
     RowError,
-    _cell,
-    _check_header,
-    _chunks,
-    _label_lookup,
-    _no_progress,
-    _record_audit_named,
-    _scope_prefixes,
+    cell_of,
+    check_header,
+    in_chunks,
+    label_lookup,
+    no_progress,
+    record_audit_named,
+    scope_prefixes,
 )
 from .models import Organization
 from .tabular import Table, UnreadableFile, parse_date, read_table, unneutralise
@@ -66,7 +66,7 @@ def _read_table(
         )
     if not table.header:
         return None, {}, [RowError(1, _("文件"), _("文件为空：第一行应为模板中的列名"))]
-    positions, errors = _check_header(table, columns, required)
+    positions, errors = check_header(table, columns, required)
     if not errors and not table.rows:
         errors.append(RowError(2, _("文件"), _("文件中没有数据行")))
     return table, positions, errors
@@ -116,16 +116,16 @@ def import_people(
     from .models import Person
     from .services import create_person
 
-    progress = progress or _no_progress
+    progress = progress or no_progress
     table, positions, errors = _read_table(rows_or_path, PEOPLE_COLUMNS, PEOPLE_REQUIRED)
     if table is None or errors:
         raise ImportRejected(errors)
-    genders = _label_lookup(Gender.choices)
+    genders = label_lookup(Gender.choices)
     parsed: list[tuple[int, dict[str, Any]]] = []
     seen: dict[tuple[str, Any], int] = {}
     total = len(table.rows)
     for position, (number, cells) in enumerate(table.rows, start=1):
-        cell = {c: unneutralise(_cell(cells, positions, c)) for c in PEOPLE_COLUMNS}
+        cell = {c: unneutralise(cell_of(cells, positions, c)) for c in PEOPLE_COLUMNS}
         name = cell["姓名"].strip()
         if not name:
             errors.append(RowError(number, "姓名", _("必填项为空")))
@@ -168,7 +168,7 @@ def import_people(
             )
     names = sorted({values["name"] for _n, values in parsed if values["name"]})
     existing: set[tuple[str, Any]] = set()
-    for chunk in _chunks(names, LOOKUP_CHUNK):
+    for chunk in in_chunks(names, LOOKUP_CHUNK):
         existing.update(Person.objects.filter(name__in=chunk).values_list("name", "birth_month"))
     for number, values in parsed:
         if (values["name"], values["birth_month"]) in existing:
@@ -195,7 +195,7 @@ def import_people(
                 )
         if errors:
             raise ImportRejected(errors)
-        _record_audit_named(actor, "orgs.import_people", len(parsed), filename)
+        record_audit_named(actor, "orgs.import_people", len(parsed), filename)
     return ImportResult(created=len(parsed), label=str(_("干部")))
 
 
@@ -216,16 +216,16 @@ def import_secretaryships(
     from .models import Person
     from .services import create_secretaryship
 
-    progress = progress or _no_progress
+    progress = progress or no_progress
     table, positions, errors = _read_table(rows_or_path, SECRETARYSHIP_COLUMNS, SECRETARYSHIP_REQUIRED)
     if table is None or errors:
         raise ImportRejected(errors)
-    titles = _label_lookup(SecretaryTitle.choices)
+    titles = label_lookup(SecretaryTitle.choices)
     title_hint = "、".join(str(label) for _value, label in SecretaryTitle.choices)
     parsed: list[tuple[int, dict[str, Any]]] = []
     total = len(table.rows)
     for number, cells in table.rows:
-        cell = {c: unneutralise(_cell(cells, positions, c)) for c in SECRETARYSHIP_COLUMNS}
+        cell = {c: unneutralise(cell_of(cells, positions, c)) for c in SECRETARYSHIP_COLUMNS}
         name, code = cell["姓名"].strip(), cell["组织代码"].strip()
         if not name:
             errors.append(RowError(number, "姓名", _("必填项为空")))
@@ -266,13 +266,13 @@ def import_secretaryships(
     progress(total, total, _("正在核对干部和组织"))
     names = sorted({v["name"] for _n, v in parsed if v["name"]})
     people: dict[str, list[Any]] = {}
-    for chunk in _chunks(names, LOOKUP_CHUNK):
+    for chunk in in_chunks(names, LOOKUP_CHUNK):
         for person in Person.objects.filter(name__in=chunk).only("pk", "name", "birth_month"):
             people.setdefault(person.name, []).append(person)
     codes = sorted({v["code"] for _n, v in parsed if v["code"]})
-    prefixes = _scope_prefixes(actor)
+    prefixes = scope_prefixes(actor)
     orgs: dict[str, Organization] = {}
-    for chunk in _chunks(codes, LOOKUP_CHUNK):
+    for chunk in in_chunks(codes, LOOKUP_CHUNK):
         for org in Organization.objects.filter(code__in=chunk):
             if prefixes is None or any(org.path.startswith(p) for p in prefixes):
                 orgs[org.code] = org
@@ -328,5 +328,5 @@ def import_secretaryships(
                 )
         if errors:
             raise ImportRejected(errors)
-        _record_audit_named(actor, "orgs.import_secretaryships", len(parsed), filename)
+        record_audit_named(actor, "orgs.import_secretaryships", len(parsed), filename)
     return ImportResult(created=len(parsed), label=str(_("书记任职")))

@@ -57,7 +57,7 @@ def _require_importer(request: AuthenticatedHttpRequest) -> None:
 
 def _import_root(user):
     """The organization the job is filed under (its overseers see it): the user's first import subtree."""
-    prefixes = imports._scope_prefixes(user) or []
+    prefixes = imports.scope_prefixes(user) or []
     roots = [org for org in selectors.root_organizations_for(user) if org.path in prefixes]
     return roots[0] if roots else None
 

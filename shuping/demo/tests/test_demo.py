@@ -58,7 +58,7 @@ def test_universities_have_college_committees_and_organs_affiliated_units():
     """ORG-1: a university's colleges (院系党委) and a department's affiliated units (直属单位党组织) are
     kinds of their own in the demo, not folded into 内设机构."""
     from shuping.demo.generator import K_AFFILIATED, K_COLLEGE, K_DEPT, K_INTERNAL, K_UNIV
-    from shuping.orgs.imports import _kind_lookup
+    from shuping.orgs.imports.base import kind_lookup
 
     demo = generate(scale="small", year=2025)
     by_code = {o.code: o for o in demo.orgs}
@@ -67,7 +67,7 @@ def test_universities_have_college_committees_and_organs_affiliated_units():
     assert colleges and all(by_code[o.parent].kind == K_UNIV for o in colleges)
     assert affiliated and all(by_code[o.parent].kind == K_DEPT for o in affiliated)
     assert any(o.kind == K_INTERNAL for o in demo.orgs)
-    kinds = _kind_lookup()  # the labels the importer (and so the demo's load) reads
+    kinds = kind_lookup()  # the labels the importer (and so the demo's load) reads
     assert kinds[K_COLLEGE] == OrgKind.COLLEGE_COMMITTEE and kinds[K_AFFILIATED] == OrgKind.AFFILIATED_UNIT
     assert kinds[K_INTERNAL] == OrgKind.INTERNAL_UNIT
 

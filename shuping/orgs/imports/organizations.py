@@ -1,176 +1,37 @@
-"""Bulk import of organizations from .xlsx / .csv templates (ORG-4).
-
-One pass over the file validates every row in memory and collects *every* fault as (row, column,
-reason in Chinese); a file with any fault writes nothing. A clean file is written in one transaction
-in bulk: ids are reserved in one statement, materialized paths are computed in memory in topological
-order (so a child may come before its parent in the file), and rows go in with COPY on PostgreSQL or
-`executemany` on SQLite. Web uploads, `shuping import-orgs` and the demo generator all call
-`import_organizations` (CONVENTIONS: an operation is implemented once).
-"""
+"""Bulk import of organizations (ORG-4): every row validated in memory (every fault collected), the tree
+resolved in topological order, ids reserved in one statement, rows written in bulk (COPY on PostgreSQL)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from shuping.core.errors import DomainError
-
-from .choices import AdminLevel, OrgKind
-from .models import SEGMENT_WIDTH, Organization, path_segment
-from .tabular import Table, UnreadableFile, parse_bool, parse_date, read_table, unneutralise
-
-#: The organization template's columns, in order (exports use the same, so an export re-imports).
-ORG_COLUMNS: tuple[str, ...] = (
-    "组织代码",
-    "组织名称",
-    "简称",
-    "类型",
-    "行政层级",
-    "上级组织代码",
-    "是否中央企业",
-    "是否中管金融企业",
-    "生效日期",
-    "失效日期",
-    "备注",
+from ..choices import AdminLevel, OrgKind
+from ..models import Organization, path_segment
+from ..tabular import Table, UnreadableFile, parse_bool, parse_date, read_table, unneutralise
+from .base import (
+    CHUNK,
+    LOOKUP_CHUNK,
+    MAX_DEPTH,
+    ORG_COLUMNS,
+    ORG_REQUIRED,
+    ImportRejected,
+    ImportResult,
+    Progress,
+    RowError,
+    check_header,
+    error_order,
+    in_chunks,
+    kind_lookup,
+    level_lookup,
+    no_progress,
+    record_audit,
+    scope_prefixes,
 )
-ORG_REQUIRED: frozenset[str] = frozenset({"组织代码", "组织名称", "类型"})
-
-#: The deepest tree the fixed-width path column can hold.
-MAX_DEPTH = Organization._meta.get_field("path").max_length // SEGMENT_WIDTH  # type: ignore[operator]
-
-#: Rows per progress report and per write batch.
-CHUNK = 5000
-#: Codes per `IN (...)` lookup (well under SQLite's and PostgreSQL's parameter limits).
-LOOKUP_CHUNK = 900
-
-Progress = Callable[[int, int, str], None]
-
-
-def _no_progress(done: int, total: int, message: str) -> None:
-    return None
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One fault in an import file: spreadsheet row number (header = 1), column name, reason in Chinese."""
-
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return _("第 %(row)s 行，「%(column)s」：%(reason)s") % {
-            "row": self.row,
-            "column": self.column,
-            "reason": self.reason,
-        }
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "reason": self.reason}
-
-
-def _error_order(error: RowError) -> tuple[int, int]:
-    """Row first, then the column's position in the template (left to right, as the user reads)."""
-    for columns in (
-        ORG_COLUMNS,
-        (
-            "姓名",
-            "性别",
-            "民族",
-            "出生年月",
-            "现任职务",
-            "手机号",
-            "组织代码",
-            "职务",
-            "任职起始",
-            "任职终止",
-        ),
-    ):
-        if error.column in columns:
-            return error.row, columns.index(error.column)
-    return error.row, 99
-
-
-class ImportRejected(DomainError):
-    """The file has faults; `errors` lists every one, and nothing was written."""
-
-    def __init__(self, errors: Sequence[RowError]) -> None:
-        self.errors = sorted(errors, key=_error_order)
-        super().__init__(
-            _("导入文件中有 %(count)s 处错误，未导入任何数据。请修改后重新上传。")
-            % {"count": len(self.errors)},
-            code="import_rejected",
-        )
-
-
-@dataclass
-class ImportResult:
-    """What a successful import wrote."""
-
-    created: int
-    codes: list[str] = field(default_factory=list, repr=False)
-    label: str = "党组织"
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {self.label: self.created}
-
-
-def _label_lookup(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
-    """Accept a choice by its Chinese label (as the template lists it), by a label without spaces, or by value."""
-    lookup: dict[str, str] = {}
-    for value, label in choices:
-        text = str(label)
-        lookup[text] = value
-        lookup[text.replace(" ", "")] = value
-        lookup[value] = value
-    return lookup
-
-
-def _kind_lookup() -> dict[str, str]:
-    lookup = _label_lookup(OrgKind.choices)
-    # Common short forms a spreadsheet may carry.
-    lookup.update(
-        {
-            "乡镇党委": OrgKind.TOWNSHIP_COMMITTEE,
-            "街道党工委": OrgKind.TOWNSHIP_COMMITTEE,
-            "教育工委": OrgKind.EDUCATION_WORK_COMMITTEE,
-            "非公工委": OrgKind.NON_PUBLIC_WORK_COMMITTEE,
-            "两新工委": OrgKind.NON_PUBLIC_WORK_COMMITTEE,
-            "机关党委": OrgKind.DEPARTMENT_ORGAN_COMMITTEE,
-            "党组": OrgKind.DEPARTMENT_ORGAN_COMMITTEE,
-            "村党组织": OrgKind.VILLAGE_COMMITTEE,
-            "社区党组织": OrgKind.VILLAGE_COMMITTEE,
-            # The label before 直属单位 had a kind of its own (files exported then still import).
-            "内设机构或直属单位党组织": OrgKind.INTERNAL_UNIT,
-            "内设机构": OrgKind.INTERNAL_UNIT,
-            "直属单位": OrgKind.AFFILIATED_UNIT,
-            "直属单位党委": OrgKind.AFFILIATED_UNIT,
-            "院系党组织": OrgKind.COLLEGE_COMMITTEE,
-            "学院党委": OrgKind.COLLEGE_COMMITTEE,
-            "二级学院党委": OrgKind.COLLEGE_COMMITTEE,
-            "院系党总支": OrgKind.COLLEGE_COMMITTEE,
-        }
-    )
-    return lookup
-
-
-def _level_lookup() -> dict[str, str]:
-    lookup = _label_lookup(AdminLevel.choices)
-    lookup.update(
-        {
-            "省": AdminLevel.PROVINCE,
-            "市": AdminLevel.PREFECTURE,
-            "县": AdminLevel.COUNTY,
-            "乡镇": AdminLevel.TOWNSHIP,
-        }
-    )
-    return lookup
 
 
 @dataclass
@@ -195,46 +56,12 @@ class _OrgRow:
     depth: int = 0
 
 
-def _check_header(
-    table: Table, columns: Sequence[str], required: frozenset[str]
-) -> tuple[dict[str, int], list[RowError]]:
-    """Map column name → position; missing required columns and unknown columns are row-1 faults."""
-    errors: list[RowError] = []
-    positions: dict[str, int] = {}
-    for index, raw in enumerate(table.header):
-        name = raw.strip().rstrip("*＊").strip()
-        if not name:
-            continue
-        if name not in columns:
-            errors.append(RowError(1, raw, _("无法识别的列名；请使用模板中的列名")))
-        elif name in positions:
-            errors.append(RowError(1, name, _("列名重复")))
-        else:
-            positions[name] = index
-    for name in columns:
-        if name in required and name not in positions:
-            errors.append(RowError(1, name, _("缺少必填列")))
-    return positions, errors
-
-
-def _cell(cells: list[str], positions: dict[str, int], column: str) -> str:
-    index = positions.get(column)
-    if index is None or index >= len(cells):
-        return ""
-    return cells[index]
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _parse_org_rows(table: Table, progress: Progress) -> tuple[list[_OrgRow], list[RowError]]:
     """Row-level checks that need no database: required cells, choices, booleans, dates, lengths."""
-    positions, errors = _check_header(table, ORG_COLUMNS, ORG_REQUIRED)
+    positions, errors = check_header(table, ORG_COLUMNS, ORG_REQUIRED)
     if errors:
         return [], errors
-    kinds, levels = _kind_lookup(), _level_lookup()
+    kinds, levels = kind_lookup(), level_lookup()
     kind_hint = "、".join(str(label) for _value, label in OrgKind.choices)
     level_hint = "、".join(str(label) for _value, label in AdminLevel.choices)
     max_code = Organization._meta.get_field("code").max_length
@@ -362,34 +189,6 @@ def _parse_org_rows(table: Table, progress: Progress) -> tuple[list[_OrgRow], li
     return rows, errors
 
 
-def _scope_prefixes(actor: Any) -> list[str] | None:
-    """Paths under which `actor` may import; None = anywhere (the command line, `actor` None).
-
-    Organizer staff import inside the subtrees they are granted (ORGANIZER_STAFF with include_subtree);
-    the three administrators see no organization data (selectors), so they get no scope either.
-    """
-    if actor is None:
-        return None
-    from shuping.accounts.choices import Role
-
-    from .selectors import grant_scope
-
-    scope = grant_scope(actor)
-    return sorted(
-        {
-            path
-            for role, path, include_subtree, _pk in scope.grants
-            if role == Role.ORGANIZER_STAFF and include_subtree
-        }
-    )
-
-
-def can_import_organizations(actor: Any) -> bool:
-    """Whether `actor` may use the import at all (organizer staff with a subtree grant)."""
-    prefixes = _scope_prefixes(actor)
-    return prefixes is None or bool(prefixes)
-
-
 def _resolve_tree(rows: list[_OrgRow], actor: Any, errors: list[RowError]) -> list[int]:
     """Database checks and the tree: duplicate codes, parents, scope, cycles, depth.
 
@@ -411,15 +210,15 @@ def _resolve_tree(rows: list[_OrgRow], actor: Any, errors: list[RowError]) -> li
             index_of[row.code] = index
     # Codes that already exist.
     codes = list(index_of)
-    for chunk in _chunks(codes, LOOKUP_CHUNK):
+    for chunk in in_chunks(codes, LOOKUP_CHUNK):
         for code in Organization.objects.filter(code__in=chunk).values_list("code", flat=True):
             row = rows[index_of[code]]
             add(RowError(row.number, "组织代码", _("组织代码「%(code)s」已存在于系统中") % {"code": code}))
     # Parents: in the file (any order) or in the database (and within the importer's scope).
-    prefixes = _scope_prefixes(actor)
+    prefixes = scope_prefixes(actor)
     outside = sorted({r.parent_code for r in rows if r.parent_code and r.parent_code not in index_of})
     existing: dict[str, tuple[int, str, int]] = {}
-    for chunk in _chunks(outside, LOOKUP_CHUNK):
+    for chunk in in_chunks(outside, LOOKUP_CHUNK):
         for pk, code, path, depth in Organization.objects.filter(code__in=chunk).values_list(
             "pk", "code", "path", "depth"
         ):
@@ -570,26 +369,6 @@ def _write_rows(rows: list[_OrgRow], order: list[int], progress: Progress) -> No
             progress(done, total, _("正在写入：%(done)s / %(total)s 个组织") % {"done": done, "total": total})
 
 
-def _record_audit_named(actor: Any, action: str, rows: int, filename: str) -> None:
-    """One audit event for the whole file (SEC-4), in the import's transaction."""
-    try:
-        from shuping.audit.services import AuditTarget, record
-    except ImportError:  # the audit app is not there yet
-        return
-    record(
-        actor=actor,
-        action=action,
-        # The object is the file imported (INT-3: every audit row names what was acted on).
-        target=AuditTarget(type="orgs.import_file", label=filename[:255]),
-        source="job" if actor else "cli",
-        detail={"rows": rows, "file": filename[:200]},
-    )
-
-
-def _record_audit(actor: Any, rows: int, filename: str) -> None:
-    _record_audit_named(actor, "orgs.import", rows, filename)
-
-
 def _read(
     rows_or_path: str | Path | bytes | IO[bytes] | Table, progress: Progress
 ) -> tuple[list[_OrgRow], list[RowError]]:
@@ -619,11 +398,11 @@ def validate_organizations(
     progress: Progress | None = None,
 ) -> list[RowError]:
     """Check a file without writing anything: every fault found (empty when the file would import)."""
-    progress = progress or _no_progress
+    progress = progress or no_progress
     rows, errors = _read(rows_or_path, progress)
     if rows:
         _resolve_tree(rows, actor, errors)
-    return sorted(errors, key=_error_order)
+    return sorted(errors, key=error_order)
 
 
 def import_organizations(
@@ -643,7 +422,7 @@ def import_organizations(
     The file is parsed and checked row by row before the transaction opens (on SQLite the transaction
     holds the write lock); the database checks, id reservation and the writes share one transaction.
     """
-    progress = progress or _no_progress
+    progress = progress or no_progress
     rows, errors = _read(rows_or_path, progress)
     with transaction.atomic():
         order = _resolve_tree(rows, actor, errors) if rows else []
@@ -665,5 +444,5 @@ def import_organizations(
             raise ImportRejected(
                 [RowError(1, _("组织代码"), _("写入时发现组织代码冲突，请重新导入"))]
             ) from exc
-        _record_audit(actor, len(rows), filename)
+        record_audit(actor, len(rows), filename)
     return ImportResult(created=len(rows), codes=[rows[i].code for i in order])
