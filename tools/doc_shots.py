@@ -20,6 +20,12 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
+
+M = TypeVar("M", bound="Model")
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,6 +56,14 @@ def _setup(database: Path) -> None:
     django.setup()
 
 
+def _first(queryset: QuerySet[M], what: str) -> M:
+    """The first row, or stop: the demo data this tool photographs is missing."""
+    found = queryset.first()
+    if found is None:
+        raise SystemExit(f"演示数据中没有{what}：请先运行 shuping demo")
+    return found
+
+
 def _pdfs() -> dict[str, bytes]:
     """Each document of SHOTS as PDF bytes, from the demo data."""
     from django.core.management import call_command
@@ -78,12 +92,12 @@ def _pdfs() -> dict[str, bytes]:
     province = Campaign.objects.filter(organizer__code="SF").latest("year")
     last_year = Campaign.objects.get(organizer__code="SF", year=province.year - 1)
     out: dict[str, bytes] = {}
-    notice = province.notices.order_by("pk").first()
+    notice = _first(province.notices.order_by("pk"), "工作通知")
     red_header = get(reverse("campaigns:notice_file", args=[province.pk, notice.pk, "pdf"]))
     out["doc-notice-red-header"] = red_header
     out["doc-notice-attachment"] = red_header  # its attachments follow the notice (page chosen below)
-    held = Meeting.objects.filter(campaign=province, status="held").order_by("held_on").first()
-    visited = FieldAssessment.objects.filter(status="completed").order_by("pk").first()
+    held = _first(Meeting.objects.filter(campaign=province, status="held").order_by("held_on"), "会议")
+    visited = _first(FieldAssessment.objects.filter(status="completed").order_by("pk"), "实地考核")
     staff.force_login(User.objects.get(username="kaohe"))  # the team leader downloads the team's report
     out["doc-field-report"] = get(reverse("fieldwork:report", args=[visited.pk, "pdf"]))
     staff.force_login(User.objects.get(username="sheng_zuzhi"))
@@ -93,15 +107,19 @@ def _pdfs() -> dict[str, bytes]:
     out["doc-meeting-plan"] = files["02-会议方案.pdf"]
     out["doc-sign-in-sheet"] = files["04-签到表.pdf"]
     out["doc-ballot"] = files["05-测评表.pdf"]  # the main one (a recused reporter's 单列 表 is apart)
-    box = held.boxes.order_by("pk").first()
+    box = _first(held.boxes.order_by("pk"), "票箱")
     out["doc-tally-certificate"] = get(reverse("ballots:certificate", args=[box.pk, "pdf"]))
-    evaluated = province.assessments.filter(stage__in=["evaluation", "decision"]).order_by("pk").first()
+    evaluated = _first(
+        province.assessments.filter(stage__in=["evaluation", "decision"]).order_by("pk"), "综合评价"
+    )
     out["doc-evaluation-form"] = get(reverse("evaluations:form_pdf", args=[evaluated.pk]))
-    letter = Feedback.objects.filter(campaign=last_year, released_at__isnull=False).order_by("pk").first()
+    letter = _first(
+        Feedback.objects.filter(campaign=last_year, released_at__isnull=False).order_by("pk"), "反馈意见"
+    )
     out["doc-feedback-letter"] = get(reverse("feedback:letter_pdf", args=[letter.assessment_id]))
-    circular = Circular.objects.filter(campaign=last_year).order_by("pk").first()
+    circular = _first(Circular.objects.filter(campaign=last_year).order_by("pk"), "通报")
     out["doc-circular"] = get(reverse("feedback:circular_pdf", args=[circular.pk]))
-    transfer = ArchiveTransfer.objects.order_by("pk").first()
+    transfer = _first(ArchiveTransfer.objects.order_by("pk"), "材料移交")
     staff.force_login(User.objects.get(username="shi_zuzhi"))  # 青川市委 sends its county secretaries' files
     out["doc-transfer-list"] = get(reverse("feedback:transfer_pdf", args=[transfer.pk]))
     staff.force_login(User.objects.get(username="sheng_zuzhi"))
