@@ -557,9 +557,12 @@ def _personas(first_prefecture: str, first_county: str) -> list[Persona]:
         # The field team's leader: no standing grant; the demo's field plan grants FIELD_ASSESSOR on the
         # provincial campaign (campaign roles, SEC-1).
         Persona("kaohe", "郑卫东", "实地考核组组长（省委第一考核组）", post="示范省委组织部组织一处处长"),
-        Persona("xitong", "系统管理员", "系统管理员", admin_role="system"),
-        Persona("anquan", "安全管理员", "安全管理员", admin_role="security"),
-        Persona("shenji", "审计管理员", "审计管理员", admin_role="audit"),
+        # The three administrators (三员分立) are people too, named by name and post like everyone else.
+        Persona("xitong", "何俊峰", "系统管理员", admin_role="system", post="示范省委组织部信息中心工程师"),
+        Persona("anquan", "林晓敏", "安全管理员", admin_role="security", post="示范省委组织部信息中心保密员"),
+        Persona(
+            "shenji", "邓国强", "审计管理员", admin_role="audit", post="示范省委组织部干部监督处主任科员"
+        ),
     ]
 
 
