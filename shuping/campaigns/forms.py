@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar, cast
+
 from django import forms
 
+from shuping.core.forms import OperationForm
 from shuping.orgs.choices import AdminLevel, OrgKind
-from shuping.orgs.models import Organization
+from shuping.orgs.models import Organization, Secretaryship
 
 from .choices import AdjustmentKind, AssessmentMethod, CompositeComponent, Dimension, FindingSource
-from .models import CampaignNotice
+from .models import Adjustment, Assessment, CampaignNotice, Indicator, IndicatorSet
 from .rules import ART6_QUOTA_REQUIRED
 
 
@@ -147,3 +150,270 @@ class AdjustmentForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=AdjustmentKind.choices)
     text = forms.CharField(label="事项", max_length=500)
     max_points = forms.DecimalField(label="最高分值", min_value=0, max_value=1000, decimal_places=2)
+
+
+# --- one form per write of the wizard and campaign pages (core.forms.handle_form) --------------------------
+#
+# They parse; the services decide. Where a page used to answer a bad form with one sentence, the form keeps
+# that sentence (`invalid_message`) above the fields' own errors.
+
+
+class _Form(OperationForm):
+    #: The page's one-line summary when the form is invalid (shown before the fields' errors).
+    invalid_message: ClassVar[str] = ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors and self.invalid_message:
+            raise forms.ValidationError(self.invalid_message)
+        return data
+
+
+def _text(max_length: int | None = None) -> forms.CharField:
+    return forms.CharField(required=False, max_length=max_length)
+
+
+class IdListField(forms.Field):
+    """Several ids under one name (checkboxes); anything not a number is ignored."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        return [int(v) for v in value or [] if str(v).isdigit()]
+
+
+class ScopeProposeForm(_Form):
+    operation = "scope_propose"
+    optional = IdListField(required=False)
+    villages = _text()
+
+    def includes_villages(self) -> bool:
+        return self.cleaned_data["villages"] == "1"
+
+
+class _AssessmentRowForm(_Form):
+    """A write on one row of the scope list: the assessment must be the campaign's."""
+
+    assessment = forms.ModelChoiceField(
+        queryset=Assessment.objects.none(),
+        error_messages={"required": "未找到该考核对象。", "invalid_choice": "未找到该考核对象。"},
+    )
+
+    def __init__(self, *args: Any, campaign: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["assessment"])
+        field.queryset = campaign.assessments.all()
+
+
+class ScopeExcludeForm(_AssessmentRowForm):
+    operation = "scope_exclude"
+    reason = _text()
+
+
+class ScopeRestoreForm(_AssessmentRowForm):
+    operation = "scope_restore"
+    reason = _text()
+
+
+class ScopeGradingForm(_AssessmentRowForm):
+    operation = "scope_grading"
+    is_graded = _text()
+    reason = _text()
+
+    def grading(self) -> bool:
+        return self.cleaned_data["is_graded"] == "1"
+
+
+class ScopeModeForm(_AssessmentRowForm):
+    operation = "scope_mode"
+    mode = _text()
+
+
+class ScopePredecessorForm(_AssessmentRowForm):
+    """增列前任书记: the secretaryship must be of the assessment's organization."""
+
+    operation = "scope_predecessor"
+    secretaryship = _text()
+    reason = _text()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        assessment = data.get("assessment")
+        raw = data.get("secretaryship") or ""
+        found = (
+            Secretaryship.objects.filter(pk=int(raw), organization_id=assessment.organization_id).first()
+            if assessment is not None and raw.isdigit()
+            else None
+        )
+        if assessment is not None and found is None:
+            self.add_error("secretaryship", "未找到该前任书记的任职记录。")
+        data["secretaryship"] = found
+        return data
+
+
+class ScopeAddForm(_Form):
+    """增补 an organization by its code."""
+
+    operation = "scope_add"
+    code = _text()
+    reason = _text()
+
+    def clean_code(self) -> Organization:
+        organization = Organization.objects.filter(code=self.cleaned_data["code"].strip()).first()
+        if organization is None:
+            raise forms.ValidationError("未找到该组织代码。")
+        return organization
+
+
+class IndicatorTemplateForm(TemplateForm, _Form):
+    operation = "indicator_template"
+    invalid_message = "请选择适用的党组织类型和层级。"
+
+
+class _InCampaignForm(_Form):
+    """A form naming an object of the campaign's indicator sets by a hidden id."""
+
+    def __init__(self, *args: Any, campaign: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+
+    def _of_campaign(self, model: Any, field: str, lookup: str, missing: str) -> Any:
+        raw = str(self.cleaned_data.get(field) or "")
+        found = (
+            model.objects.filter(**{lookup: self.campaign}, pk=int(raw)).first() if raw.isdigit() else None
+        )
+        if found is None:
+            raise forms.ValidationError(missing)
+        return found
+
+
+class IndicatorAddForm(IndicatorForm, _InCampaignForm):
+    operation = "indicator_add"
+    invalid_message = "请完整填写指标内容、考核内容和分值。"
+
+    def clean_indicator_set(self) -> Any:
+        return self._of_campaign(IndicatorSet, "indicator_set", "campaign", "未找到该指标体系。")
+
+
+class AdjustmentAddForm(AdjustmentForm, _InCampaignForm):
+    operation = "indicator_adjustment_add"
+    invalid_message = "请填写加减分事项和最高分值。"
+
+    def clean_indicator_set(self) -> Any:
+        return self._of_campaign(IndicatorSet, "indicator_set", "campaign", "未找到该指标体系。")
+
+
+class AdjustmentRemoveForm(_InCampaignForm):
+    operation = "indicator_adjustment_remove"
+    adjustment = _text()
+
+    def clean_adjustment(self) -> Any:
+        return self._of_campaign(Adjustment, "adjustment", "indicator_set__campaign", "未找到该加减分项。")
+
+
+class _IndicatorRowForm(_InCampaignForm):
+    indicator = _text()
+
+    def clean_indicator(self) -> Any:
+        return self._of_campaign(Indicator, "indicator", "indicator_set__campaign", "未找到该指标。")
+
+
+class IndicatorUpdateForm(IndicatorEditForm, _IndicatorRowForm):
+    operation = "indicator_edit"
+    invalid_message = "请填写指标内容和分值（0 到 1000）。"
+
+
+class IndicatorOverrideForm(_IndicatorRowForm):
+    operation = "indicator_override"
+    reason = _text()
+
+
+class IndicatorRemoveForm(_IndicatorRowForm):
+    operation = "indicator_remove"
+
+
+class IndicatorLintForm(forms.Form):
+    """The live 形式主义 check while an indicator is typed (reads only)."""
+
+    text = _text()
+    scoring_guidance = _text()
+    method = _text()
+
+
+class NoticePublishForm(NoticeForm, _Form):
+    operation = "notice"
+    invalid_message = "请填写通知标题。"
+
+
+class MeetingPlanSubmitForm(MeetingPlanForm, _Form):
+    operation = "meeting_plan"
+    invalid_message = "请填写会议日期和地点。"
+
+
+class FindingImportForm(_Form):
+    operation = "finding_import"
+    file = forms.FileField(required=False)
+
+
+class GuidanceAssignForm(_Form):
+    """派出指导人员: a lower campaign that answers this one's notice, and a user."""
+
+    operation = "guidance"
+    invalid_message = "请选择下级考核和指导人员。"
+    lower = _text()
+    user = _text()
+
+    def __init__(self, *args: Any, campaign: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+
+    def clean(self) -> dict[str, Any]:
+        from shuping.accounts.models import User
+
+        from .models import Campaign
+
+        lower, user = self.data.get("lower") or "", self.data.get("user") or ""
+        found_lower = Campaign.objects.filter(
+            source_notice__campaign=self.campaign, pk=int(lower) if lower.isdigit() else 0
+        ).first()
+        found_user = User.objects.filter(pk=int(user) if user.isdigit() else 0).first()
+        if found_lower is None or found_user is None:
+            raise forms.ValidationError(self.invalid_message)
+        return {"lower": found_lower, "user": found_user}
+
+
+class GrantForm(_Form):
+    operation = "grant"
+    user = _text()
+    role = _text()
+
+
+class RevokeForm(_Form):
+    operation = "revoke"
+    grant = _text()
+
+
+class LiaisonPickForm(_Form):
+    operation = "liaison"
+    user = _text()
+
+
+class LiaisonCreateForm(LiaisonAccountForm, _Form):
+    operation = "liaison_create"
+    invalid_message = "请填写联络员姓名和用户名。"
+
+
+class ReopenForm(_Form):
+    operation = "reopen"
+    reason = _text()
+
+
+class FindingEntryForm(FindingForm, _Form):
+    operation = "finding"
+    invalid_message = "请选择来源并填写问题描述；反馈日期格式为 YYYY-MM-DD。"
+
+
+class StageForm(_Form):
+    operation = "stage"
+    to_stage = _text()
+    next = _text()

@@ -83,12 +83,13 @@ def handle_form(
     form: forms.Form,
     operation: Callable[[dict[str, Any]], T],
     *,
-    success: str | Callable[[T], str],
+    success: str | Callable[[T], str] | None,
     redirect_to: str | Callable[[T], str],
     render_page: Callable[[forms.Form], HttpResponse],
 ) -> HttpResponse:
-    """Validate `form`, call `operation(cleaned_data)`; on success flash `success` and redirect to
-    `redirect_to` (either may be a function of the operation's result); on an invalid form or a DomainError
+    """Validate `form`, call `operation(cleaned_data)`; on success flash `success` (None: no message, e.g.
+    when the redirect goes to a job's progress page) and redirect to `redirect_to` (either may be a function
+    of the operation's result); on an invalid form or a DomainError
     draw the page again through `render_page(form)` with the error on the form and the input kept."""
     if form.is_valid():
         try:
@@ -96,7 +97,8 @@ def handle_form(
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, success(result) if callable(success) else success)
+            if success is not None:
+                messages.success(request, success(result) if callable(success) else success)
             return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
     response = render_page(form)
     if response.status_code == 200:

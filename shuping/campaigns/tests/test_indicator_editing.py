@@ -86,15 +86,14 @@ def test_indicator_page_edits_lints_live_and_manages_adjustments(
     page = client.get(url).content.decode()
     assert "编辑" in page and "添加加减分项" in page
     live = client.post(
-        url,
-        {"action": "lint", "text": indicator.text, "scoring_guidance": "", "method": "document_review"},
+        url + "lint/",
+        {"text": indicator.text, "scoring_guidance": "", "method": "document_review"},
         HTTP_HX_REQUEST="true",
     ).content.decode()
     assert "第六条" in live and "考核方式：查阅资料" in live
     r = client.post(
-        url,
+        url + "edit/",
         {
-            "action": "edit",
             "indicator": indicator.pk,
             "text": indicator.text,
             "weight": "20",
@@ -108,9 +107,8 @@ def test_indicator_page_edits_lints_live_and_manages_adjustments(
     indicator.refresh_from_db()
     assert indicator.weight == 20 and indicator.method == "member_visit"
     r = client.post(
-        url,
+        url + "adjustments/add/",
         {
-            "action": "adjustment_add",
             "indicator_set": indicator_set.pk,
             "kind": "bonus",
             "text": "获省级表彰",
@@ -120,7 +118,7 @@ def test_indicator_page_edits_lints_live_and_manages_adjustments(
     )
     assert "获省级表彰" in r.content.decode()
     adjustment = indicator_set.adjustments.get(text="获省级表彰")
-    client.post(url, {"action": "adjustment_remove", "adjustment": adjustment.pk})
+    client.post(url + "adjustments/remove/", {"adjustment": adjustment.pk})
     assert not indicator_set.adjustments.filter(text="获省级表彰").exists()
 
 

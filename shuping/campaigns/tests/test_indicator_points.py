@@ -29,9 +29,8 @@ def test_points_totalling_110_in_a_100_point_set_are_flagged_on_save_and_on_the_
     page = client.get(url).content.decode()
     assert "指标分值合计 100 分（总分 100 分）" in page and "超过总分" not in page
     saved = client.post(
-        url,
+        url + "add/",
         {
-            "action": "add",
             "indicator_set": indicator_set.pk,
             "dimension": "key_tasks",
             "text": "推进党建引领基层治理年度重点任务落实",
@@ -45,9 +44,8 @@ def test_points_totalling_110_in_a_100_point_set_are_flagged_on_save_and_on_the_
     # Taking 10 points off another indicator brings the set back to 100: no flag any more.
     other = indicator_set.indicators.exclude(text__startswith="推进党建引领").order_by("-weight").first()
     page = client.post(
-        url,
+        url + "edit/",
         {
-            "action": "edit",
             "indicator": other.pk,
             "text": other.text,
             "weight": str(other.weight - 10),

@@ -69,9 +69,10 @@ def test_scope_page_offers_the_predecessor_and_adds_them(world, handover, login)
     page = client.get(url).content.decode()
     assert "前任 孙书记（2019-03-01 至 2024-05-31）可同时述职" in page
     r = client.post(
-        url,
-        {"action": "predecessor", "assessment": successor.pk, "secretaryship": before.pk},
+        url + "predecessor/",
+        {"assessment": successor.pk, "secretaryship": before.pk},
         HTTP_HX_REQUEST="true",
+        follow=True,
     )
     body = r.content.decode()
     assert "已增列前任书记孙书记为述职人" in body and "前任书记" in body and "可同时述职" not in body

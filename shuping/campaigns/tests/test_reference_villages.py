@@ -55,7 +55,7 @@ def test_a_townships_scope_proposes_its_village_secretaries_under_reference(worl
     client = login(staff)
     url = reverse("campaigns:wizard_scope", args=[campaign.pk])
     assert "参照《办法》执行" in client.get(url).content.decode()
-    client.post(url, {"action": "propose"})
+    client.post(url + "propose/", {})
     rows = list(campaign.assessments.all())
     assert len(rows) == len(VILLAGES)
     for a in rows:
@@ -80,7 +80,7 @@ def test_a_county_may_take_in_its_villages_by_reference_beside_its_townships(wor
     assert campaign.assessments.filter(
         organization=world.township, paragraph="第三条第二款（参照进行）"
     ).exists()
-    client.post(url, {"action": "propose", "villages": "1"})
+    client.post(url + "propose/", {"villages": "1"})
     villages = campaign.assessments.filter(rule_code=rules.RULE_VILLAGES_BY_REFERENCE)
     assert villages.count() == len(VILLAGES) and set(villages.values_list("paragraph", flat=True)) == {
         "参照执行"

@@ -24,25 +24,22 @@ def test_wizard_end_to_end(world, secretaries, login):
     campaign = Campaign.objects.get(organizer=world.province, year=2024)
     assert r.status_code == 302 and r["Location"] == reverse("campaigns:wizard_scope", args=[campaign.pk])
     scope_url = reverse("campaigns:wizard_scope", args=[campaign.pk])
-    r = client.post(scope_url, {"action": "propose"}, HTTP_HX_REQUEST="true")
+    r = client.post(scope_url + "propose/", {}, HTTP_HX_REQUEST="true", follow=True)
     assert (
         r.status_code == 200
         and "中共甲市委员会" in r.content.decode()
         and "第三条第二款" in r.content.decode()
     )
-    r = client.post(scope_url, {"action": "confirm"}, follow=True)
+    r = client.post(scope_url + "confirm/", {}, follow=True)
     assert "考核对象名单已确认" in r.content.decode()
     ind_url = reverse("campaigns:wizard_indicators", args=[campaign.pk])
-    client.post(
-        ind_url, {"action": "template", "kind": OrgKind.LOCAL_COMMITTEE, "level": AdminLevel.PREFECTURE}
-    )
+    client.post(ind_url + "template/", {"kind": OrgKind.LOCAL_COMMITTEE, "level": AdminLevel.PREFECTURE})
     s = campaign.indicator_sets.get()
-    r = client.post(ind_url, {"action": "lint", "text": "召开党建工作会议次数"}, HTTP_HX_REQUEST="true")
+    r = client.post(ind_url + "lint/", {"text": "召开党建工作会议次数"}, HTTP_HX_REQUEST="true")
     assert "第六条" in r.content.decode()
     r = client.post(
-        ind_url,
+        ind_url + "add/",
         {
-            "action": "add",
             "indicator_set": s.pk,
             "dimension": "key_tasks",
             "text": "印发党建文件数量",
