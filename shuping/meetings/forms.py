@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django import forms
+from django.http import Http404
+
+from shuping.campaigns.models import Assessment
+from shuping.core.forms import OperationForm
 
 from .choices import AttendeeCategory, CommentaryMode, CommenterRole, MeetingForm, ProblemCategory
+from .models import Venue
 
 
 class DateInput(forms.DateInput):
@@ -75,3 +82,83 @@ class FinaliseForm(forms.Form):
                     break
             out.append(ProblemInput(line, category))
         return out
+
+
+# --- one form per write of the meeting page and the meeting-day screen (core.forms.handle_form) ------------
+
+
+class _Form(OperationForm):
+    #: The page's one-line summary when the form is invalid (shown before the fields' errors).
+    invalid_message: ClassVar[str] = ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors and self.invalid_message:
+            raise forms.ValidationError(self.invalid_message)
+        return data
+
+
+class AgendaForm(_Form):
+    """述职人 in the order ticked; only the campaign's assessments count (others are ignored)."""
+
+    operation = "agenda"
+    assessment = forms.Field(required=False, widget=forms.MultipleHiddenInput)
+
+    def __init__(self, *args: Any, campaign: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+
+    def clean_assessment(self) -> list[int]:
+        return [int(x) for x in self.cleaned_data["assessment"] or [] if str(x).isdigit()]
+
+    def chosen(self) -> list[Assessment]:
+        ids = self.cleaned_data["assessment"]
+        found = list(Assessment.objects.filter(campaign=self.campaign, pk__in=ids))
+        found.sort(key=lambda a: ids.index(a.pk))
+        return found
+
+
+class AttendanceEntryForm(AttendanceForm, _Form):
+    operation = "attendance"
+    invalid_message = "请检查参会人员类别和人数。"
+
+    def __init__(self, *args: Any, meeting: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+
+    def clean_venue(self) -> Venue:
+        venue = Venue.objects.filter(meeting=self.meeting, pk=self.cleaned_data["venue"]).first()
+        if venue is None:
+            raise Http404
+        return venue
+
+    def attendees(self) -> list:
+        """姓名｜单位职务, one a line (the 单位职务 may be left out)."""
+        from .services import AttendeeInput
+
+        names = []
+        for line in self.cleaned_data["names"].splitlines():
+            parts = [p.strip() for p in line.replace("|", "｜").split("｜")]
+            if parts and parts[0]:
+                names.append(AttendeeInput(parts[0], parts[1] if len(parts) > 1 else ""))
+        return names
+
+
+class VenueForm(_Form):
+    operation = "venue"
+    name = forms.CharField(required=False)
+
+
+class CommenterEntryForm(CommenterForm, _Form):
+    operation = "commenter"
+    invalid_message = "请填写点评人的姓名、职务和身份。"
+
+
+class OpenVotingForm(_Form):
+    operation = "open_voting"
+    confirm_early = forms.BooleanField(required=False)
+
+
+class CommentaryDraftForm(_Form):
+    operation = "commentary_draft"
+    draft_text = forms.CharField(required=False, strip=False)

@@ -1,5 +1,6 @@
 """Meeting pages (MTG-1 … MTG-5): list, plan, one meeting, commentary, the meeting-day screen, slips, the
-document pack. Thin: parse, call a service or a selector, render. Out of scope → 404 (selectors); not
+document pack; the writes of the meeting page and the meeting-day screen are in views_writes. Thin: a form,
+the service, `core.forms.handle_form`. Out of scope → 404 (selectors); not
 allowed → 403 (permissions)."""
 
 from __future__ import annotations
@@ -13,30 +14,21 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shuping.accounts.http import AuthenticatedHttpRequest
-from shuping.ballots.models import BallotBox
-from shuping.ballots.selectors import visible_boxes
 from shuping.ballots.slips import qr_svg
 from shuping.campaigns import selectors as campaign_selectors
-from shuping.campaigns.models import Assessment
 from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
+from shuping.core.forms import error_context, handle_form
 
 from . import commentary as commentary_services
-from . import offline, permissions, rules, selectors, services, voting
-from .choices import AttendeeCategory, CommenterRole
-from .forms import AttendanceForm, CommenterForm, FinaliseForm, MeetingFormFields
-from .models import Commentary, Meeting, Venue
-
-
-def _managed(request: AuthenticatedHttpRequest, pk: int):
-    meeting = selectors.get_meeting_for(request.user, pk)
-    if not permissions.can_manage_meeting(request.user, meeting):
-        raise PermissionDenied
-    return meeting
+from . import forms, permissions, rules, selectors, services, voting
+from .choices import CommenterRole
+from .forms import FinaliseForm, MeetingFormFields
+from .models import Commentary, Meeting
+from .pages import day_context, detail_context, managed_meeting, reporter_name
 
 
 @dataclass(frozen=True)
@@ -45,19 +37,6 @@ class _MeetingRow:
 
     meeting: Meeting
     phase: rules.Phase
-
-
-@dataclass(frozen=True)
-class _BoxRow:
-    """A meeting box on the meeting page: its ballot box, venue, whom it rates, where it votes."""
-
-    box: BallotBox
-    venue: Venue
-    recused_assessment: Assessment | None
-    is_legacy_recusal: bool
-    label: str
-    offline: str  # "", "waiting" (exported to an offline venue) or "imported"
-    subject_names: list[str]
 
 
 @signed_in(
@@ -94,225 +73,6 @@ def meeting_create(request: AuthenticatedHttpRequest, campaign_pk: int) -> HttpR
     return render(request, "meetings/create.html", {"campaign": campaign, "form": form})
 
 
-def _detail_context(request: AuthenticatedHttpRequest, meeting) -> dict:
-    user = request.user
-    agenda = selectors.agenda_of(meeting)
-    internals = permissions.can_see_meeting_internals(user, meeting)
-    drafts = permissions.can_see_drafts(user, meeting)
-    if drafts:
-        commentaries = selectors.commentaries_of(meeting)
-    else:
-        commentaries = [
-            c
-            for c in selectors.commentaries_of(meeting)
-            if c.is_final and permissions.can_see_commentary(user, meeting, c.assessment)
-        ]
-    on_agenda = {i.assessment_id for i in agenda}
-    reporter_names = {i.assessment_id: _reporter_name(i.assessment) for i in agenda}
-    meeting_boxes = selectors.boxes_of(meeting) if internals else []
-    # A box exported to an offline venue stays 草拟 on the server (ADR 0005): say where it votes instead.
-    offline_state = (
-        {
-            box_id: ("imported" if imported else "waiting")
-            for box_id, imported in offline.active_exports(meeting).values_list(
-                "meeting_box_id", "imported_at"
-            )
-        }
-        if meeting_boxes
-        else {}
-    )
-    # The box list names what each box rates, and a 单列 box whom (MTG-2).
-    boxes = [
-        _BoxRow(
-            box=mb.box,
-            venue=mb.venue,
-            recused_assessment=mb.recused_assessment,
-            is_legacy_recusal=mb.is_legacy_recusal,
-            label=voting.box_label(mb),
-            offline=offline_state.get(mb.pk, ""),
-            subject_names=[reporter_names.get(a, "") for a in mb.subject_assessments.values()],
-        )
-        for mb in meeting_boxes
-    ]
-    # DSC-1: the per-reporter results over every box, through the disclosure door; EVA-9: staff and leaders.
-    results = (
-        voting.meeting_results(meeting)
-        if drafts and boxes and any(mb.box.status == "closed" or mb.offline == "imported" for mb in boxes)
-        else None
-    )
-    candidates = []
-    if permissions.can_manage_meeting(user, meeting):
-        candidates = list(
-            Assessment.objects.filter(campaign=meeting.campaign, is_excluded=False)
-            .exclude(agenda_item__meeting__in=meeting.campaign.meetings.exclude(pk=meeting.pk))
-            .order_by("-reporting_mode", "organization_path")
-        )
-    state = voting.voting_state(meeting)
-    return {
-        "meeting": meeting,
-        "agenda": agenda,
-        "candidates": candidates,
-        "on_agenda": on_agenda,
-        "groups": selectors.attendance_of(meeting) if internals else [],
-        "venues": list(meeting.venues.all()) if internals else [],
-        "commenters": list(meeting.commenters.all()),
-        "commentaries": commentaries,
-        "boxes": boxes,
-        # FLOW-1: a box name links to the box page only for those who may open it (guidance staff see the
-        # meeting and the boxes' state, but the box page is the organizer's: a link there would be a 404).
-        "openable_boxes": set(
-            visible_boxes(user).filter(pk__in=[mb.box.pk for mb in boxes]).values_list("pk", flat=True)
-        )
-        if boxes
-        else set(),
-        "reporter_persons": {i.assessment.person_id for i in agenda if i.assessment.person_id},
-        "plan": voting.plan_summary(meeting) if internals else None,
-        "can_manage": permissions.can_manage_meeting(user, meeting),
-        "can_see_drafts": drafts,
-        "can_see_internals": internals,
-        "attendance_form": AttendanceForm(),
-        "commenter_form": CommenterForm(),
-        "categories": AttendeeCategory.choices,
-        "voting_state": state,
-        "phase": rules.meeting_phase(str(meeting.status), state),
-        "results": results,
-    }
-
-
-ACTIONS = {
-    "send_plan": (lambda r, m: services.send_plan_up(actor=r.user, meeting=m), "会议方案已报送上级。"),
-    "set_up_ballots": (lambda r, m: voting.set_up_ballots(actor=r.user, meeting=m), "已建立测评票箱。"),
-    "draft": (lambda r, m: commentary_services.draft_commentaries(actor=r.user, meeting=m), "已起草点评稿。"),
-}
-
-
-@scoped(
-    "经 selectors.get_meeting_for 取会议（范围外 404）；点评稿仅组织部门工作人员和部门领导可见（EVA-9），修改须为组织部门工作人员（否则 403）"
-)
-def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.get_meeting_for(request.user, pk)
-    if request.method == "POST":
-        meeting = _managed(request, pk)
-        try:
-            _detail_action(request, meeting)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("meetings:detail", pk=pk)
-    return render(request, "meetings/detail.html", _detail_context(request, meeting))
-
-
-def _detail_action(request: AuthenticatedHttpRequest, meeting) -> None:
-    action = request.POST.get("action", "")
-    if action in ACTIONS:
-        run, done = ACTIONS[action]
-        run(request, meeting)
-        messages.success(request, done)
-    elif action == "agenda":
-        ids = [int(x) for x in request.POST.getlist("assessment") if x.isdigit()]
-        chosen = list(Assessment.objects.filter(campaign=meeting.campaign, pk__in=ids))
-        chosen.sort(key=lambda a: ids.index(a.pk))
-        services.set_agenda(actor=request.user, meeting=meeting, assessments=chosen)
-        messages.success(request, "已保存述职人名单。")
-    elif action == "attendance":
-        form = AttendanceForm(request.POST)
-        if not form.is_valid():
-            raise DomainError("请检查参会人员类别和人数。")
-        venue = get_object_or_404(Venue, meeting=meeting, pk=form.cleaned_data["venue"])
-        names = []
-        for line in form.cleaned_data["names"].splitlines():
-            parts = [p.strip() for p in line.replace("|", "｜").split("｜")]
-            if parts and parts[0]:
-                names.append(services.AttendeeInput(parts[0], parts[1] if len(parts) > 1 else ""))
-        services.set_attendance(
-            actor=request.user,
-            meeting=meeting,
-            venue=venue,
-            category=form.cleaned_data["category"],
-            headcount=form.cleaned_data["headcount"],
-            is_voting=form.cleaned_data["is_voting"],
-            attendees=names,
-        )
-        messages.success(request, "已保存参会人员。")
-    elif action == "venue":
-        services.add_venue(actor=request.user, meeting=meeting, name=request.POST.get("name", ""))
-        messages.success(request, "已增设分会场。")
-    elif action == "commenter":
-        commenter_form = CommenterForm(request.POST)
-        if not commenter_form.is_valid():
-            raise DomainError("请填写点评人的姓名、职务和身份。")
-        data = commenter_form.cleaned_data
-        services.add_commenter(
-            actor=request.user,
-            meeting=meeting,
-            role=data["role"],
-            name=data["name"],
-            post=data["post"],
-            portfolio=data["portfolio"],
-            keywords=[k for k in data["keywords"].replace("，", ",").split(",")],
-        )
-        messages.success(request, "已添加点评人。")
-    else:
-        raise DomainError("未知操作。")
-
-
-@scoped(
-    "经 selectors.get_meeting_for 取会议（范围外 404）；点评稿仅组织部门工作人员和部门领导可见（EVA-9，否则 403），录入须为组织部门工作人员"
-)
-def commentary_edit(request: AuthenticatedHttpRequest, pk: int, commentary_pk: int) -> HttpResponse:
-    meeting = selectors.get_meeting_for(request.user, pk)
-    if not permissions.can_see_drafts(request.user, meeting):
-        raise PermissionDenied
-    item = get_object_or_404(
-        Commentary.objects.select_related("commenter", "assessment"), meeting=meeting, pk=commentary_pk
-    )
-    problems_text = "\n".join(f"{p.get_category_display()}｜{p.text}" for p in item.problems.all())
-    form = FinaliseForm(
-        request.POST or None,
-        initial={
-            "remarks": item.remarks or item.draft_text,
-            "direction": item.direction,
-            "problems": problems_text,
-        },
-    )
-    if request.method == "POST":
-        if not permissions.can_edit_commentary(request.user, meeting):
-            raise PermissionDenied
-        if request.POST.get("action") == "draft":
-            try:
-                commentary_services.save_draft(
-                    actor=request.user, commentary=item, draft_text=request.POST.get("draft_text", "")
-                )
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, "已保存点评稿。")
-            return redirect("meetings:commentary", pk=pk, commentary_pk=commentary_pk)
-        if form.is_valid():
-            try:
-                commentary_services.finalise_commentary(
-                    actor=request.user,
-                    commentary=item,
-                    remarks=form.cleaned_data["remarks"],
-                    direction=form.cleaned_data["direction"],
-                    problems=form.problem_inputs(),
-                )
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, f"已代{item.commenter.name_and_post}录入点评定稿。")
-                return redirect("meetings:detail", pk=pk)
-    return render(
-        request,
-        "meetings/commentary.html",
-        {
-            "meeting": meeting,
-            "item": item,
-            "form": form,
-            "can_edit": permissions.can_edit_commentary(request.user, meeting),
-        },
-    )
-
-
 # What each button on the meeting-day screen calls (every one takes actor and meeting), and its message.
 DAY_ACTIONS: dict[str, tuple[Callable[..., object], str]] = {
     "start": (services.start_meeting, "会议开始。"),
@@ -324,64 +84,103 @@ DAY_ACTIONS: dict[str, tuple[Callable[..., object], str]] = {
 }
 
 
-def _day_context(request: AuthenticatedHttpRequest, meeting) -> dict:
-    agenda = selectors.agenda_of(meeting)
-    current = next((i for i in agenda if i.is_on_site and i.position == meeting.current_position), None)
-    state = voting.voting_state(meeting)
-    show_tally = meeting.announces_on_spot and state == "closed"
-    results: dict = {}
-    if show_tally:  # DSC-1: the same per-reporter lines as the meeting page, through the disclosure door
-        results = voting.meeting_results(meeting)
-    return {
+@require_safe
+@scoped(
+    "经 selectors.get_meeting_for 取会议（范围外 404）；点评稿仅组织部门工作人员和部门领导可见（EVA-9）；修改在各自的 POST 路由，须为组织部门工作人员（403）"
+)
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.get_meeting_for(request.user, pk)
+    return render(request, "meetings/detail.html", detail_context(request, meeting))
+
+
+def _commentary(request: AuthenticatedHttpRequest, pk: int, commentary_pk: int):
+    meeting = selectors.get_meeting_for(request.user, pk)
+    if not permissions.can_see_drafts(request.user, meeting):
+        raise PermissionDenied
+    item = get_object_or_404(
+        Commentary.objects.select_related("commenter", "assessment"), meeting=meeting, pk=commentary_pk
+    )
+    return meeting, item
+
+
+def _commentary_page(request: AuthenticatedHttpRequest, meeting, item, form, *, failed=None) -> HttpResponse:
+    context = {
         "meeting": meeting,
-        "agenda": agenda,
-        "current": current,
-        "turnout": voting.turnout(meeting),
-        "voting_state": state,
-        "phase": rules.meeting_phase(str(meeting.status), state),
-        "is_before_day": timezone.localdate() < meeting.held_on,
-        "show_tally": show_tally,
-        "results": results.get("rows", []),
-        "grade_labels": results.get("grade_labels", []),
+        "item": item,
+        "form": form,
+        "can_edit": permissions.can_edit_commentary(request.user, meeting),
+        **error_context(failed),
     }
+    return render(request, "meetings/commentary.html", context)
+
+
+def _finalise_form(item, data=None) -> FinaliseForm:
+    problems = "\n".join(f"{p.get_category_display()}｜{p.text}" for p in item.problems.all())
+    initial = {"remarks": item.remarks or item.draft_text, "direction": item.direction, "problems": problems}
+    return FinaliseForm(data, initial=initial)
 
 
 @scoped(
-    "经 selectors.get_meeting_for 取会议（范围外 404）；会议当天的操作屏仅组织部门工作人员（否则 403）；测评结果只在选择当场公布且封箱后显示"
+    "经 selectors.get_meeting_for 取会议（范围外 404）；点评稿仅组织部门工作人员和部门领导可见（EVA-9，否则 403），录入定稿须为组织部门工作人员（403）"
+)
+def commentary_edit(request: AuthenticatedHttpRequest, pk: int, commentary_pk: int) -> HttpResponse:
+    meeting, item = _commentary(request, pk, commentary_pk)
+    if request.method != "POST":
+        return _commentary_page(request, meeting, item, _finalise_form(item))
+    if not permissions.can_edit_commentary(request.user, meeting):
+        raise PermissionDenied
+    form = _finalise_form(item, request.POST)
+    return handle_form(
+        request,
+        form,
+        lambda d: commentary_services.finalise_commentary(
+            actor=request.user,
+            commentary=item,
+            remarks=d["remarks"],
+            direction=d["direction"],
+            problems=form.problem_inputs(),
+        ),
+        success=f"已代{item.commenter.name_and_post}录入点评定稿。",
+        redirect_to=reverse("meetings:detail", args=[pk]),
+        render_page=lambda failed: _commentary_page(request, meeting, item, failed),
+    )
+
+
+@require_POST
+@scoped("同点评页面：经 get_meeting_for（404）与 EVA-9（403）；保存会前点评稿须为组织部门工作人员（403）")
+def commentary_draft(request: AuthenticatedHttpRequest, pk: int, commentary_pk: int) -> HttpResponse:
+    meeting, item = _commentary(request, pk, commentary_pk)
+    if not permissions.can_edit_commentary(request.user, meeting):
+        raise PermissionDenied
+    return handle_form(
+        request,
+        forms.CommentaryDraftForm(request.POST),
+        lambda d: commentary_services.save_draft(
+            actor=request.user, commentary=item, draft_text=d["draft_text"]
+        ),
+        success="已保存点评稿。",
+        redirect_to=reverse("meetings:commentary", args=[pk, commentary_pk]),
+        render_page=lambda failed: _commentary_page(
+            request, meeting, item, _finalise_form(item), failed=failed
+        ),
+    )
+
+
+@require_safe
+@scoped(
+    "经 selectors.get_meeting_for 取会议（范围外 404）；会议当天的操作屏仅组织部门工作人员（否则 403）；测评结果只在选择当场公布且封箱后显示；各按钮在各自的 POST 路由"
 )
 def meeting_day(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _managed(request, pk)
-    if request.method == "POST":
-        action = DAY_ACTIONS.get(request.POST.get("action", ""))
-        if action is None:
-            messages.error(request, "未知操作。")
-        else:
-            service, done = action
-            extra = (
-                {"confirm_early": bool(request.POST.get("confirm_early"))}
-                if service is voting.open_voting
-                else {}
-            )
-            try:
-                service(actor=request.user, meeting=meeting, **extra)
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, done)
-        return redirect("meetings:day", pk=pk)
-    return render(request, "meetings/day.html", _day_context(request, meeting))
+    meeting = managed_meeting(request, pk)
+    return render(request, "meetings/day.html", day_context(meeting))
 
 
 @scoped(
     "同会议当天操作屏（selectors.get_meeting_for + can_manage_meeting）；只返回当前述职人和投票进度片段供轮询，不含选票内容"
 )
 def meeting_day_live(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _managed(request, pk)
-    return render(request, "meetings/_day_live.html", _day_context(request, meeting))
-
-
-def _reporter_name(assessment) -> str:
-    return assessment.person_name or assessment.organization_name
+    meeting = managed_meeting(request, pk)
+    return render(request, "meetings/_day_live.html", day_context(meeting))
 
 
 @scoped(
@@ -389,7 +188,7 @@ def _reporter_name(assessment) -> str:
 )
 @require_POST
 def meeting_slips(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _managed(request, pk)
+    meeting = managed_meeting(request, pk)
     # The codes exist only in this response (hashes are stored): issue and render in one transaction, so
     # a page that fails to render leaves no slips behind whose codes nobody ever saw.
     try:
@@ -404,36 +203,36 @@ def meeting_slips(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _slip_sheet(b, issued, recused_names: dict, vote_url: str) -> dict:
+    """One box's sheet of slips: whom it rates, who is left out of it (a 单列 box's reporter), per category."""
+    mb = b.meeting_box
+    per_category: dict[str, int] = {}
+    for s in sorted(b.slips, key=lambda s: s.category):
+        per_category[s.category] = per_category.get(s.category, 0) + 1
+    left_out = [
+        recused_names[o.meeting_box.recused_assessment_id]
+        for o in issued
+        if o.meeting_box.recused_assessment_id and o.meeting_box.venue_id == mb.venue_id
+    ]
+    return {
+        "meeting_box": mb,
+        "label": voting.box_label(mb),
+        "venue": mb.venue.name,
+        "recused": recused_names.get(mb.recused_assessment_id) if mb.recused_assessment_id else None,
+        "left_out": [] if mb.recused_assessment_id else left_out,
+        "by_category": "、".join(f"{c} {n} 张" for c, n in per_category.items()),
+        "slips": [{"slip": s, "qr": qr_svg(f"{vote_url}#{s.code}")} for s in b.slips],
+    }
+
+
 def _slips_page(request: AuthenticatedHttpRequest, meeting, issued) -> HttpResponse:
     vote_url = request.build_absolute_uri(reverse("vote:page"))
     recused_names = {
-        b.meeting_box.recused_assessment_id: _reporter_name(b.meeting_box.recused_assessment)
+        b.meeting_box.recused_assessment_id: reporter_name(b.meeting_box.recused_assessment)
         for b in issued
         if b.meeting_box.recused_assessment_id
     }
-    sheets = []
-    for b in issued:
-        mb = b.meeting_box
-        per_category: dict[str, int] = {}
-        for s in sorted(b.slips, key=lambda s: s.category):
-            per_category[s.category] = per_category.get(s.category, 0) + 1
-        sheets.append(
-            {
-                "meeting_box": mb,
-                "label": voting.box_label(mb),
-                "venue": mb.venue.name,
-                "recused": recused_names.get(mb.recused_assessment_id) if mb.recused_assessment_id else None,
-                "left_out": [
-                    recused_names[o.meeting_box.recused_assessment_id]
-                    for o in issued
-                    if o.meeting_box.recused_assessment_id and o.meeting_box.venue_id == mb.venue_id
-                ]
-                if not mb.recused_assessment_id
-                else [],
-                "by_category": "、".join(f"{c} {n} 张" for c, n in per_category.items()),
-                "slips": [{"slip": s, "qr": qr_svg(f"{vote_url}#{s.code}")} for s in b.slips],
-            }
-        )
+    sheets = [_slip_sheet(b, issued, recused_names, vote_url) for b in issued]
     return render(
         request,
         "meetings/slips.html",
@@ -451,7 +250,7 @@ def _slips_page(request: AuthenticatedHttpRequest, meeting, issued) -> HttpRespo
 )
 @require_POST
 def meeting_pack(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _managed(request, pk)
+    meeting = managed_meeting(request, pk)
     from .pack import start_pack_job
 
     job = start_pack_job(actor=request.user, meeting=meeting)

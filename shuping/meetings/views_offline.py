@@ -22,7 +22,7 @@ from shuping.documents.render import DocumentRenderError
 
 from . import offline
 from .models import MeetingBox, OfflineVenue
-from .views import _managed
+from .pages import managed_meeting
 
 MAX_RESULTS_BYTES = uploads.OFFLINE_RESULTS.max_bytes
 
@@ -50,7 +50,7 @@ def _slips_pdf_href(
 )
 @require_POST
 def offline_export(request: AuthenticatedHttpRequest, pk: int, box_pk: int) -> HttpResponse:
-    meeting = _managed(request, pk)
+    meeting = managed_meeting(request, pk)
     meeting_box = get_object_or_404(MeetingBox, meeting=meeting, pk=box_pk)
     try:
         pack = offline.export_venue_pack(
@@ -90,7 +90,7 @@ def offline_export(request: AuthenticatedHttpRequest, pk: int, box_pk: int) -> H
 )
 @require_POST
 def offline_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _managed(request, pk)
+    meeting = managed_meeting(request, pk)
     try:
         upload = uploads.receive(request, "file", uploads.OFFLINE_RESULTS)
         if upload is None:

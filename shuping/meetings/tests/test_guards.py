@@ -39,10 +39,10 @@ def test_voting_three_weeks_ahead_opens_only_after_a_confirmation_stating_the_da
     url = reverse("meetings:day", args=[meeting.pk])
     page = client.get(url).content.decode()
     assert 'name="confirm_early"' in page and f"{ahead.year}年{ahead.month}月{ahead.day}日" in page
-    refused = client.post(url, {"action": "open_voting"}, follow=True).content.decode()
+    refused = client.post(url + "open-voting/").content.decode()
     assert "尚未到会议日" in refused and ahead.isoformat() in refused
     assert _statuses(meeting) == {BoxStatus.DRAFT}
-    client.post(url, {"action": "open_voting", "confirm_early": "1"})
+    client.post(url + "open-voting/", {"confirm_early": "1"})
     assert _statuses(meeting) == {BoxStatus.OPEN}
     event = AuditEvent.objects.filter(action="meetings.voting_open").latest("pk")
     assert event.detail["before_meeting_day"] is True

@@ -66,13 +66,13 @@ def test_the_day_screen_shows_turnout_but_no_tally_unless_announced(scene, world
     meeting, _target, slips = _drafted(scene, world)
     staff = world.organizer_staff
     client.force_login(staff)
-    assert client.post(reverse("meetings:day", args=[meeting.pk]), {"action": "start"}).status_code == 302
-    client.post(reverse("meetings:day", args=[meeting.pk]), {"action": "open_voting"})
+    assert client.post(reverse("meetings:day_start", args=[meeting.pk])).status_code == 302
+    client.post(reverse("meetings:day_open_voting", args=[meeting.pk]))
     main = meeting.boxes.get(venue__is_main=True, recused_assessment__isnull=True)
     phone_vote(slips[main.pk][0].code, grade_all(main, "good"))
     live = client.get(reverse("meetings:day_live", args=[meeting.pk])).content.decode()
     assert "1 / 11" in live and "陈志远" in live
-    client.post(reverse("meetings:day", args=[meeting.pk]), {"action": "close_voting"})
+    client.post(reverse("meetings:day_close_voting", args=[meeting.pk]))
     page = client.get(reverse("meetings:day", args=[meeting.pk])).content.decode()
     assert "测评结果在党委研究前保密" in page and "测评结果（当场公布）" not in page
     assert voting.voting_state(meeting) == "closed"
