@@ -62,15 +62,20 @@ def meeting_create(request: AuthenticatedHttpRequest, campaign_pk: int) -> HttpR
     if not permissions.can_create_meeting(request.user, campaign):
         raise PermissionDenied
     form = MeetingFormFields(request.POST or None, initial={"held_on": campaign.meetings_start_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.create_meeting(actor=request.user, campaign=campaign, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "已建立述职评议会，请安排述职人和参会人员。")
-            return redirect("meetings:detail", pk=meeting.pk)
-    return render(request, "meetings/create.html", {"campaign": campaign, "form": form})
+
+    def page(form) -> HttpResponse:
+        return render(request, "meetings/create.html", {"campaign": campaign, "form": form})
+
+    if request.method != "POST":
+        return page(form)
+    return handle_form(
+        request,
+        form,
+        lambda d: services.create_meeting(actor=request.user, campaign=campaign, **d),
+        success="已建立述职评议会，请安排述职人和参会人员。",
+        redirect_to=lambda meeting: reverse("meetings:detail", args=[meeting.pk]),
+        render_page=page,
+    )
 
 
 # What each button on the meeting-day screen calls (every one takes actor and meeting), and its message.

@@ -107,6 +107,12 @@ def test_the_list_and_plan_pages_render(scene, world, client):
     )
     assert page.status_code == 302
     assert scene.campaign.meetings.count() == 2
+    refused = client.post(
+        reverse("meetings:create", args=[scene.campaign.pk]),
+        {"form": "committee", "held_on": "", "venue": "三号会议室", "commentary_mode": "concentrated"},
+    )
+    assert refused.status_code == 400 and 'value="三号会议室"' in refused.content.decode()
+    assert scene.campaign.meetings.count() == 2
 
 
 @pytest.mark.req("MTG-2", "BAL-2")
