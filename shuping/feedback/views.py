@@ -1,34 +1,39 @@
 """Pages of 反馈、通报与归档 (EVA-5 … EVA-7). Thin: parse, call a service or a selector, render.
-Out of scope → 404 (selectors); not allowed → 403 (permissions)."""
+Out of scope → 404 (selectors); not allowed → 403 (permissions). Each write is its own small view in
+`views_writes.py` (docs/architecture.md, Writes from pages), which draws the page again through the `*_page`
+functions here when a write is refused."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.campaigns import selectors as campaign_selectors
+from shuping.campaigns.models import Assessment, Campaign
 from shuping.core.access import scoped, signed_in
-from shuping.core.errors import DomainError
-from shuping.orgs.models import Organization
+from shuping.core.forms import error_context
 
 from . import documents, permissions, rules, selectors, services, tasks
 from .choices import CLASSIFICATIONS, CircularStyle, MaterialKind
-from .models import Feedback
+from .models import ArchiveTransfer, Feedback
 
 
-def _board_campaign(request: AuthenticatedHttpRequest, pk: int):
+def board_campaign(request: AuthenticatedHttpRequest, pk: int) -> Campaign:
+    """The campaign, scoped (404), for its organizer staff and department leaders (403)."""
     campaign = campaign_selectors.get_campaign_for(request.user, pk)
     if not permissions.can_view_board(request.user, campaign):
         raise PermissionDenied
     return campaign
 
 
-def _managed(request: AuthenticatedHttpRequest, campaign) -> None:
+def require_manager(request: AuthenticatedHttpRequest, campaign: Campaign) -> None:
     if not permissions.can_manage_feedback(request.user, campaign):
         raise PermissionDenied
 
@@ -48,59 +53,48 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@scoped(
-    "经 campaigns.selectors.get_campaign_for 取考核（404）；反馈情况只对组织部门工作人员和部门领导显示（403）；POST 须为组织部门工作人员（403）"
+BOARD_NOTE = (
+    "经 campaigns.selectors.get_campaign_for 取考核（404）；反馈情况只对组织部门工作人员和部门领导显示（403）；"
+    "POST 须为组织部门工作人员（403）"
 )
-def board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    campaign = _board_campaign(request, pk)
-    can_manage = permissions.can_manage_feedback(request.user, campaign)
-    if request.method == "POST":
-        _managed(request, campaign)
-        action = request.POST.get("action", "")
-        try:
-            if action == "release_all":
-                released, refused = services.release_all(actor=request.user, campaign=campaign)
-                messages.success(request, f"已送达 {released} 份反馈意见。")
-                for reason in refused[:5]:
-                    messages.error(request, reason)
-            elif action == "config":
-                services.save_config(
-                    actor=request.user,
-                    campaign=campaign,
-                    acknowledge_within_days=int(request.POST.get("acknowledge_within_days") or 0),
-                    archive_materials=request.POST.getlist("archive_materials"),
-                )
-                messages.success(request, "设置已保存。")
-            else:
-                messages.error(request, "未知操作。")
-        except (DomainError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", "输入有误。"))
-        return redirect("feedback:board", pk=campaign.pk)
+
+
+def board_page(
+    request: AuthenticatedHttpRequest, campaign: Campaign, failed: forms.Form | None = None
+) -> HttpResponse:
     return render(
         request,
         "feedback/board.html",
         {
             "campaign": campaign,
-            "can_manage": can_manage,
+            "can_manage": permissions.can_manage_feedback(request.user, campaign),
             "rows": selectors.board(campaign),
             "overdue": selectors.overdue_feedback(campaign),
             "config": selectors.config_for(campaign),
             "materials": MaterialKind.choices,
+            **error_context(failed),
         },
     )
+
+
+@require_GET
+@scoped(BOARD_NOTE)
+def board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return board_page(request, board_campaign(request, pk))
 
 
 @require_POST
 @scoped("经 get_campaign_for（404）；批量生成反馈意见须为组织部门工作人员（403），后台任务带进度")
 def letters(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    campaign = _board_campaign(request, pk)
-    _managed(request, campaign)
+    campaign = board_campaign(request, pk)
+    require_manager(request, campaign)
     job = tasks.start_letters(actor=request.user, campaign=campaign)
     messages.success(request, "已开始批量生成反馈意见，可在后台任务中查看进度。")
     return redirect("jobs:detail", job_id=job.pk)
 
 
-def _feedback_page(request: AuthenticatedHttpRequest, pk: int):
+def readable_feedback(request: AuthenticatedHttpRequest, pk: int) -> tuple[Assessment, Feedback | None]:
+    """The assessment, scoped (404), and its feedback, readable by the user under the release rule (403)."""
     assessment = campaign_selectors.get_assessment_for(request.user, pk)
     feedback = selectors.feedback_of(assessment)
     if not permissions.can_view_feedback(request.user, assessment, feedback):
@@ -108,55 +102,20 @@ def _feedback_page(request: AuthenticatedHttpRequest, pk: int):
     return assessment, feedback
 
 
-@scoped(
-    "经 campaigns.selectors.get_assessment_for 取考核对象（404）；送达前只对组织部门工作人员和部门领导显示，考核对象、联络员 403（EVA-9）；送达后本人和联络员可见并签收；撰写、送达、代录签收须为组织部门工作人员（403）"
+FEEDBACK_NOTE = (
+    "经 campaigns.selectors.get_assessment_for 取考核对象（404）；送达前只对组织部门工作人员和部门领导显示，"
+    "考核对象、联络员 403（EVA-9）；送达后本人和联络员可见并签收；撰写、送达、代录签收须为组织部门工作人员（403）"
 )
-def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment, fb = _feedback_page(request, pk)
+
+
+def feedback_page(
+    request: AuthenticatedHttpRequest,
+    assessment: Assessment,
+    fb: Feedback | None,
+    failed: forms.Form | None = None,
+) -> HttpResponse:
     campaign = assessment.campaign
-    can_manage = permissions.can_manage_feedback(request.user, campaign)
     can_acknowledge = permissions.can_acknowledge_feedback(request.user, assessment)
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action == "acknowledge":
-            if not can_acknowledge:
-                raise PermissionDenied
-        elif not can_manage:
-            raise PermissionDenied
-        try:
-            if action == "draft":
-                services.draft_feedback(
-                    actor=request.user,
-                    assessment=assessment,
-                    summary=request.POST.get("summary", ""),
-                    requirements=request.POST.get("requirements", ""),
-                )
-                messages.success(request, "意见归纳已保存。")
-            elif action == "release":
-                services.release_feedback(actor=request.user, assessment=assessment)
-                messages.success(request, "反馈意见已送达本人和联络员。")
-            elif action == "acknowledge":
-                if fb is None:
-                    raise Http404
-                services.acknowledge_feedback(actor=request.user, feedback=fb)
-                messages.success(request, "已签收。")
-            elif action == "paper":
-                if fb is None:
-                    raise Http404
-                services.record_paper_acknowledgement(
-                    actor=request.user,
-                    feedback=fb,
-                    on_behalf_of=request.POST.get("on_behalf_of", ""),
-                    acknowledged_on=parse_date(request.POST.get("acknowledged_on") or "") or None,
-                    note=request.POST.get("note", ""),
-                )
-                messages.success(request, "已代录纸质签收。")
-            else:
-                messages.error(request, "未知操作。")
-        except (DomainError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", "输入有误。"))
-        return redirect("feedback:feedback", pk=assessment.pk)
-    evaluation = getattr(assessment, "evaluation", None)
     return render(
         request,
         "feedback/feedback.html",
@@ -164,20 +123,27 @@ def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "campaign": campaign,
             "feedback": fb,
-            "evaluation": evaluation,
-            "can_manage": can_manage,
+            "evaluation": getattr(assessment, "evaluation", None),
+            "can_manage": permissions.can_manage_feedback(request.user, campaign),
             "can_acknowledge": can_acknowledge
             and fb is not None
             and fb.is_released
             and not fb.is_acknowledged,
             "is_reader": selectors.is_reader(request.user, campaign),
             "is_overdue": fb is not None and selectors.is_overdue(fb),
+            **error_context(failed),
         },
     )
 
 
+@require_GET
+@scoped(FEEDBACK_NOTE)
+def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return feedback_page(request, *readable_feedback(request, pk))
+
+
 def _letter(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
-    assessment, fb = _feedback_page(request, pk)
+    assessment, fb = readable_feedback(request, pk)
     if fb is None or not fb.is_released:
         # Before release the letter would carry no decided grade; staff preview it on the page instead.
         if fb is None or not selectors.is_reader(request.user, assessment.campaign):
@@ -207,49 +173,33 @@ def letter_docx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- circulars (EVA-6) ---------------------------------------------------------------------------------
 
 
-@scoped(
-    "经 get_campaign_for（404）；通报只对组织部门工作人员和部门领导显示（403）；印发须为组织部门工作人员（403）"
-)
-def circulars(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    campaign = _board_campaign(request, pk)
-    can_manage = permissions.can_manage_feedback(request.user, campaign)
-    candidates = selectors.audience_candidates(campaign)
-    if request.method == "POST":
-        _managed(request, campaign)
-        ids = [int(v) for v in request.POST.getlist("audience") if v.isdigit()]
-        try:
-            circular = services.publish_circular(
-                actor=request.user,
-                campaign=campaign,
-                title=request.POST.get("title", ""),
-                audience=list(Organization.objects.filter(pk__in=ids).order_by("path")),
-                issued_on=parse_date(request.POST.get("issued_on") or "") or None,
-                classification=request.POST.get("classification", ""),
-                classification_period=request.POST.get("classification_period", ""),
-                introduction=request.POST.get("introduction", ""),
-                closing=request.POST.get("closing", ""),
-                has_seal=request.POST.get("has_seal") == "1",
-                style=request.POST.get("style", ""),
-            )
-            messages.success(request, f"已印发通报，共 {circular.copies.count()} 份。")
-            return redirect("feedback:circular", pk=circular.pk)
-        except (DomainError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", "输入有误。"))
-        return redirect("feedback:circulars", pk=campaign.pk)
+CIRCULARS_NOTE = "经 get_campaign_for（404）；通报只对组织部门工作人员和部门领导显示（403）；印发须为组织部门工作人员（403）"
+
+
+def circulars_page(
+    request: AuthenticatedHttpRequest, campaign: Campaign, failed: forms.Form | None = None
+) -> HttpResponse:
     return render(
         request,
         "feedback/circulars.html",
         {
             "campaign": campaign,
-            "can_manage": can_manage,
+            "can_manage": permissions.can_manage_feedback(request.user, campaign),
             "circulars": selectors.circulars_of(campaign),
-            "candidates": candidates,
+            "candidates": selectors.audience_candidates(campaign),
             "classifications": [c for c in CLASSIFICATIONS if c],
             "styles": CircularStyle.choices,
             "style": selectors.config_for(campaign).circular_style,
             "default_title": f"关于{campaign.year}年度党委（党组）书记抓基层党建工作述职评议考核结果的通报",
+            **error_context(failed),
         },
     )
+
+
+@require_GET
+@scoped(CIRCULARS_NOTE)
+def circulars(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return circulars_page(request, board_campaign(request, pk))
 
 
 @scoped(
@@ -295,76 +245,41 @@ def circular_docx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- archive transfer (EVA-7) --------------------------------------------------------------------------
 
 
-@scoped(
-    "经 get_campaign_for（404）；干部管理权限与归档移交只对组织部门工作人员和部门领导显示（403）；设置、封存、打包须为组织部门工作人员（403）"
+TRANSFERS_NOTE = (
+    "经 get_campaign_for（404）；干部管理权限与归档移交只对组织部门工作人员和部门领导显示（403）；设置、封存、"
+    "打包须为组织部门工作人员（403）"
 )
-def transfers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    campaign = _board_campaign(request, pk)
-    can_manage = permissions.can_manage_feedback(request.user, campaign)
-    if request.method == "POST":
-        _managed(request, campaign)
-        action = request.POST.get("action", "")
-        try:
-            if action == "seal":
-                made = services.seal_transfers(actor=request.user, campaign=campaign)
-                messages.success(request, f"已封存并移交 {len(made)} 份移交清单。")
-            elif action == "authority":
-                assessment = (
-                    campaign.assessments.select_related("person")
-                    .filter(pk=int(request.POST.get("assessment") or 0), person__isnull=False)
-                    .first()
-                )
-                holder = Organization.objects.filter(code=request.POST.get("holder_code", "").strip()).first()
-                if assessment is None or holder is None:
-                    raise services.FeedbackError("请填写干部管理单位的组织代码。", field="holder_code")
-                services.set_file_authority(
-                    actor=request.user,
-                    person=assessment.person,
-                    holder=holder,
-                    post_organization=assessment.organization if request.POST.get("per_post") else None,
-                    note=request.POST.get("note", ""),
-                )
-                messages.success(request, f"已设置{assessment.person_name}的干部管理单位为{holder.name}。")
-            elif action == "rules":
-                levels = _assessed_levels(campaign)
-                services.save_holder_rules(
-                    actor=request.user,
-                    campaign=campaign,
-                    holder_rules={v: request.POST.get(f"rule_{v}", rules.ORGANIZER) for v, _label in levels},
-                )
-                messages.success(request, "已保存按层级的干部管理权限。")
-            elif action == "export":
-                chosen = list(campaign.transfers.order_by("pk"))
-                if not chosen:
-                    raise services.FeedbackConflict("尚无移交清单。")
-                job = tasks.start_export(
-                    actor=request.user, transfers=chosen, organization=campaign.organizer
-                )
-                return redirect("jobs:detail", job_id=job.pk)
-            else:
-                messages.error(request, "未知操作。")
-        except (DomainError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", "输入有误。"))
-        return redirect("feedback:transfers", pk=campaign.pk)
+
+
+def transfers_page(
+    request: AuthenticatedHttpRequest, campaign: Campaign, failed: forms.Form | None = None
+) -> HttpResponse:
     holder_rules = selectors.config_for(campaign).holder_rules
     return render(
         request,
         "feedback/transfers.html",
         {
             "campaign": campaign,
-            "can_manage": can_manage,
+            "can_manage": permissions.can_manage_feedback(request.user, campaign),
             "authorities": selectors.authorities_of(campaign),
             "transfers": campaign.transfers.select_related("holder").prefetch_related("items"),
             "levels": [
                 {"value": v, "label": label, "rule": rules.holder_rule(v, holder_rules)}
-                for v, label in _assessed_levels(campaign)
+                for v, label in assessed_levels(campaign)
             ],
             "holder_choices": list(rules.HOLDER_CHOICES.items()),
+            **error_context(failed),
         },
     )
 
 
-def _assessed_levels(campaign) -> list[tuple[str, str]]:
+@require_GET
+@scoped(TRANSFERS_NOTE)
+def transfers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return transfers_page(request, board_campaign(request, pk))
+
+
+def assessed_levels(campaign) -> list[tuple[str, str]]:
     """(AdminLevel value, label) of the levels the campaign's assessees are at, top down."""
     from shuping.orgs.choices import AdminLevel
 
@@ -372,45 +287,50 @@ def _assessed_levels(campaign) -> list[tuple[str, str]]:
     return [(v, str(label)) for v, label in AdminLevel.choices if v in present]
 
 
-@scoped(
-    "经 selectors.get_transfer_for：考核的组织部门工作人员和部门领导，或干部管理单位组织部门（404）；签收须为干部管理单位（403），组织部门工作人员可代录"
+TRANSFER_NOTE = (
+    "经 selectors.get_transfer_for：考核的组织部门工作人员和部门领导，或干部管理单位组织部门（404）；"
+    "签收须为干部管理单位（403），组织部门工作人员可代录"
 )
-def transfer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+
+
+@dataclass(frozen=True)
+class TransferAccess:
+    """A 移交清单, scoped, and whether the user signs for it (the holder) or manages it (the organizer)."""
+
+    transfer: ArchiveTransfer
+    can_sign: bool
+    can_manage: bool
+
+
+def transfer_access(request: AuthenticatedHttpRequest, pk: int) -> TransferAccess:
     item = selectors.get_transfer_for(request.user, pk)
-    can_sign = permissions.can_acknowledge_transfer(request.user, item)
-    can_manage = permissions.can_manage_feedback(request.user, item.campaign)
-    if request.method == "POST":
-        if not (can_sign or can_manage):
-            raise PermissionDenied
-        action = request.POST.get("action", "")
-        try:
-            if action == "acknowledge" and can_sign:
-                services.acknowledge_transfer(actor=request.user, transfer=item)
-                messages.success(request, "已签收移交清单。")
-            elif action == "paper" and can_manage:
-                signer = request.POST.get("on_behalf_of", "")
-                if not signer.strip():
-                    raise services.FeedbackError("请填写纸质回执上的签收人。", field="on_behalf_of")
-                services.acknowledge_transfer(actor=request.user, transfer=item, on_behalf_of=signer)
-                messages.success(request, "已代录签收。")
-            elif action == "export" and (can_sign or can_manage):
-                job = tasks.start_export(actor=request.user, transfers=[item], organization=item.holder)
-                return redirect("jobs:detail", job_id=job.pk)
-            else:
-                messages.error(request, "未知操作，或无权办理。")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("feedback:transfer", pk=item.pk)
+    return TransferAccess(
+        transfer=item,
+        can_sign=permissions.can_acknowledge_transfer(request.user, item),
+        can_manage=permissions.can_manage_feedback(request.user, item.campaign),
+    )
+
+
+def transfer_page(
+    request: AuthenticatedHttpRequest, access: TransferAccess, failed: forms.Form | None = None
+) -> HttpResponse:
     return render(
         request,
         "feedback/transfer.html",
         {
-            "transfer": item,
-            "items": selectors.transfer_items(item),
-            "can_sign": can_sign,
-            "can_manage": can_manage,
+            "transfer": access.transfer,
+            "items": selectors.transfer_items(access.transfer),
+            "can_sign": access.can_sign,
+            "can_manage": access.can_manage,
+            **error_context(failed),
         },
     )
+
+
+@require_GET
+@scoped(TRANSFER_NOTE)
+def transfer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return transfer_page(request, transfer_access(request, pk))
 
 
 @scoped("同移交清单页面（selectors.get_transfer_for，404）；移交清单 PDF")

@@ -120,3 +120,18 @@ def test_an_htmx_request_gets_the_redrawn_fragment_with_200_so_htmx_swaps_it():
 
 def test_a_page_drawn_without_a_failed_form_gets_no_error_context():
     assert error_context(None) == {}
+
+
+@pytest.mark.req("SEC-6")
+def test_a_write_that_goes_to_a_job_page_may_redirect_without_a_message():
+    request = _request({"title": "打包"})
+    response = handle_form(
+        request,
+        NoteForm(request.POST),
+        lambda data: 42,
+        success=None,
+        redirect_to=lambda job: f"/jobs/{job}/",
+        render_page=lambda failed: HttpResponse(status=500),
+    )
+    assert response.status_code == 302 and response["Location"] == "/jobs/42/"
+    assert list(get_messages(request)) == []

@@ -153,7 +153,7 @@ def test_the_circular_comes_in_the_campaigns_chosen_style_in_pdf_and_docx(world,
     page = client.get(url).content.decode()
     assert 'name="style" value="table" checked' in page and "名单式（正文点名" in page
     client.post(
-        url,
+        reverse("feedback:circulars_publish", args=[campaign.pk]),
         {
             "title": "关于2023年度党委（党组）书记抓基层党建工作述职评议考核结果的通报",
             "document_number": "示组通〔2024〕5号",
