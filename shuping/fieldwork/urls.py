@@ -6,6 +6,8 @@ app_name = "fieldwork"
 urlpatterns = [
     path("", views.home, name="home"),
     path("campaigns/<int:pk>/", views.plan, name="plan"),
+    path("campaigns/<int:pk>/teams/", views.plan_team, name="plan_team"),
+    path("campaigns/<int:pk>/cover/", views.plan_cover, name="plan_cover"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/records/", views.record, name="record"),
     path("<int:pk>/complete/", views.complete, name="complete"),
@@ -14,4 +16,5 @@ urlpatterns = [
     path("scores/<int:pk>/override/", views.override, name="override"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("observations/", views.observations, name="observations"),
+    path("observations/record/", views.observations_record, name="observations_record"),
 ]

@@ -7,39 +7,29 @@ redirects a plain form post.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import cast
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.accounts.models import User
 from shuping.campaigns import selectors as campaign_selectors
+from shuping.campaigns.models import Campaign
 from shuping.core import uploads
 from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
+from shuping.core.forms import error_context, handle_form
 
-from . import permissions, report, rules, scoring, selectors, services
+from . import forms, permissions, report, rules, scoring, selectors, services
 from .choices import Evidence, ObservationSource, TalkCategory
 from .models import IndicatorScore, VisitPhoto
-
-
-def _int(value, default: int = 0) -> int:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return default
-
-
-def _date(value) -> date | None:
-    return parse_date(str(value or "").strip()) if value else None
 
 
 @signed_in(
@@ -55,7 +45,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "fieldwork/home.html", {"items": items, "campaigns": campaigns})
 
 
-def _plan_campaign(request: AuthenticatedHttpRequest, pk: int):
+def _plan_campaign(request: AuthenticatedHttpRequest, pk: int) -> Campaign:
     campaign = campaign_selectors.get_campaign_for(request.user, pk)
     if not permissions.can_view_plan(request.user, campaign):
         raise PermissionDenied
@@ -76,81 +66,95 @@ def _team_candidates(campaign) -> list[User]:
     )
 
 
-@scoped(
-    "经 campaigns.selectors.get_campaign_for 取考核（范围外 404）；查看须为组织部门工作人员或部门领导，安排须为组织部门工作人员（permissions，否则 403）"
+PLAN_NOTE = (
+    "经 campaigns.selectors.get_campaign_for 取考核（范围外 404）；查看须为组织部门工作人员或部门领导，安排须为组织部门"
+    "工作人员（permissions，否则 403）"
 )
-def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    campaign = _plan_campaign(request, pk)
+
+
+def plan_page(
+    request: AuthenticatedHttpRequest, campaign: Campaign, failed: django_forms.Form | None = None
+) -> HttpResponse:
     can_plan = permissions.can_plan_fieldwork(request.user, campaign)
-    if request.method == "POST":
-        if not can_plan:
-            raise PermissionDenied
-        try:
-            _plan_action(request, campaign)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("fieldwork:plan", pk=campaign.pk)
-    teams = list(selectors.teams_of(campaign))
     return render(
         request,
         "fieldwork/plan.html",
         {
             "campaign": campaign,
-            "teams": teams,
+            "teams": list(selectors.teams_of(campaign)),
             "uncovered": list(selectors.uncovered_assessments(campaign)),
             "candidates": _team_candidates(campaign) if can_plan else [],
             "can_plan": can_plan,
+            **error_context(failed),
         },
     )
 
 
-def _plan_action(request: AuthenticatedHttpRequest, campaign) -> None:
-    action = request.POST.get("action")
-    if action == "team":
-        candidates = {u.pk: u for u in _team_candidates(campaign)}
-        leader = candidates.get(_int(request.POST.get("leader")))
-        if leader is None:
-            raise services.FieldworkError("请选择组长。", field="leader")
-        members = [candidates[i] for i in map(_int, request.POST.getlist("members")) if i in candidates]
-        starts, ends = _date(request.POST.get("starts_on")), _date(request.POST.get("ends_on"))
-        if not starts or not ends:
-            raise services.FieldworkError("请填写考核组的开始和结束日期。", field="starts_on")
-        team = services.create_team(
+@require_GET
+@scoped(PLAN_NOTE)
+def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return plan_page(request, _plan_campaign(request, pk))
+
+
+def _planner(request: AuthenticatedHttpRequest, pk: int) -> Campaign:
+    campaign = _plan_campaign(request, pk)
+    if not permissions.can_plan_fieldwork(request.user, campaign):
+        raise PermissionDenied
+    return campaign
+
+
+@require_POST
+@scoped(PLAN_NOTE)
+def plan_team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """组建考核组."""
+    campaign = _planner(request, pk)
+    return handle_form(
+        request,
+        forms.TeamForm(request.POST, candidates=_team_candidates(campaign)),
+        lambda data: services.create_team(
             actor=request.user,
             campaign=campaign,
-            name=request.POST.get("name", ""),
-            leader=leader,
-            members=members,
-            starts_on=starts,
-            ends_on=ends,
-        )
-        messages.success(request, f"已组建“{team.name}”。")
-    elif action == "cover":
-        team = campaign.field_teams.filter(pk=_int(request.POST.get("team"))).first()
-        ids = {_int(x) for x in request.POST.getlist("assessments")}
-        assessments = list(
-            campaign.assessments.filter(pk__in=ids - {None}).order_by("organization_path", "pk")
-        )
-        if team is None or not assessments:
-            raise services.FieldworkError("请选择考核组并勾选考核对象。")
-        starts = _date(request.POST.get("visit_starts_on")) or team.starts_on
-        ends = _date(request.POST.get("visit_ends_on")) or team.ends_on
-        seed_text = request.POST.get("seed", "").strip()
+            name=data["name"],
+            leader=data["leader"],
+            members=list(data["members"]),
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+        ),
+        success=lambda team: f"已组建“{team.name}”。",
+        redirect_to=reverse("fieldwork:plan", args=[campaign.pk]),
+        render_page=lambda failed: plan_page(request, campaign, failed),
+    )
+
+
+@require_POST
+@scoped(PLAN_NOTE)
+def plan_cover(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """分配考核对象: many assessees to one team in one submit (FLOW-4)."""
+    campaign = _planner(request, pk)
+
+    def cover(data: dict) -> tuple[str, int]:
         planned = services.plan_field_assessments(
             actor=request.user,
-            team=team,
-            assessments=assessments,
-            visit_starts_on=starts,
-            visit_ends_on=ends,
-            sample_size=_int(request.POST.get("sample_size"), 0),
-            seed=_int(seed_text) if seed_text else None,
+            team=data["team"],
+            assessments=data["chosen"],
+            visit_starts_on=data["visit_starts_on"],
+            visit_ends_on=data["visit_ends_on"],
+            sample_size=data["sample_size"] or 0,
+            seed=data["seed"],
         )
-        messages.success(request, f"已为“{team.name}”安排 {len(planned)} 个考核对象的实地考核。")
-    else:
-        raise services.FieldworkError("未知操作。")
+        return data["team"].name, len(planned)
+
+    return handle_form(
+        request,
+        forms.CoverForm(request.POST, campaign=campaign),
+        cover,
+        success=lambda done: f"已为“{done[0]}”安排 {done[1]} 个考核对象的实地考核。",
+        redirect_to=reverse("fieldwork:plan", args=[campaign.pk]),
+        render_page=lambda failed: plan_page(request, campaign, failed),
+    )
 
 
-def _detail_context(request: AuthenticatedHttpRequest, fa) -> dict:
+def _detail_context(request: AuthenticatedHttpRequest, fa, failed: django_forms.Form | None = None) -> dict:
     indicators = selectors.form_indicators(fa)
     data = selectors.records_of(fa)
     scores = data["scores"]
@@ -180,42 +184,34 @@ def _detail_context(request: AuthenticatedHttpRequest, fa) -> dict:
         "talk_categories": TalkCategory.choices,
         "evidence_labels": dict(Evidence.choices),
         "art6": rules.ART6_TEXT,
+        **error_context(failed),
     }
 
 
+@require_GET
 @scoped(
     "经 selectors.get_field_assessment_for 取实地考核（范围外 404：仅组织部门工作人员、部门领导和本考核组）"
 )
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fa = selectors.get_field_assessment_for(request.user, pk)
-    return render(request, "fieldwork/detail.html", _detail_context(request, fa))
+    return detail_page(request, fa)
 
 
-def _score_inputs(request: AuthenticatedHttpRequest, fa) -> list[services.ScoreInput]:
-    out = []
-    for ind in selectors.form_indicators(fa):
-        raw = request.POST.get(f"score_{ind.pk}", "").strip()
-        if raw == "":
-            continue
-        try:
-            percent = int(raw)
-        except ValueError:
-            raise services.FieldworkError("得分率应为 0 到 100 的整数。", field=f"score_{ind.pk}") from None
-        evidence = request.POST.getlist(f"ev_{ind.pk}")
-        out.append(
-            services.ScoreInput(
-                indicator_id=ind.pk,
-                percent=percent,
-                evidence_kinds=tuple(e for e in evidence if e in Evidence.values),
-                visit_ids=tuple(_int(e[6:]) for e in evidence if e.startswith("visit:")),
-                talk_ids=tuple(_int(e[5:]) for e in evidence if e.startswith("talk:")),
-                with_new_visit="new_visit" in evidence,
-                with_new_talk="new_talk" in evidence,
-                note=request.POST.get(f"note_{ind.pk}", ""),
-                override_reason=request.POST.get(f"reason_{ind.pk}", ""),
-            )
-        )
-    return out
+def detail_page(
+    request: AuthenticatedHttpRequest, fa, failed: django_forms.Form | None = None
+) -> HttpResponse:
+    return render(request, "fieldwork/detail.html", _detail_context(request, fa, failed))
+
+
+def _on_detail(request: AuthenticatedHttpRequest, fa, form, operation, success) -> HttpResponse:
+    return handle_form(
+        request,
+        form,
+        operation,
+        success=success,
+        redirect_to=reverse("fieldwork:detail", args=[fa.pk]),
+        render_page=lambda failed: detail_page(request, fa, failed),
+    )
 
 
 def _wants_json(request: AuthenticatedHttpRequest) -> bool:
@@ -230,49 +226,55 @@ def record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fa = selectors.get_field_assessment_for(request.user, pk)
     if not permissions.can_record(request.user, fa):
         raise PermissionDenied
-    p = request.POST
-    try:
-        result = services.submit_record(
-            actor=request.user,
-            field_assessment=fa,
-            client_uuid=p.get("client_uuid", ""),
-            visit=services.VisitInput(
-                place=p.get("place", ""), facts=p.get("facts", ""), unit_id=_int(p.get("unit")) or None
-            ),
-            talk=services.TalkInput(
-                summary=p.get("summary", ""),
-                members_count=_int(p.get("members_count")),
-                masses_count=_int(p.get("masses_count")),
-                cadres_count=_int(p.get("cadres_count")),
-                categories=tuple(p.getlist("categories")),
-            ),
-            scores=_score_inputs(request, fa),
-            # From a request, the gate's Upload.file is the request's UploadedFile itself.
-            photos=[
-                cast(UploadedFile, u.file) for u in uploads.receive_all(request, "photos", uploads.PHOTO)
-            ],
-            drafted_at=parse_datetime(p.get("drafted_at", "") or "") if p.get("drafted_at") else None,
-        )
-    except DomainError as exc:
-        if _wants_json(request):
-            return JsonResponse({"detail": exc.message, "field": exc.field or "__all__"}, status=exc.status)
-        messages.error(request, exc.message)
-        return redirect("fieldwork:detail", pk=fa.pk)
-    message = "记录已提交。" if result.created else "这份草稿此前已提交，未重复保存。"
+    form = forms.RecordForm(request.POST, indicators=selectors.form_indicators(fa))
     if _wants_json(request):
-        return JsonResponse(
-            {
-                "created": result.created,
-                "record": str(result.record.client_uuid),
-                "warnings": result.warnings,
-                "detail": message,
-            },
-            status=201 if result.created else 200,
-        )
-    messages.success(request, message)
-    for w in result.warnings:
-        messages.warning(request, w["reason"])
-    return redirect("fieldwork:detail", pk=fa.pk)
+        return _record_json(request, fa, form)
+
+    def submit(data: dict) -> services.SubmitResult:
+        result = _submit(request, fa, form)
+        for warning in result.warnings:
+            messages.warning(request, warning["reason"])
+        return result
+
+    return _on_detail(request, fa, form, submit, _record_message)
+
+
+def _submit(request: AuthenticatedHttpRequest, fa, form: forms.RecordForm) -> services.SubmitResult:
+    return services.submit_record(
+        actor=request.user,
+        field_assessment=fa,
+        client_uuid=form.cleaned_data["client_uuid"],
+        visit=form.visit(),
+        talk=form.talk(),
+        scores=form.scores(),
+        # From a request, the gate's Upload.file is the request's UploadedFile itself.
+        photos=[cast(UploadedFile, u.file) for u in uploads.receive_all(request, "photos", uploads.PHOTO)],
+        drafted_at=form.cleaned_data["drafted_at"],
+    )
+
+
+def _record_message(result: services.SubmitResult) -> str:
+    return "记录已提交。" if result.created else "这份草稿此前已提交，未重复保存。"
+
+
+def _record_json(request: AuthenticatedHttpRequest, fa, form: forms.RecordForm) -> JsonResponse:
+    """The page's script (record.js) gets JSON: the record, its warnings, or the refusal and its field."""
+    if not form.is_valid():
+        field, message = form.first_error()
+        return JsonResponse({"detail": message, "field": field}, status=400)
+    try:
+        result = _submit(request, fa, form)
+    except DomainError as exc:
+        return JsonResponse({"detail": exc.message, "field": exc.field or "__all__"}, status=exc.status)
+    return JsonResponse(
+        {
+            "created": result.created,
+            "record": str(result.record.client_uuid),
+            "warnings": result.warnings,
+            "detail": _record_message(result),
+        },
+        status=201 if result.created else 200,
+    )
 
 
 @require_POST
@@ -291,12 +293,13 @@ def override(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not permissions.can_override_warning(request.user, score.field_assessment):
         raise PermissionDenied
-    try:
-        services.override_warning(actor=request.user, score=score, reason=request.POST.get("reason", ""))
-        messages.success(request, "已记录保留理由，该项评分计入得分。")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("fieldwork:detail", pk=score.field_assessment_id)
+    return _on_detail(
+        request,
+        score.field_assessment,
+        forms.OverrideForm(request.POST),
+        lambda data: services.override_warning(actor=request.user, score=score, reason=data["reason"]),
+        "已记录保留理由，该项评分计入得分。",
+    )
 
 
 @require_POST
@@ -307,12 +310,13 @@ def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fa = selectors.get_field_assessment_for(request.user, pk)
     if not permissions.can_complete(request.user, fa):
         raise PermissionDenied
-    try:
-        services.complete_field_assessment(actor=request.user, field_assessment=fa)
-        messages.success(request, "实地考核已完成。")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("fieldwork:detail", pk=fa.pk)
+    return _on_detail(
+        request,
+        fa,
+        forms.EmptyForm(request.POST),
+        lambda data: services.complete_field_assessment(actor=request.user, field_assessment=fa),
+        "实地考核已完成。",
+    )
 
 
 @require_POST
@@ -323,14 +327,15 @@ def survey(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fa = selectors.get_field_assessment_for(request.user, pk)
     if not permissions.can_plan_fieldwork(request.user, fa.team.campaign):
         raise PermissionDenied
-    try:
-        services.create_survey(
-            actor=request.user, field_assessment=fa, weight_percent=_int(request.POST.get("weight_percent"))
-        )
-        messages.success(request, "已建立满意度测评票箱，请在“民主测评”中生成凭证、开始测评。")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("fieldwork:detail", pk=fa.pk)
+    return _on_detail(
+        request,
+        fa,
+        forms.SurveyForm(request.POST),
+        lambda data: services.create_survey(
+            actor=request.user, field_assessment=fa, weight_percent=data["weight_percent"] or 0
+        ),
+        "已建立满意度测评票箱，请在“民主测评”中生成凭证、开始测评。",
+    )
 
 
 @require_GET
@@ -363,34 +368,15 @@ def _photo_type(name: str | None) -> str:
     return {"png": "image/png", "webp": "image/webp", "gif": "image/gif"}.get(suffix, "image/jpeg")
 
 
-@signed_in(
-    "列出本人担任组织部门工作人员或部门领导的组织单位的平时了解（selectors.observations_visible_to）；记录须为组织部门工作人员（否则 403）"
+OBSERVATIONS_NOTE = (
+    "列出本人担任组织部门工作人员或部门领导的组织单位的平时了解（selectors.observations_visible_to）；"
+    "记录须为组织部门工作人员（否则 403）"
 )
-def observations(request: AuthenticatedHttpRequest) -> HttpResponse:
-    subjects = list(selectors.observation_subjects_for(request.user)[:500])
-    if request.method == "POST":
-        by_pk = {a.pk: a for a in subjects}
-        assessment = by_pk.get(_int(request.POST.get("assessment")))
-        if assessment is None:
-            if not subjects:
-                raise PermissionDenied
-            messages.error(request, "请选择考核对象。")
-            return redirect("fieldwork:observations")
-        score_text = request.POST.get("score", "").strip()
-        try:
-            services.record_observation(
-                actor=request.user,
-                organizer=assessment.campaign.organizer,
-                assessment=assessment,
-                observed_on=_date(request.POST.get("observed_on")) or timezone.localdate(),
-                source_kind=request.POST.get("source", ""),
-                text=request.POST.get("text", ""),
-                score=_int(score_text, -1) if score_text else None,
-            )
-            messages.success(request, "已记录平时了解。")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("fieldwork:observations")
+
+
+def observations_page(
+    request: AuthenticatedHttpRequest, subjects: list, failed: django_forms.Form | None = None
+) -> HttpResponse:
     return render(
         request,
         "fieldwork/observations.html",
@@ -398,5 +384,36 @@ def observations(request: AuthenticatedHttpRequest) -> HttpResponse:
             "observations": list(selectors.observations_for_list(request.user)[:200]),
             "subjects": subjects,
             "sources": ObservationSource.choices,
+            **error_context(failed),
         },
+    )
+
+
+@require_GET
+@signed_in(OBSERVATIONS_NOTE)
+def observations(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return observations_page(request, list(selectors.observation_subjects_for(request.user)[:500]))
+
+
+@require_POST
+@signed_in(OBSERVATIONS_NOTE)
+def observations_record(request: AuthenticatedHttpRequest) -> HttpResponse:
+    subjects = list(selectors.observation_subjects_for(request.user)[:500])
+    if not subjects:
+        raise PermissionDenied
+    return handle_form(
+        request,
+        forms.ObservationForm(request.POST, subjects=subjects),
+        lambda data: services.record_observation(
+            actor=request.user,
+            organizer=data["assessment"].campaign.organizer,
+            assessment=data["assessment"],
+            observed_on=data["observed_on"],
+            source_kind=data["source"],
+            text=data["text"],
+            score=data["score"],
+        ),
+        success="已记录平时了解。",
+        redirect_to=reverse("fieldwork:observations"),
+        render_page=lambda failed: observations_page(request, subjects, failed),
     )

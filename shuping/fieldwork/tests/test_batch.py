@@ -59,9 +59,8 @@ def test_fifteen_townships_are_assigned_to_a_team_with_one_submit(world, client)
     assert page.count('name="assessments"') == TOWNSHIPS and 'type="checkbox"' in page
     posts = 0
     response = client.post(
-        url,
+        f"/field/campaigns/{campaign.pk}/cover/",
         {
-            "action": "cover",
             "team": team.pk,
             "assessments": [a.pk for a in assessments],
             "sample_size": "2",
@@ -107,5 +106,6 @@ def test_a_batch_with_one_refused_assessee_plans_none_and_names_it(world, client
             visit_ends_on=team.ends_on,
         )
     client.force_login(world.organizer_staff)
-    client.post(f"/field/campaigns/{campaign.pk}/", {"action": "cover", "team": team.pk})
+    refused = client.post(f"/field/campaigns/{campaign.pk}/cover/", {"team": team.pk})
+    assert refused.status_code == 400 and "请选择考核组并勾选考核对象" in refused.content.decode()
     assert FieldAssessment.objects.filter(team=team).count() == 1

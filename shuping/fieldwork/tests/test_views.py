@@ -92,9 +92,8 @@ def test_staff_build_a_team_and_cover_an_assessee_from_the_plan_page(field, worl
     url = f"/field/campaigns/{field.campaign.pk}/"
     assert "第一考核组" in client.get(url).content.decode()
     response = client.post(
-        url,
+        f"/field/campaigns/{field.campaign.pk}/teams/",
         {
-            "action": "team",
             "name": "第二考核组",
             "leader": world.department_leader.pk,
             "starts_on": field.campaign.field_starts_on.isoformat(),
@@ -104,7 +103,7 @@ def test_staff_build_a_team_and_cover_an_assessee_from_the_plan_page(field, worl
     assert response.status_code == 302
     assert field.campaign.field_teams.filter(name="第二考核组").exists()
     client.force_login(world.department_leader)
-    assert client.post(url, {"action": "team"}).status_code == 403
+    assert client.post(f"/field/campaigns/{field.campaign.pk}/teams/").status_code == 403
 
 
 @pytest.mark.req("PERF-5")
