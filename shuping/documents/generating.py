@@ -19,7 +19,7 @@ DOCUMENT_ROUTES: dict[str, str] = {
     "fieldwork:report": "fieldwork:detail",  # the field team's report
     "evaluations:form_pdf": "evaluations:assessment",  # one 综合评价意见表
     "evaluations:form_docx": "evaluations:assessment",
-    "evaluations:batch_forms": "evaluations:assessment",  # every 综合评价意见表 of the campaign (a job)
+    "evaluations:batch_forms": "evaluations:calibration",  # every 综合评价意见表 of the campaign (a job)
     "feedback:letters": "feedback:board",  # every 反馈意见 of the campaign (a job)
     "feedback:letter_pdf": "feedback:feedback",  # one 反馈意见
     "feedback:letter_docx": "feedback:feedback",

@@ -35,7 +35,7 @@ def test_calibration_buttons_each_post_to_their_own_route(world, client, opened)
     campaign = opened
     base = f"/evaluations/campaigns/{campaign.pk}/"
     page = client.get(base).content.decode()
-    for route in ("compute/", "link-by-name/", "accept-all/"):
+    for route in ("compute/", "link-by-name/", "accept-all/", "forms/"):
         assert f'action="{base}{route}"' in page
     assert client.post(base).status_code == 405  # the screen itself only reads
     done = client.post(base + "compute/")
@@ -46,6 +46,11 @@ def test_calibration_buttons_each_post_to_their_own_route(world, client, opened)
     assert linked.status_code == 302 and "已按姓名关联 0 个测评对象" in _messages(linked)
     accepted = client.post(base + "accept-all/")
     assert accepted.status_code == 302 and "已按建议等次提出 0 人的拟定等次。" in _messages(accepted)
+    # Every 综合评价意见表 at once, from the same screen (DOC-4's batch: a job with progress, FLOW-1).
+    assert "批量生成综合评价意见表" in page
+    batch = client.post(base + "forms/")
+    assert batch.status_code == 302 and batch["Location"].startswith("/jobs/")
+    assert "已开始批量生成综合评价意见表" in _messages(batch)
 
 
 @pytest.mark.req("EVA-3")
