@@ -171,3 +171,22 @@ def test_the_upward_report_page_shows_the_notice(world):
     assert NOTICE in html and "SHUPING_FONT_DIR" in html
     with mock.patch("shuping.documents.fonts.configured_fonts", _complete_fonts):
         assert NOTICE not in client.get(url).content.decode()
+
+
+@pytest.mark.req("DOC-4")
+def test_a_refused_write_drawing_its_generating_page_again_keeps_the_notice(rf):
+    """A refused 印发 draws the 通报 page again from the write's own route (core.forms.handle_form): the
+    notice follows the page the route hangs under; a GET of another page, or a write under one, gets none."""
+    from shuping.documents.context_processors import font_notice
+
+    assert configured_fonts().stand_ins(), "this machine has free fonts only: the notice must show"
+
+    def notice(method: str, path: str) -> dict:
+        request = getattr(rf, method)(path)
+        request.resolver_match = resolve(path)
+        return font_notice(request)
+
+    assert "font_notice" in notice("post", "/feedback/campaigns/1/circulars/publish/")
+    assert "font_notice" in notice("get", "/feedback/campaigns/1/circulars/")
+    assert notice("get", "/feedback/campaigns/1/circulars/publish/") == {}
+    assert notice("post", "/reports/") == {}
