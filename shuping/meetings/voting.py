@@ -131,6 +131,12 @@ def set_up_ballots(*, actor: User | None, meeting: Meeting, source: str = "web")
     if not meeting.attendee_groups.filter(is_voting=True, headcount__gt=0).exists():
         raise MeetingError("请先登记参加测评的参会人员类别和人数。", field="attendance")
     plan, _warnings = box_plan(meeting)
+    if not plan:
+        # e.g. the only voter is the reporter recused from their own rating (ADR 0006): no box, no slip.
+        raise MeetingError(
+            "按目前登记的参会人员，没有人可以参加测评（述职人回避对本人的测评）；请先补充参加测评的人员。",
+            field="attendance",
+        )
     items = {i.assessment_id: i for i in agenda}
     venues = {v.pk: v for v in meeting.venues.all()}
     made: list[MeetingBox] = []

@@ -36,6 +36,7 @@ from hypothesis import strategies as st
 from shuping.ballots import selectors as ballot_selectors
 from shuping.ballots import services as ballot_services
 from shuping.ballots.models import BoxSubject
+from shuping.core.errors import DomainError
 from shuping.evaluations.components import ballot_component
 from shuping.meetings import services, voting
 from shuping.meetings.choices import AttendeeCategory
@@ -195,7 +196,7 @@ def plans(max_people: int):
     return build()
 
 
-def _stage(scene, world, plan: Plan, data) -> tuple[dict, list]:
+def _stage(scene, world, plan: Plan, data) -> tuple[dict, list] | None:
     """Set the meeting up, vote (phone and paper) and close; return the true grades per cell and subject,
     and the boxes."""
     staff = world.organizer_staff
@@ -220,7 +221,11 @@ def _stage(scene, world, plan: Plan, data) -> tuple[dict, list]:
                 headcount=headcount,
                 attendees=named,
             )
-    voting.set_up_ballots(actor=staff, meeting=meeting)
+    try:
+        voting.set_up_ballots(actor=staff, meeting=meeting)
+    except DomainError as refused:  # nobody may vote (the only voter is the recused reporter): no figure
+        assert refused.field == "attendance", refused.message
+        return None
     issued = voting.issue_slips(actor=staff, meeting=meeting)
     voting.open_voting(actor=staff, meeting=meeting)
     truth: dict = defaultdict(lambda: (0,) * len(GRADES))
@@ -378,7 +383,10 @@ def collect(scene, world, boxes) -> tuple[dict[int | None, dict[Cell, int]], dic
 
 def attack(scene, world, plan: Plan, data) -> None:
     django_cache.clear()
-    truth, boxes = _stage(scene, world, plan, data)
+    staged = _stage(scene, world, plan, data)
+    if staged is None:
+        return
+    truth, boxes = staged
     sizes, figures = collect(scene, world, boxes)
     found = []
     for a in sizes:

@@ -384,6 +384,26 @@ def test_a_recused_reporter_alone_at_a_venue_is_rated_by_nobody_there_and_warned
     assert [list(mb.subject_assessments.values()) for mb in at_sub] == [[scene.county.pk]]
 
 
+@pytest.mark.req("MTG-2", "BAL-6")
+def test_a_meeting_whose_only_voter_is_the_recused_reporter_gets_no_box_and_says_why(scene, world):
+    staff = world.organizer_staff
+    meeting = scene.meeting
+    services.set_agenda(actor=staff, meeting=meeting, assessments=[scene.county2])
+    lin = Person.objects.get(name="林海")
+    services.set_attendance(
+        actor=staff,
+        meeting=meeting,
+        venue=meeting.venues.get(is_main=True),
+        category=AttendeeCategory.COMMITTEE_MEMBER,
+        headcount=1,
+        attendees=[services.AttendeeInput("林海", "丁县委书记", person_id=lin.pk)],
+    )
+    with pytest.raises(DomainError, match="没有人可以参加测评") as refused:
+        voting.set_up_ballots(actor=staff, meeting=meeting)
+    assert refused.value.field == "attendance"
+    assert not meeting.boxes.exists()
+
+
 @pytest.mark.req("MTG-2")
 def test_without_a_linked_person_there_is_no_single_box(scene, world):
     meeting, _plan, boxes, _slips = prepare(scene, world, recusing=False)
