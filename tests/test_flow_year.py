@@ -134,7 +134,7 @@ def test_each_persona_reaches_every_page_of_its_year_by_clicking_from_home(demo_
 
 #: persona → what its home page must list as next steps in the demo year (FLOW-2): text fragments of 待办.
 HOME_STEPS: dict[str, list[str]] = {
-    "sheng_zuzhi": ["审核述职报告：", "等次校准：", "党委（党组）研究：", "筹备述职评议会："],
+    "sheng_zuzhi": ["审核述职报告：", "党委（党组）研究：", "筹备述职评议会："],
     "sheng_buzhang": ["党委（党组）研究："],
     "shi_zuzhi": ["审核述职报告：", "筹备述职评议会："],
     "xian_zuzhi": ["等次校准："],
@@ -204,6 +204,27 @@ def test_the_leader_sees_who_awaits_research_and_a_broken_quota_first(demo_year)
     assert staff.urgent
     for username in ("shuji", "lianluoyuan", "kaohe", "zhidao"):
         assert _todos(username, "党委（党组）研究：") == []  # EVA-9: nobody else hears of it
+
+
+@pytest.mark.req("FLOW-2", "EVA-3")
+@pytest.mark.django_db
+def test_calibration_counts_only_those_whose_meeting_is_held(demo_year):
+    """等次校准 counts assessees at 综合评价 with no grade proposed; the province's reporters still before
+    their meeting have an open evaluation too, but nothing to calibrate — no step, not a wrong count."""
+    from shuping.campaigns.choices import Stage
+    from shuping.evaluations.choices import EvaluationStatus
+    from shuping.evaluations.models import Evaluation
+
+    open_ = Evaluation.objects.filter(
+        campaign__status="open", status=EvaluationStatus.OPEN, assessment__is_excluded=False
+    )
+    [county] = _todos("xian_zuzhi", "等次校准：")
+    ready = open_.filter(campaign__organizer__name__contains="杉江", assessment__stage=Stage.EVALUATION)
+    assert county.text.endswith(f"，{ready.count()} 人待拟定等次"), county.text
+    province = open_.filter(campaign__organizer__parent__isnull=True)
+    assert province.exclude(assessment__stage=Stage.EVALUATION).exists()  # the case this guards
+    assert not province.filter(assessment__stage=Stage.EVALUATION).exists()
+    assert _todos("sheng_zuzhi", "等次校准：") == []
 
 
 @pytest.mark.req("FLOW-2")

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from shuping.campaigns import selectors as campaign_selectors
-from shuping.campaigns.choices import CampaignStatus
+from shuping.campaigns.choices import CampaignStatus, Stage
 from shuping.core.todos import Todo, todo_provider
 
 from . import permissions, quota, selectors
@@ -57,12 +57,18 @@ def _quota_note(must_move: int | None) -> str:
 
 @todo_provider
 def evaluations_to_calibrate(user) -> list[Todo]:
-    """Organizer staff: evaluations still 拟定中 (no grade proposed to the section yet)."""
+    """Organizer staff: assessees at 综合评价 whose grade is still 拟定中 (none proposed to the section yet);
+    those still before their meeting are not counted — there is nothing of theirs to calibrate."""
     campaigns = campaign_selectors.campaigns_with_waiting(
         user,
         Count(
             "evaluations",
-            filter=Q(evaluations__status=EvaluationStatus.OPEN, evaluations__assessment__is_excluded=False),
+            # Only those whose meeting is held (at 综合评价): the others have nothing to calibrate yet.
+            filter=Q(
+                evaluations__status=EvaluationStatus.OPEN,
+                evaluations__assessment__is_excluded=False,
+                evaluations__assessment__stage=Stage.EVALUATION,
+            ),
         ),
         permissions.can_manage_evaluations,
         status=CampaignStatus.OPEN,
