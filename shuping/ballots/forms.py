@@ -6,10 +6,14 @@ from django import forms
 
 from shuping.accounts.choices import Role
 from shuping.accounts.models import RoleGrant
+from shuping.core.forms import OperationForm
 from shuping.orgs.models import Organization
 
 from .choices import ScaleKind, Section
 from .services import MAX_SLIPS_PER_CATEGORY, CategoryInput, SubjectInput
+
+# The box page's state changes (views.ACTIONS maps each to its service and message).
+TRANSITIONS = ("rehearse", "end_rehearsal", "open", "count", "announce", "no_announce", "close")
 
 SECTION_WORDS = {
     "现场": Section.ON_SITE,
@@ -131,3 +135,45 @@ class SlipsForm(forms.Form):
 
     def counts(self) -> dict[int, int]:
         return {c.pk: self.cleaned_data[f"count_{c.pk}"] for c in self.categories}
+
+
+class TransitionForm(OperationForm):
+    """One of the box page's buttons (演练、开始、封箱…); `confirm_early` is the FLOW-5 tick before a meeting's day."""
+
+    operation = "transition"
+    action = forms.ChoiceField(
+        choices=[(name, name) for name in TRANSITIONS],
+        error_messages={"required": "未知操作。", "invalid_choice": "未知操作。"},
+    )
+    confirm_early = forms.BooleanField(required=False)
+
+
+class ReconcileActionForm(forms.Form):
+    """Which of the 清点核对 page's two writes was submitted."""
+
+    action = forms.ChoiceField(
+        choices=[("attendance", "attendance"), ("certify", "certify")],
+        error_messages={"required": "未知操作。", "invalid_choice": "未知操作。"},
+    )
+
+
+class AttendanceForm(OperationForm):
+    operation = "attendance"
+    attendees = forms.IntegerField(
+        error_messages={"required": "签到人数应为数字。", "invalid": "签到人数应为数字。"}
+    )
+
+
+class CertifyForm(OperationForm):
+    operation = "certify"
+    scrutineers = forms.CharField(required=False, strip=False)
+    counters = forms.CharField(required=False, strip=False)
+
+
+class ReceiptCheckForm(forms.Form):
+    """The voter's typed receipt (only its first 32 characters are looked at)."""
+
+    receipt = forms.CharField(required=False, strip=False)
+
+    def typed(self) -> str:
+        return str(self.cleaned_data.get("receipt", ""))[:32] if self.is_valid() else ""

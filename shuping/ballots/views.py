@@ -8,10 +8,11 @@ turnout only.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,10 +20,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
+from shuping.core.forms import error_context, handle_form
 
 from . import permissions, printing, selectors, services, services_counting
 from .choices import BoxStatus
-from .forms import BoxForm, SetupForm, SlipsForm
+from .forms import BoxForm, SetupForm, SlipsForm, TransitionForm
 from .slips import qr_svg
 
 ACTIONS = {
@@ -80,9 +82,7 @@ def box_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "ballots/box_form.html", {"form": form})
 
 
-@scoped("票箱经 get_box_for 取得（范围外 404）；只显示投票进度，封箱前不显示结果")
-def box_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    box = selectors.get_box_for(request.user, pk)
+def _detail_page(request: AuthenticatedHttpRequest, box, failed: forms.Form | None = None) -> HttpResponse:
     return render(
         request,
         "ballots/box_detail.html",
@@ -97,15 +97,19 @@ def box_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "turnout": selectors.turnout(box),
             "can_manage": permissions.can_manage_box(request.user, box),
             "is_live": box.accepts_votes,
+            **error_context(failed),
         },
     )
 
 
-@scoped("票箱经 get_box_for 取得（范围外 404），仅组织部门工作人员可设置（否则 403）")
-@require_http_methods(["GET", "POST"])
-def box_setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    box = _manageable(request, pk)
-    initial = {
+@scoped("票箱经 get_box_for 取得（范围外 404）；只显示投票进度，封箱前不显示结果")
+def box_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, selectors.get_box_for(request.user, pk))
+
+
+def _setup_initial(box) -> dict[str, str]:
+    """The box's subjects, categories and dimensions as the setup form's lines."""
+    return {
         "subjects": "\n".join(
             f"{s.name}｜{s.post}｜{s.get_section_display()[:2]}" for s in box.subjects.all()
         ),
@@ -115,16 +119,23 @@ def box_setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ),
         "dimensions": "\n".join(d.name for d in box.dimensions.all()),
     }
-    form = SetupForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_up_box(actor=request.user, box=box, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "测评对象和参评人员类别已保存。")
-            return redirect("ballots:detail", pk=box.pk)
-    return render(request, "ballots/box_setup.html", {"box": box, "form": form})
+
+
+@scoped("票箱经 get_box_for 取得（范围外 404），仅组织部门工作人员可设置（否则 403）")
+@require_http_methods(["GET", "POST"])
+def box_setup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    box = _manageable(request, pk)
+    if request.method != "POST":
+        form = SetupForm(initial=_setup_initial(box))
+        return render(request, "ballots/box_setup.html", {"box": box, "form": form})
+    return handle_form(
+        request,
+        SetupForm(request.POST, initial=_setup_initial(box)),
+        lambda data: services.set_up_box(actor=request.user, box=box, **data),
+        success="测评对象和参评人员类别已保存。",
+        redirect_to=reverse("ballots:detail", args=[box.pk]),
+        render_page=lambda failed: render(request, "ballots/box_setup.html", {"box": box, "form": failed}),
+    )
 
 
 def _slip_sheet(request: AuthenticatedHttpRequest, box, slips, *, as_html: bool) -> HttpResponse:
@@ -174,22 +185,22 @@ def box_slips(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def box_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     box = _manageable(request, pk)
-    action = ACTIONS.get(request.POST.get("action", ""))
-    if action is None:
-        return HttpResponseBadRequest("未知操作".encode())
-    service, done = action
-    try:
-        if request.POST.get("action") == "open":  # FLOW-5: a meeting's box before its day needs the tick
-            services.open_box(
-                actor=request.user, box=box, confirm_early=bool(request.POST.get("confirm_early"))
-            )
-        else:
-            service(actor=request.user, box=box)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect("ballots:detail", pk=box.pk)
+    form = TransitionForm(request.POST)
+    return handle_form(
+        request,
+        form,
+        lambda data: _transition(request, box, data),
+        success=lambda _box: ACTIONS[form.cleaned_data["action"]][1],
+        redirect_to=reverse("ballots:detail", args=[box.pk]),
+        render_page=lambda failed: _detail_page(request, box, failed),
+    )
+
+
+def _transition(request: AuthenticatedHttpRequest, box, data: dict) -> object:
+    if data["action"] == "open":  # FLOW-5: a meeting's box before its day needs the tick
+        return services.open_box(actor=request.user, box=box, confirm_early=data["confirm_early"])
+    service, _done = ACTIONS[data["action"]]
+    return service(actor=request.user, box=box)
 
 
 @scoped("票箱经 get_box_for 取得（范围外 404）；只返回投票进度（凭证使用数），不含任何选票内容")

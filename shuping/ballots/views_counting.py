@@ -10,11 +10,13 @@ fingerprints of the counted receipts of a sealed box, sorted, and checks a recei
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
-from django.contrib import messages
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,9 +24,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.core.access import public, scoped
 from shuping.core.errors import DomainError
+from shuping.core.forms import error_context, handle_form
 
 from . import permissions, printing, selectors, services_counting
 from .choices import BoxStatus
+from .forms import AttendanceForm, CertifyForm, ReceiptCheckForm, ReconcileActionForm
 from .views import _manageable
 from .views_vote import voting_headers
 
@@ -166,31 +170,38 @@ def paper_check(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
 def reconcile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """清点核对: the counts, what does not balance and why, sampled second entries, and certification."""
     box = selectors.get_box_for(request.user, pk)
-    can_manage = permissions.can_manage_box(request.user, box)
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
-        try:
-            if request.POST.get("action") == "attendance":
-                try:
-                    attendees = int(request.POST.get("attendees", ""))
-                except ValueError:
-                    raise DomainError("签到人数应为数字。", field="attendees") from None
-                services_counting.record_attendance(actor=request.user, box=box, attendees=attendees)
-                messages.success(request, "签到人数已保存。")
-            elif request.POST.get("action") == "certify":
-                services_counting.certify_box(
-                    actor=request.user,
-                    box=box,
-                    scrutineers=request.POST.get("scrutineers", ""),
-                    counters=request.POST.get("counters", ""),
-                )
-                messages.success(request, "计票结果报告单已确认，请打印后由监票人、计票人签字。")
-            else:
-                raise DomainError("未知操作。")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("ballots:reconcile", pk=box.pk)
+    if request.method != "POST":
+        return _reconcile_page(request, box)
+    if not permissions.can_manage_box(request.user, box):
+        raise PermissionDenied
+    chosen = ReconcileActionForm(request.POST)
+    if not chosen.is_valid():
+        return _reconcile_page(request, box, chosen, status=400)
+    if chosen.cleaned_data["action"] == "attendance":
+        form: forms.Form = AttendanceForm(request.POST)
+        operation: Callable[[dict[str, Any]], object] = lambda data: services_counting.record_attendance(  # noqa: E731
+            actor=request.user, box=box, attendees=data["attendees"]
+        )
+        success = "签到人数已保存。"
+    else:
+        form = CertifyForm(request.POST)
+        operation = lambda data: services_counting.certify_box(  # noqa: E731
+            actor=request.user, box=box, scrutineers=data["scrutineers"], counters=data["counters"]
+        )
+        success = "计票结果报告单已确认，请打印后由监票人、计票人签字。"
+    return handle_form(
+        request,
+        form,
+        operation,
+        success=success,
+        redirect_to=reverse("ballots:reconcile", args=[box.pk]),
+        render_page=lambda failed: _reconcile_page(request, box, failed),
+    )
+
+
+def _reconcile_page(
+    request: AuthenticatedHttpRequest, box, failed: forms.Form | None = None, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "ballots/reconcile.html",
@@ -199,9 +210,11 @@ def reconcile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "figures": services_counting.reconciliation(box),
             "checks": selectors.paper_check_report(box),
             "certificate": getattr(box, "certificate", None),
-            "can_manage": can_manage,
+            "can_manage": permissions.can_manage_box(request.user, box),
             "can_view_tally": permissions.can_view_tally(request.user, box),
+            **error_context(failed),
         },
+        status=status,
     )
 
 
@@ -276,7 +289,6 @@ def receipts(request: HttpRequest, public_id: str) -> HttpResponse:
     box = selectors.get_public_box(public_id)
     context: dict[str, object] = {"box": box, "receipts": selectors.published_receipts(box)}
     if request.method == "POST":
-        typed = str(request.POST.get("receipt", ""))[:32]
-        context["checked"] = selectors.check_receipt(box, typed)
+        context["checked"] = selectors.check_receipt(box, ReceiptCheckForm(request.POST).typed())
         context["was_checked"] = True
     return render(request, "ballots/receipts.html", context)

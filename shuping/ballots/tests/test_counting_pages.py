@@ -122,13 +122,15 @@ def test_the_reconcile_page_explains_an_imbalance_and_certifies_when_it_balances
     box, slips = make_box(world, categories={"市级领导": 3})
     vote(box, slips[0])
     services.close_box(actor=world.organizer_staff, box=box)
+    typo = client.post(f"/ballots/{box.pk}/reconcile/", {"action": "attendance", "attendees": "两"})
+    assert typo.status_code == 400 and "签到人数应为数字" in typo.content.decode()  # SEC-6: drawn again
+    unknown = client.post(f"/ballots/{box.pk}/reconcile/", {"action": "erase"})
+    assert unknown.status_code == 400 and "未知操作" in unknown.content.decode()
     client.post(f"/ballots/{box.pk}/reconcile/", {"action": "attendance", "attendees": "2"})
     page = client.get(f"/ballots/{box.pk}/reconcile/").content.decode()
     assert "与签到人数 2 人不符" in page
-    refused = client.post(
-        f"/ballots/{box.pk}/reconcile/", {"action": "certify"}, follow=True
-    ).content.decode()
-    assert "清点核对不平衡，不能确认" in refused
+    refused = client.post(f"/ballots/{box.pk}/reconcile/", {"action": "certify"})
+    assert refused.status_code == 400 and "清点核对不平衡，不能确认" in refused.content.decode()
     client.post(f"/ballots/{box.pk}/reconcile/", {"action": "attendance", "attendees": "3"})
     done = client.post(f"/ballots/{box.pk}/reconcile/", {"action": "certify"}, follow=True).content.decode()
     assert "计票结果报告单已确认" in done and f"/ballots/{box.pk}/certificate.pdf" in done

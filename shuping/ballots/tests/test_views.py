@@ -92,7 +92,7 @@ def test_setup_errors_are_shown_in_chinese_and_change_nothing(world, login):
     response = client.post(
         f"/ballots/{box.pk}/setup/", {"subjects": "张三｜书记｜口头", "categories": "领导｜很重"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # a refused write draws the page again (SEC-6)
     text = response.content.decode()
     assert "述职方式应为" in text and "权重应为数字" in text
     assert not box.subjects.exists()
@@ -143,8 +143,14 @@ def test_rehearsal_then_open_then_close_through_the_page(world, login):
         client.post(f"/ballots/{box.pk}/transition/", {"action": action})
         box.refresh_from_db()
         assert box.status == status
-    response = client.post(f"/ballots/{box.pk}/transition/", {"action": "open"}, follow=True)
-    assert "不能变为" in response.content.decode()
+    response = client.post(f"/ballots/{box.pk}/transition/", {"action": "open"})
+    # SEC-6: a refused change draws the box page again with the refusal (400), nothing changed
+    assert response.status_code == 400 and "不能变为" in response.content.decode()
+    assert "封箱" in response.content.decode()
+    box.refresh_from_db()
+    assert box.status == "closed"
+    unknown = client.post(f"/ballots/{box.pk}/transition/", {"action": "reopen"})
+    assert unknown.status_code == 400 and "未知操作" in unknown.content.decode()
 
 
 # --- /v/ ---------------------------------------------------------------------------------------------
