@@ -31,7 +31,8 @@ def test_feedback_without_problems_shows_an_empty_state_not_a_numbered_none(worl
     client.force_login(world.assessee)
     page = client.get(reverse("feedback:feedback", args=[assessment.pk])).content.decode()
     section = page.split("<h2>指出的问题</h2>", 1)[1].split("<h2>", 1)[0]
-    assert "本次考核未指出需要整改的问题。" in section
+    assert "本次考核的评价意见未指出需要整改的问题。" in section
+    assert "仍须按整改清单整改" in section  # other sources' findings are not contradicted (FLOW-2)
     assert "<ol>" not in section and "（无）" not in section
 
 
