@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := fonts-noto-cjk fonts-wqy-zenhei fonts-arphic-ukai chromium wrk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 curl libreoffice-writer-nogui
 PYTEST_FAST := -m "not journey and not slow"
 
-.PHONY: setup sysdeps venv assets demo test test-all lint fmt lock ci clean guide guide-docs
+.PHONY: setup sysdeps venv assets demo test test-all lint fmt lock ci clean guide guide-docs mutation
 
 setup: sysdeps venv assets
 
@@ -46,6 +46,11 @@ test: setup
 # Everything, against whatever DATABASE_URL names (used by .ci/run's second stage).
 test-all: setup
 	$(BIN)/pytest -p no:cacheprovider
+
+# Mutation testing of the trust-critical modules (INT-4), one module at a time on focused tests; slow, so
+# neither `make test` nor .ci/run runs it. Figures and every surviving mutant: docs/testing.md.
+mutation: venv
+	$(BIN)/python tools/mutation.py
 
 lint: venv
 	$(BIN)/ruff check .
