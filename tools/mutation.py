@@ -56,7 +56,7 @@ MODULES: tuple[Module, ...] = (
         ("shuping/ballots/tests/test_voting_rules.py",),
         (
             "shuping.ballots.services_voting.xǁCredentialErrorǁ__init____mutmut_*",
-            "shuping.ballots.services_voting.x__session_hash__mutmut_*",
+            "shuping.ballots.services_voting.x_session_hash__mutmut_*",
             "shuping.ballots.services_voting.x_normalize_code__mutmut_*",
             "shuping.ballots.services_voting.x_code_hash__mutmut_*",
             "shuping.ballots.services_voting.x_format_code__mutmut_*",

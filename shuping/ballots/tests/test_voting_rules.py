@@ -110,8 +110,8 @@ def test_credential_error_statuses():
 
 
 def test_the_session_hash_is_keyed():
-    assert v._session_hash("tok") == crypto.hmac_sm3(v.SESSION_LABEL, b"tok").hex()
-    assert v._session_hash("tok") != v._session_hash("tok2")
+    assert v.session_hash("tok") == crypto.hmac_sm3(v.SESSION_LABEL, b"tok").hex()
+    assert v.session_hash("tok") != v.session_hash("tok2")
 
 
 def _refused(code, *args):
@@ -209,7 +209,7 @@ def test_non_ascii_letters_are_dropped_from_what_is_hashed_never_an_error():
     key = v.slip_key_from_secret("pair-secret")
     assert v.code_hash("甲ABCDE23456", slip_key=key) == v.code_hash("ABCDE23456", slip_key=key)
     assert v.slip_key_from_secret("甲pair-secret") == key
-    assert v._session_hash("令牌tok") == v._session_hash("tok")
+    assert v.session_hash("令牌tok") == v.session_hash("tok")
 
 
 def test_the_slip_key_and_its_subkeys_are_the_documented_hkdf_sm3():
