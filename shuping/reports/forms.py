@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
+from shuping.core.forms import OperationForm
 from shuping.orgs.models import Organization
 
+from . import sections as report_sections
 from .models import Report
 from .publication import MAX_OPINION_CHARS
 
@@ -42,6 +46,25 @@ class ReportForm(forms.Form):
 
     def answers(self) -> dict[str, str]:
         return {item["key"]: self.cleaned_data.get(f"answer_{item['key']}", "") for item in self.carry_over}
+
+    def sections(self) -> dict[str, Any]:
+        """The four sections as `services.save_report` takes them: from the pasted full text when there is
+        one (it overrides the fields), else from the fields."""
+        data = self.cleaned_data
+        if data["paste"].strip():
+            found = report_sections.from_text(data["paste"])
+            return {
+                "achievements": found.achievements,
+                "problems": found.problems,
+                "causes": found.causes,
+                "measures": found.measures,
+            }
+        return {
+            "achievements": data["achievements"],
+            "problems": self.problem_items(),
+            "causes": data["causes"],
+            "measures": data["measures"],
+        }
 
 
 class UploadForm(forms.Form):
@@ -88,6 +111,16 @@ class OpinionForm(forms.Form):
         self.fields["report"].choices = [("", "全部述职报告")] + [
             (r.pk, f"{r.assessment.organization_name} {r.assessment.person_name}") for r in reports
         ]
+
+
+class WithdrawForm(OperationForm):
+    """The 撤回公布 button of a publication's page."""
+
+    operation = "withdraw"
+    action = forms.ChoiceField(
+        choices=(("withdraw", "撤回公布"),),
+        error_messages={"required": "未知操作。", "invalid_choice": "未知操作。"},
+    )
 
 
 class ModerateForm(forms.Form):

@@ -4,13 +4,11 @@ Thin: parse, call a service or a selector, render. Out of scope → 404 (selecto
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TypedDict
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from shuping.accounts.http import AuthenticatedHttpRequest
@@ -18,8 +16,9 @@ from shuping.campaigns import selectors as campaign_selectors
 from shuping.core import uploads
 from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
+from shuping.core.forms import handle_form
 
-from . import matrix, permissions, sections, selectors, services, similarity
+from . import matrix, permissions, selectors, services, similarity
 from .choices import EDITABLE, ReportStatus
 from .forms import ReportForm, ReviewForm, UploadForm
 
@@ -33,15 +32,6 @@ def _assessment(request: AuthenticatedHttpRequest, pk: int):
 def _organizer_only(request: AuthenticatedHttpRequest, assessment):
     if not permissions.can_see_quality(request.user, assessment.campaign):
         raise PermissionDenied
-
-
-class _Sections(TypedDict):
-    """The four sections of a report as `services.save_report` takes them."""
-
-    achievements: str
-    problems: Sequence[str]
-    causes: str
-    measures: str
 
 
 @signed_in("列出本人可见的考核对象及其述职报告状态（selectors.assessments_for_overview，按考核授权限定范围）")
@@ -88,42 +78,42 @@ def _carry_over(assessment, report) -> list[dict]:
 def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     report = selectors.report_of(assessment)
-    can_draft = permissions.can_draft_report(request.user, assessment)
     carry_over = _carry_over(assessment, report)
-    status = 200
-    if request.method == "POST":
-        if not can_draft:
-            raise PermissionDenied
-        form = ReportForm(request.POST, carry_over=carry_over)
-        if form.is_valid():
-            data = form.cleaned_data
-            if data["paste"].strip():
-                found = sections.from_text(data["paste"])
-                values: _Sections = {
-                    "achievements": found.achievements,
-                    "problems": found.problems,
-                    "causes": found.causes,
-                    "measures": found.measures,
-                }
-            else:
-                values = {
-                    "achievements": data["achievements"],
-                    "problems": form.problem_items(),
-                    "causes": data["causes"],
-                    "measures": data["measures"],
-                }
-            try:
-                services.save_report(
-                    actor=request.user, assessment=assessment, carry_over_answers=form.answers(), **values
-                )
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, "已保存。")
-                return redirect("reports:edit", pk=assessment.pk)
-        status = 400
-    else:
+    if request.method != "POST":
         form = ReportForm(initial=_form_initial(report), carry_over=carry_over)
+        return _edit_page(request, assessment, report, form, carry_over)
+    if not permissions.can_draft_report(request.user, assessment):
+        raise PermissionDenied
+    form = ReportForm(request.POST, carry_over=carry_over)
+    return handle_form(
+        request,
+        form,
+        lambda _data: services.save_report(
+            actor=request.user, assessment=assessment, carry_over_answers=form.answers(), **form.sections()
+        ),
+        success="已保存。",
+        redirect_to=reverse("reports:edit", args=[assessment.pk]),
+        render_page=lambda failed: _edit_page(request, assessment, report, failed, carry_over),
+    )
+
+
+def _organizer_part(request: AuthenticatedHttpRequest, campaign, report, can_read: bool) -> dict:
+    """What the organizer sees on the page: the review buttons and the REP-2 checks (not the drafter's)."""
+    can_see_quality = permissions.can_see_quality(request.user, campaign)
+    return {
+        "can_review": permissions.can_review_reports(request.user, campaign)
+        and report is not None
+        and report.status == ReportStatus.SUBMITTED,
+        "can_see_quality": can_see_quality,
+        "quality": selectors.quality_for(report, campaign) if report and can_read and can_see_quality else [],
+        "review_form": ReviewForm(),
+    }
+
+
+def _edit_page(
+    request: AuthenticatedHttpRequest, assessment, report, form, carry_over: list[dict]
+) -> HttpResponse:
+    can_draft = permissions.can_draft_report(request.user, assessment)
     can_read = permissions.can_read_report(request.user, assessment, report)
     campaign = assessment.campaign
     context = {
@@ -136,18 +126,10 @@ def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "upload_form": UploadForm(),
         "answer_fields": [form[f"answer_{item['key']}"] for item in carry_over],
-        "can_review": permissions.can_review_reports(request.user, campaign)
-        and report is not None
-        and report.status == ReportStatus.SUBMITTED,
-        "can_see_quality": permissions.can_see_quality(request.user, campaign),
-        # REP-2 checks are the organizer's tool, not shown to the drafter.
-        "quality": selectors.quality_for(report, campaign)
-        if report and can_read and permissions.can_see_quality(request.user, campaign)
-        else [],
         "due_on": report.due_on if report and report.due_on else services.due_on(campaign),
-        "review_form": ReviewForm(),
+        **_organizer_part(request, campaign, report, can_read),
     }
-    return render(request, "reports/edit.html", context, status=status)
+    return render(request, "reports/edit.html", context)
 
 
 @require_POST

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -18,10 +19,11 @@ from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.campaigns import selectors as campaign_selectors
 from shuping.core.access import scoped
 from shuping.core.errors import DomainError
+from shuping.core.forms import error_context, handle_form
 from shuping.orgs.models import Organization
 
 from . import permissions, publication, selectors
-from .forms import ModerateForm, PublicationForm
+from .forms import ModerateForm, PublicationForm, WithdrawForm
 
 
 def _audiences(campaign):
@@ -46,43 +48,50 @@ def publication_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     if not permissions.can_see_publications(request.user, campaign):
         raise PermissionDenied
     can_publish = permissions.can_publish_reports(request.user, campaign)
-    reports = selectors.reports_publishable(campaign)
-    report_qs = (
-        type(reports[0]).objects.filter(pk__in=[r.pk for r in reports]).select_related("assessment")
-        if reports
-        else None
+    if request.method != "POST":
+        form = _publication_form(campaign, None) if can_publish else None
+        return _publications_page(request, campaign, form, can_publish)
+    if not can_publish:
+        raise PermissionDenied
+    form = _publication_form(campaign, request.POST)
+    if form is None:  # nothing to publish yet
+        return _publications_page(request, campaign, None, can_publish, status=400)
+    return handle_form(
+        request,
+        form,
+        lambda data: publication.publish_reports(
+            actor=request.user,
+            campaign=campaign,
+            audience=data["audience"],
+            reports=list(data["reports"]),
+            opens_at=data["opens_at"],
+            closes_at=data["closes_at"],
+            title=data["title"],
+        ),
+        success="已发布。请将链接或二维码发给该党组织的党员群众。",
+        redirect_to=lambda pub: reverse("reports:publication", args=[pub.pk]),
+        render_page=lambda failed: _publications_page(request, campaign, failed, can_publish),
     )
-    form = None
-    status = 200
-    if can_publish and report_qs is not None:
-        now = timezone.localtime().replace(second=0, microsecond=0)
-        form = PublicationForm(
-            request.POST or None,
-            audiences=_audiences(campaign),
-            reports=report_qs,
-            initial={"opens_at": now, "closes_at": now + timedelta(days=7)},
-        )
-    if request.method == "POST":
-        if not can_publish:
-            raise PermissionDenied
-        if form is not None and form.is_valid():
-            data = form.cleaned_data
-            try:
-                pub = publication.publish_reports(
-                    actor=request.user,
-                    campaign=campaign,
-                    audience=data["audience"],
-                    reports=list(data["reports"]),
-                    opens_at=data["opens_at"],
-                    closes_at=data["closes_at"],
-                    title=data["title"],
-                )
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, "已发布。请将链接或二维码发给该党组织的党员群众。")
-                return redirect("reports:publication", pk=pub.pk)
-        status = 400
+
+
+def _publication_form(campaign, data) -> PublicationForm | None:
+    """The publish form over the campaign's publishable reports (None when there is none to publish)."""
+    reports = selectors.reports_publishable(campaign)
+    if not reports:
+        return None
+    report_qs = type(reports[0]).objects.filter(pk__in=[r.pk for r in reports]).select_related("assessment")
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    return PublicationForm(
+        data,
+        audiences=_audiences(campaign),
+        reports=report_qs,
+        initial={"opens_at": now, "closes_at": now + timedelta(days=7)},
+    )
+
+
+def _publications_page(
+    request: AuthenticatedHttpRequest, campaign, form, can_publish: bool, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "reports/publications.html",
@@ -109,18 +118,23 @@ def _publication(request: AuthenticatedHttpRequest, pk: int):
 )
 def publication_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pub = _publication(request, pk)
-    can_publish = permissions.can_publish_reports(request.user, pub.campaign)
-    if request.method == "POST":
-        if not can_publish:
-            raise PermissionDenied
-        if request.POST.get("action") != "withdraw":
-            return HttpResponse("未知操作。", status=400, content_type="text/plain; charset=utf-8")
-        try:
-            publication.withdraw_publication(actor=request.user, publication=pub)
-            messages.success(request, "已撤回，公开页面即日关闭。")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("reports:publication", pk=pub.pk)
+    if request.method != "POST":
+        return _publication_page(request, pub)
+    if not permissions.can_publish_reports(request.user, pub.campaign):
+        raise PermissionDenied
+    return handle_form(
+        request,
+        WithdrawForm(request.POST),
+        lambda _data: publication.withdraw_publication(actor=request.user, publication=pub),
+        success="已撤回，公开页面即日关闭。",
+        redirect_to=reverse("reports:publication", args=[pub.pk]),
+        render_page=lambda failed: _publication_page(request, pub, failed),
+    )
+
+
+def _publication_page(
+    request: AuthenticatedHttpRequest, pub, failed: forms.Form | None = None
+) -> HttpResponse:
     opinions = list(selectors.opinions_of(pub))
     return render(
         request,
@@ -132,8 +146,9 @@ def publication_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             "reports": selectors.published_reports(pub),
             "opinions": opinions,
             "pending": sum(1 for o in opinions if o.status == "pending"),
-            "can_publish": can_publish,
+            "can_publish": permissions.can_publish_reports(request.user, pub.campaign),
             "is_open": pub.is_open(),
+            **error_context(failed),
         },
     )
 

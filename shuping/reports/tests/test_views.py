@@ -14,7 +14,7 @@ from shuping.campaigns import findings as campaign_findings
 from shuping.campaigns import services as campaign_services
 from shuping.orgs.services import create_person, create_secretaryship
 from shuping.reports import matrix, publication, services
-from shuping.reports.models import Opinion
+from shuping.reports.models import Opinion, Publication
 
 from .conftest import GOOD
 
@@ -116,6 +116,54 @@ def test_published_page_takes_an_anonymous_opinion_that_reaches_the_organizer(se
     assert opinion.status == "kept" and opinion.moderated_by == world.organizer_staff
     assert staff.get(reverse("reports:publication_export", args=[pub.pk])).status_code == 200
     assert staff.get(reverse("reports:publication_qr", args=[pub.pk]))["Content-Type"] == "image/svg+xml"
+
+
+@pytest.mark.req("REP-3", "SEC-6")
+def test_publishing_from_the_page_keeps_a_refused_form_and_redirects_on_success(setup, world, login):
+    report = _submit(setup.assessment, world.assessee)
+    staff = login(world.organizer_staff)
+    url = reverse("reports:publications", args=[setup.campaign.pk])
+    fields = {
+        "title": "述职报告公开",
+        "audience": world.prefecture.pk,
+        "reports": [report.pk],
+        "opens_at": "2030-01-01T09:00",
+        "closes_at": "2029-12-01T09:00",
+    }
+    refused = staff.post(url, fields)  # the period ends before it starts: the service refuses
+    assert refused.status_code == 400 and "述职报告公开" in refused.content.decode()
+    assert not Publication.objects.exists()
+    done = staff.post(url, {**fields, "closes_at": "2030-01-08T09:00"})
+    pub = Publication.objects.get()
+    assert done.status_code == 302 and done["Location"] == reverse("reports:publication", args=[pub.pk])
+
+
+@pytest.mark.req("REP-3", "SEC-6")
+def test_withdrawing_a_publication_goes_through_its_form_and_a_second_withdrawal_is_refused_on_the_page(
+    setup, world, login
+):
+    report = _submit(setup.assessment, world.assessee)
+    now = timezone.now()
+    pub = publication.publish_reports(
+        actor=world.organizer_staff,
+        campaign=setup.campaign,
+        audience=world.prefecture,
+        reports=[report],
+        opens_at=now - timedelta(minutes=5),
+        closes_at=now + timedelta(days=3),
+    )
+    staff = login(world.organizer_staff)
+    url = reverse("reports:publication", args=[pub.pk])
+    unknown = staff.post(url, {"action": "erase"})
+    assert unknown.status_code == 400 and "未知操作" in unknown.content.decode()
+    pub.refresh_from_db()
+    assert not pub.is_withdrawn
+    done = staff.post(url, {"action": "withdraw"})
+    assert done.status_code == 302 and done["Location"] == url
+    pub.refresh_from_db()
+    assert pub.is_withdrawn
+    again = staff.post(url, {"action": "withdraw"})
+    assert again.status_code == 400 and "该公布已撤回" in again.content.decode()
 
 
 @pytest.mark.req("REP-3")
