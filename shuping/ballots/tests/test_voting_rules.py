@@ -7,6 +7,8 @@ mutmut does not mutate those decorated functions (docs/testing.md).
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from shuping.ballots import services_voting as v
@@ -18,19 +20,18 @@ pytestmark = pytest.mark.req("INT-4", "BAL-5")
 
 
 def config(**overrides) -> v.BoxConfig:
-    values = {
-        "box_id": 1,
-        "public_id": "p",
-        "version": 1,
-        "grades": frozenset({"good", "poor"}),
-        "subjects": (("1", "张三"), ("2", "李四")),
-        "subject_ids": frozenset({"1", "2"}),
-        "dimension_ids": frozenset({"d1"}),
-        "requires_every_subject": False,
-        "has_opinion": True,
-    }
-    values.update(overrides)
-    return v.BoxConfig(**values)
+    base = v.BoxConfig(
+        box_id=1,
+        public_id="p",
+        version=1,
+        grades=frozenset({"good", "poor"}),
+        subjects=(("1", "张三"), ("2", "李四")),
+        subject_ids=frozenset({"1", "2"}),
+        dimension_ids=frozenset({"d1"}),
+        requires_every_subject=False,
+        has_opinion=True,
+    )
+    return dataclasses.replace(base, **overrides)
 
 
 def test_a_code_is_normalized_from_what_the_voter_typed():
