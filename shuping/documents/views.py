@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.core.access import scoped, signed_in
-from shuping.core.errors import DomainError
+from shuping.core.forms import OperationForm, error_context, handle_form
 
 from . import permissions, selectors, services
 
@@ -34,19 +35,30 @@ def register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organ = selectors.register_organs_for(request.user).filter(pk=pk).first()
     if organ is None:
         raise Http404
-    can_configure = permissions.can_configure_register(request.user, organ)
-    if request.method == "POST":
-        if not can_configure:
-            raise PermissionDenied
-        try:
-            code = services.set_organ_code(
-                actor=request.user, organization=organ, code=request.POST.get("code", "")
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"机关代字已设为“{code}”，此后登记的文件使用新代字。")
-        return redirect("documents:register", pk=organ.pk)
+    if request.method != "POST":
+        return _register_page(request, organ)
+    if not permissions.can_configure_register(request.user, organ):
+        raise PermissionDenied
+    return handle_form(
+        request,
+        OrganCodeForm(request.POST),
+        lambda data: services.set_organ_code(actor=request.user, organization=organ, code=data["code"]),
+        success=lambda code: f"机关代字已设为“{code}”，此后登记的文件使用新代字。",
+        redirect_to=reverse("documents:register", args=[organ.pk]),
+        render_page=lambda failed: _register_page(request, organ, failed),
+    )
+
+
+class OrganCodeForm(OperationForm):
+    """The register page's 机关代字 (checked by `services.set_organ_code`)."""
+
+    operation = "code"
+    code = forms.CharField(required=False, strip=False)
+
+
+def _register_page(
+    request: AuthenticatedHttpRequest, organ, failed: forms.Form | None = None
+) -> HttpResponse:
     return render(
         request,
         "documents/register.html",
@@ -54,6 +66,7 @@ def register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "organ": organ,
             "code": services.organ_code(organ),
             "entries": selectors.register_for(request.user, organ),
-            "can_configure": can_configure,
+            "can_configure": permissions.can_configure_register(request.user, organ),
+            **error_context(failed),
         },
     )
