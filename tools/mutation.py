@@ -71,7 +71,11 @@ MODULES: tuple[Module, ...] = (
         "sealing",
         "封存：SM4 加密、HMAC-SM3、回执封存（SEC-5, BAL）",
         ("shuping/core/crypto.py", "shuping/ballots/receipts.py"),
-        ("shuping/core/tests/test_crypto.py", "shuping/ballots/tests/test_voting_rules.py"),
+        (
+            "shuping/core/tests/test_crypto.py",
+            "shuping/core/tests/test_crypto_rules.py",
+            "shuping/ballots/tests/test_voting_rules.py",
+        ),
     ),
     Module(
         "tally",
