@@ -111,7 +111,7 @@ MODULES: tuple[Module, ...] = (
         "scope-rules",
         "《办法》第三条的考核范围规则（CAM）",
         ("shuping/campaigns/rules.py",),
-        ("shuping/campaigns/tests/test_rules.py",),
+        ("shuping/campaigns/tests/test_rules.py", "shuping/campaigns/tests/test_scope_rules.py"),
     ),
     Module(
         "lockout",
