@@ -132,9 +132,14 @@ def test_staff_reach_the_register_from_the_campaign_page_and_set_the_code(world)
     for text in (entry.number, entry.title, "内部", "/feedback/circulars/1/", "文号", "份数", "密级"):
         assert text in register
     assert client.get(reverse("documents:register_index")).url == link
-    refused = client.post(link, {"code": "示省组2号"})  # SEC-6: the page again, the refusal and the typed code
+    refused = client.post(
+        link, {"code": "示省组2号"}
+    )  # SEC-6: the page again, the refusal and the typed code
     assert refused.status_code == 400
-    assert "机关代字应为不超过32个字" in refused.content.decode() and 'value="示省组2号"' in refused.content.decode()
+    assert (
+        "机关代字应为不超过32个字" in refused.content.decode()
+        and 'value="示省组2号"' in refused.content.decode()
+    )
     done = client.post(link, {"code": "示省组"})
     assert done.status_code == 302 and done.url == link
     assert "机关代字已设为“示省组”" in client.get(link).content.decode()
