@@ -351,8 +351,10 @@ class MeetingPlanSubmitForm(MeetingPlanForm, _Form):
 
 
 class FindingImportForm(_Form):
+    """导入巡视巡察等反馈问题: the file itself is taken by the view through the upload gate (INT-1,
+    core.uploads.receive), never bound to the form — a form's FileField would read it unchecked."""
+
     operation = "finding_import"
-    file = forms.FileField(required=False)
 
 
 class GuidanceAssignForm(_Form):

@@ -268,7 +268,7 @@ def finding_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _detail_write(
         request,
         campaign,
-        forms.FindingImportForm(request.POST, request.FILES),
+        forms.FindingImportForm(request.POST),
         run,
         lambda created: f"已导入巡视巡察等反馈问题 {len(created)} 条。",
     )

@@ -135,8 +135,12 @@ def scrub_record(record: logging.LogRecord) -> logging.LogRecord:
         record.request = RedactedRequest(
             str(method) if isinstance(method, str) else "", scrub(path) if isinstance(path, str) else ""
         )
-    if record.exc_info and not record.exc_text:
-        record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+    if record.exc_info:
+        # The exception object itself may carry a secret in its text (a template's failed lookup holds
+        # the whole context, request path included): keep only its scrubbed rendering.
+        if not record.exc_text:
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+        record.exc_info = None
     for key, value in list(vars(record).items()):
         if isinstance(value, str) and key not in ("msg", "exc_text", "name", "pathname", "filename"):
             cleaned = scrub(value)
@@ -175,7 +179,7 @@ class JsonFormatter(logging.Formatter):
 
     Fields: time (UTC ISO 8601), level, logger, message, and — for request logs — status and method.
     Deliberately left out: the request object, user names, client addresses, headers and bodies (personal
-    data and credentials); exception text is redacted like messages.
+    data and credentials); message and exception text are scrubbed (`scrub`: codes, tokens, credentials).
     """
 
     def format(self, record: logging.LogRecord) -> str:
@@ -183,7 +187,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": redact(record.getMessage()),
+            "message": scrub(record.getMessage()),
         }
         status = getattr(record, "status_code", None)
         if isinstance(status, int):
@@ -193,5 +197,7 @@ class JsonFormatter(logging.Formatter):
         if isinstance(method, str):
             entry["method"] = method
         if record.exc_info:
-            entry["exception"] = redact(self.formatException(record.exc_info))
+            entry["exception"] = scrub(self.formatException(record.exc_info))
+        elif record.exc_text:
+            entry["exception"] = scrub(record.exc_text)
         return json.dumps(entry, ensure_ascii=False)

@@ -140,9 +140,11 @@ def test_guidance_staff_see_their_assigned_lower_campaign_read_only(world, prefe
     assert client.get(reverse("campaigns:assessment", args=[assessment.pk])).status_code == 200
     writes = [
         ("post", reverse("campaigns:assessment_stage", args=[assessment.pk]), {"to_stage": "field"}),
-        ("post", reverse("campaigns:wizard_scope", args=[lower.pk]), {}),
+        ("post", reverse("campaigns:scope_propose", args=[lower.pk]), {}),
+        ("post", reverse("campaigns:scope_confirm", args=[lower.pk]), {}),
         ("post", reverse("campaigns:wizard_schedule", args=[lower.pk]), {}),
-        ("post", reverse("campaigns:wizard_indicators", args=[lower.pk]), {}),
+        ("post", reverse("campaigns:indicator_add", args=[lower.pk]), {}),
+        ("post", reverse("campaigns:indicator_template", args=[lower.pk]), {}),
         ("get", reverse("campaigns:calendar", args=[lower.pk]), {}),
         ("post", reverse("oversight:report_draft", args=[lower.pk]), {}),
         ("post", f"/api/v1/assessments/{assessment.pk}/stage", {"to_stage": "field"}),
