@@ -154,6 +154,13 @@ class CommenterEntryForm(CommenterForm, _Form):
     invalid_message = "请填写点评人的姓名、职务和身份。"
 
 
+class OfflineExportForm(_Form):
+    """The 导出离线会场包 form: the laptop's voting address (blank: the venue uses paper slips only)."""
+
+    operation = "offline_export"
+    vote_url = forms.CharField(required=False)
+
+
 class OpenVotingForm(_Form):
     operation = "open_voting"
     confirm_early = forms.BooleanField(required=False)

@@ -18,11 +18,13 @@ from shuping.ballots.slips import qr_svg
 from shuping.core import crypto, uploads
 from shuping.core.access import scoped
 from shuping.core.errors import DomainError
+from shuping.core.forms import add_domain_error, error_context
 from shuping.documents.render import DocumentRenderError
 
 from . import offline
+from .forms import OfflineExportForm
 from .models import MeetingBox, OfflineVenue
-from .pages import managed_meeting
+from .pages import detail_context, managed_meeting
 
 MAX_RESULTS_BYTES = uploads.OFFLINE_RESULTS.max_bytes
 
@@ -45,6 +47,14 @@ def _slips_pdf_href(
     return "data:application/pdf;base64," + base64.b64encode(pdf).decode()
 
 
+def _detail_again(request: AuthenticatedHttpRequest, meeting, failed: OfflineExportForm) -> HttpResponse:
+    """The meeting's page again with the refused export (400; 200 for htmx, which swaps only 2xx)."""
+    context = {**detail_context(request, meeting), **error_context(failed)}
+    return render(
+        request, "meetings/detail.html", context, status=200 if getattr(request, "htmx", False) else 400
+    )
+
+
 @scoped(
     "经 selectors.get_meeting_for 取会议（范围外 404）；仅组织部门工作人员可导出（否则 403）；配对密钥和离线凭条码只在本次响应中出现"
 )
@@ -52,13 +62,17 @@ def _slips_pdf_href(
 def offline_export(request: AuthenticatedHttpRequest, pk: int, box_pk: int) -> HttpResponse:
     meeting = managed_meeting(request, pk)
     meeting_box = get_object_or_404(MeetingBox, meeting=meeting, pk=box_pk)
+    form = OfflineExportForm(request.POST)
+    if not form.is_valid():
+        return _detail_again(request, meeting, form)
     try:
         pack = offline.export_venue_pack(
-            actor=request.user, meeting_box=meeting_box, vote_url=request.POST.get("vote_url", "")
+            actor=request.user, meeting_box=meeting_box, vote_url=form.cleaned_data["vote_url"]
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("meetings:detail", pk=pk)
+        # Not `handle_form`: a successful export is drawn here (its codes exist only in this response).
+        add_domain_error(form, exc)
+        return _detail_again(request, meeting, form)
     payload = offline.json.loads(pack.content)["payload"]
     vote_url = payload["vote_url"]
     receipts_url = f"{vote_url}{payload['public_id']}/receipts" if vote_url else ""

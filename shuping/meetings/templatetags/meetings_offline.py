@@ -11,8 +11,8 @@ from ..models import OfflineExport
 register = template.Library()
 
 
-@register.inclusion_tag("meetings/_offline_panel.html")
-def offline_panel(meeting, can_manage: bool) -> dict:
+@register.inclusion_tag("meetings/_offline_panel.html", takes_context=True)
+def offline_panel(context, meeting, can_manage: bool) -> dict:
     exports = list(
         OfflineExport.objects.filter(meeting=meeting)
         .select_related("meeting_box__venue", "meeting_box__box", "exported_by", "imported_by")
@@ -46,4 +46,5 @@ def offline_panel(meeting, can_manage: bool) -> dict:
         "rows": rows,
         "exportable": [{"mb": mb, "again": mb.pk in active} for mb in exportable],
         "waiting": any(r["state"] == "waiting" for r in rows),
+        "kept": context.get("kept", {}),  # a refused export keeps the typed address (SEC-6)
     }

@@ -153,6 +153,26 @@ def test_the_box_table_says_where_an_exported_box_votes(scene, world, client):
     assert "离线结果已导入" in page and "离线会场投票中" not in page
 
 
+@pytest.mark.req("MTG-6", "SEC-6")
+def test_a_refused_export_draws_the_meeting_page_again_with_the_reason_and_the_typed_address(
+    scene, world, client
+):
+    from django.urls import reverse
+
+    meeting, _plan, _boxes, _slips = prepare(scene, world)
+    sub = meeting.boxes.get(venue__is_main=False)
+    client.force_login(world.organizer_staff)
+    url = reverse("meetings:offline_export", args=[meeting.pk, sub.pk])
+    refused = client.post(url, {"vote_url": "192.168.1.7/v/"})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "笔记本投票地址应以 http:// 开头" in page
+    assert 'value="192.168.1.7/v/"' in page
+    assert not meeting.offline_exports.exists()
+    done = client.post(url, {"vote_url": "http://192.168.1.7:8000/v/"})
+    assert done.status_code == 200 and "http://192.168.1.7:8000/v/" in done.content.decode()
+    assert meeting.offline_exports.count() == 1
+
+
 @pytest.mark.req("MTG-6")
 def test_a_held_meeting_without_offline_venues_shows_no_empty_offline_panel(scene, world, client):
     from django.urls import reverse
