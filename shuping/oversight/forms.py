@@ -1,6 +1,15 @@
 from django import forms
 
+from shuping.core.forms import OperationForm
+
 from .models import UpwardReport
+
+
+class DraftUpwardReportForm(OperationForm):
+    """起草向上级党组织的报告: the addressee's name when the parent organization is not in the system."""
+
+    operation = "upward_report"
+    addressee = forms.CharField(required=False)
 
 
 class UpwardReportForm(forms.ModelForm):

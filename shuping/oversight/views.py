@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,11 +17,13 @@ from shuping.accounts.http import AuthenticatedHttpRequest
 from shuping.campaigns import permissions as campaign_permissions
 from shuping.campaigns import selectors as campaign_selectors
 from shuping.campaigns.choices import STAGE_ORDER, ReportingMode, Stage
+from shuping.campaigns.views import _detail_page as campaign_page
 from shuping.core.access import scoped, signed_in
 from shuping.core.errors import DomainError
+from shuping.core.forms import handle_form
 
 from . import documents, exports, rules, selectors, services
-from .forms import UpwardReportForm
+from .forms import DraftUpwardReportForm, UpwardReportForm
 
 #: Rows of the children tables per page on the dashboard (PERF-5).
 CHILDREN_PER_PAGE = 50
@@ -164,14 +167,16 @@ def report_draft(request: AuthenticatedHttpRequest, pk: int):
     campaign = campaign_selectors.get_campaign_for(request.user, pk)
     if not campaign_permissions.can_manage_campaign(request.user, campaign):
         raise PermissionDenied
-    try:
-        report = services.draft_upward_report(
-            actor=request.user, campaign=campaign, addressee=request.POST.get("addressee", "")
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("campaigns:detail", pk=campaign.pk)
-    return redirect("oversight:report", pk=report.pk)
+    return handle_form(
+        request,
+        DraftUpwardReportForm(request.POST),
+        lambda data: services.draft_upward_report(
+            actor=request.user, campaign=campaign, addressee=data["addressee"]
+        ),
+        success=None,
+        redirect_to=lambda report: reverse("oversight:report", args=[report.pk]),
+        render_page=lambda failed: campaign_page(request, campaign, failed=failed),
+    )
 
 
 @scoped(

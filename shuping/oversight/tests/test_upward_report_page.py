@@ -126,8 +126,12 @@ def test_a_province_reports_upward_to_the_central_department_outside_the_system(
     assert "向上级党组织报告" in page and f'action="{draft_url}"' in page
     assert 'name="addressee" value="中共中央组织部"' in page
 
-    client.post(draft_url, {"addressee": "中共中央组织部"})
+    refused = client.post(draft_url, {"addressee": " "})  # SEC-6: the campaign page again with why, 400
+    assert refused.status_code == 400 and "请填写报送单位" in refused.content.decode()
+    assert "向上级党组织报告" in refused.content.decode() and not UpwardReport.objects.exists()
+    done = client.post(draft_url, {"addressee": "中共中央组织部"})
     report = UpwardReport.objects.get(campaign=campaign)
+    assert done.status_code == 302 and done.url == reverse("oversight:report", args=[report.pk])
     assert report.to_organization is None and report.to_name == "中共中央组织部"
     assert report.grades_text and report.scope_text  # the same draft as any other level's
     services.update_upward_report(
