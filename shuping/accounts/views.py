@@ -155,6 +155,19 @@ def _refuse(request: HttpRequest, user: User, form: SecondFactorForm) -> HttpRes
     return None
 
 
+def _check_code(
+    request: HttpRequest, user, provider, form: SecondFactorForm, *, enrol: bool
+) -> HttpResponse | None:
+    """The typed code: signed in (enrolling confirms the device), or refused — a response when the refusal
+    ends the attempt (lockout), else None with the error on the form."""
+    device = provider.verify(request, user, form.cleaned_data["code"])
+    if device is not None:
+        if enrol:
+            services.confirm_second_factor_device(user=user, device=device)
+        return _complete(request, user, device, provider.name)
+    return _refuse(request, user, form)
+
+
 def _second_factor_page(request: HttpRequest, *, enrol: bool) -> HttpResponse:
     user = _candidate(request)
     if user is None:
@@ -165,14 +178,9 @@ def _second_factor_page(request: HttpRequest, *, enrol: bool) -> HttpResponse:
     challenge = provider.begin(request, user)
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = provider.verify(request, user, form.cleaned_data["code"])
-        if device is not None:
-            if enrol:
-                services.confirm_second_factor_device(user=user, device=device)
-            return _complete(request, user, device, provider.name)
-        refused = _refuse(request, user, form)
-        if refused is not None:
-            return refused
+        answered = _check_code(request, user, provider, form, enrol=enrol)
+        if answered is not None:
+            return answered
     template = "accounts/second_factor_enrol.html" if enrol else "accounts/second_factor.html"
     return render(
         request, template, {"form": form, "challenge": challenge, "candidate": user, "provider": provider}
