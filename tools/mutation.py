@@ -99,7 +99,7 @@ MODULES: tuple[Module, ...] = (
         "decision-rules",
         "综合评价的合成与否决规则（EVA，决定链所依据的等次计算）",
         ("shuping/evaluations/scoring.py",),
-        ("shuping/evaluations/tests/test_scoring.py",),
+        ("shuping/evaluations/tests/test_scoring.py", "shuping/evaluations/tests/test_scoring_rules.py"),
     ),
     Module(
         "rectification-permissions",
