@@ -131,7 +131,7 @@ MODULES: tuple[Module, ...] = (
         "audit-chain",
         "审计哈希链与检查点签名（SEC-4, INT-2）",
         ("shuping/audit/chain.py",),
-        ("shuping/audit/tests/test_chain.py",),
+        ("shuping/audit/tests/test_chain.py", "shuping/audit/tests/test_chain_rules.py"),
         # A million rows per mutant would take hours; the other chain tests verify the same code paths.
         deselect=(
             "shuping/audit/tests/test_chain.py::test_a_million_rows_are_verified_without_growing_the_process",
