@@ -267,10 +267,12 @@ class ChainVerifier:
             self.finding = Finding("unknown_algorithm", sequence, {"algorithm": row["algorithm"]})
             return False
         try:
-            computed = compute_row_hash(row, self.hashers)
+            computed: str | None = compute_row_hash(row, self.hashers)
         except (TypeError, ValueError):
-            computed = ""
-        if not std_hmac.compare_digest(computed, row["row_hash"]):
+            # A row that cannot be serialised (naive time, NaN in the detail) matches no stored hash — not
+            # even an empty one.
+            computed = None
+        if computed is None or not std_hmac.compare_digest(computed, row["row_hash"]):
             self.finding = Finding("row_hash_mismatch", sequence)
             return False
         checkpoint = self.checkpoints.get(sequence)

@@ -108,7 +108,10 @@ def run(
 ) -> tuple[Finding | None, ChainVerifier]:
     verifier = ChainVerifier(checkpoints=checkpoints, mac=mac, now=options.pop("now", NOW), **options)
     for row in rows:
-        if not verifier.feed(row):
+        ok = verifier.feed(row)
+        # The contract the callers rely on: False exactly when a finding was made (they stop reading then).
+        assert ok is (verifier.finding is None), (row["sequence"], ok, verifier.finding)
+        if not ok:
             break
     return verifier.finish(heads), verifier
 
@@ -124,7 +127,7 @@ def test_the_sm3_known_answer():
 def test_timestamps_are_utc_with_microseconds():
     plus8 = timezone(timedelta(hours=8))
     assert timestamp_text(datetime(2025, 3, 1, 17, 30, tzinfo=plus8)) == "2025-03-01T09:30:00.000000+00:00"
-    with pytest.raises(ValueError, match="timezone-aware"):
+    with pytest.raises(ValueError, match=r"^audit timestamps must be timezone-aware$"):
         timestamp_text(datetime(2025, 3, 1, 9, 30))
 
 
@@ -205,6 +208,8 @@ def test_a_clean_chain_is_accepted_and_its_range_recorded():
     rows = chain(5)
     finding, verifier = run(rows, [head_of(rows[2]), head_of(rows[-1])], [checkpoint(rows[1])])
     assert finding is None
+    # A checkpoint at the very last row signs nothing beyond it.
+    assert run(rows, [head_of(rows[-1])], [checkpoint(rows[1]), checkpoint(rows[-1])])[0] is None
     assert (verifier.count, verifier.first_sequence, verifier.last_sequence) == (5, 1, 5)
     assert verifier.last_hash == rows[-1]["row_hash"]
     assert verifier.last_occurred_at == rows[-1]["occurred_at"]
@@ -284,6 +289,15 @@ def test_a_row_that_cannot_be_serialised_is_a_mismatch(bad):
     rows = chain(2)
     rows[1] = {**rows[1], **bad}
     assert run(rows, [head_of(rows[-1])])[0] == Finding("row_hash_mismatch", 2)
+    # Not even an emptied hash column lets such a row through.
+    rows[1] = {**rows[1], "row_hash": ""}
+    assert run(rows, [HeadData(2, "")])[0] == Finding("row_hash_mismatch", 2)
+
+
+def test_a_nan_detail_with_an_emptied_hash_is_refused():
+    rows = chain(2)
+    rows[1] = {**rows[1], "detail": {"x": math.nan}, "row_hash": ""}
+    assert run(rows, [HeadData(2, "")])[0] == Finding("row_hash_mismatch", 2)
 
 
 def test_a_rewritten_and_recomputed_chain_is_caught_by_the_checkpoint():
